@@ -1,0 +1,82 @@
+package io.starconsole.localcloud;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The cloud's stand-in on one machine: a real PostgreSQL and a real S3 API server on loopback,
+ * with all their data under one directory that survives restarts.
+ */
+public final class LocalCloud implements AutoCloseable {
+
+    private final LocalCloudSettings settings;
+    private final EmbeddedDatabase database;
+    private final EmbeddedObjectStore objectStore;
+
+    private LocalCloud(LocalCloudSettings settings, EmbeddedDatabase database, EmbeddedObjectStore objectStore) {
+        this.settings = settings;
+        this.database = database;
+        this.objectStore = objectStore;
+    }
+
+    public static LocalCloud start(LocalCloudSettings settings) throws IOException {
+        EmbeddedDatabase database = EmbeddedDatabase.start(settings);
+        try {
+            return new LocalCloud(settings, database, EmbeddedObjectStore.start(settings));
+        } catch (IOException | RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    public LocalCloudSettings settings() {
+        return settings;
+    }
+
+    public int postgresPort() {
+        return database.port();
+    }
+
+    public String jdbcUrl() {
+        return database.jdbcUrl();
+    }
+
+    public String reactiveUrl() {
+        return database.reactiveUrl();
+    }
+
+    public URI objectStoreEndpoint() {
+        return objectStore.endpoint();
+    }
+
+    /**
+     * The configuration the functions need to use this cloud, as Quarkus property names. The
+     * launcher hands it to the functions' process as environment variables, tests as test config.
+     */
+    public Map<String, String> functionsConfig() {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("quarkus.datasource.username", settings.databaseUser());
+        config.put("quarkus.datasource.password", settings.databasePassword());
+        config.put("quarkus.datasource.jdbc.url", jdbcUrl());
+        config.put("quarkus.datasource.reactive.url", reactiveUrl());
+        config.put("star-console.object-store.endpoint", objectStoreEndpoint().toString());
+        config.put("star-console.object-store.bucket", settings.bucket());
+        config.put("star-console.object-store.access-key", settings.accessKey());
+        config.put("star-console.object-store.secret-key", settings.secretKey());
+        config.put("star-console.object-store.region", "us-east-1");
+        config.put("star-console.object-store.path-style", "true");
+        return config;
+    }
+
+    /** Stops the S3 API server, then PostgreSQL (a fast shutdown: committed data is kept). */
+    @Override
+    public void close() throws IOException {
+        try {
+            objectStore.close();
+        } finally {
+            database.close();
+        }
+    }
+}
