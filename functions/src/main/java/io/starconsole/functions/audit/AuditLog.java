@@ -1,0 +1,30 @@
+package io.starconsole.functions.audit;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.Map;
+
+/**
+ * Who did what, when and from where. Callers pass only what may be read back by any admin: never
+ * a password, token or key.
+ */
+@ApplicationScoped
+public class AuditLog {
+
+    private final Pool pool;
+
+    public AuditLog(Pool pool) {
+        this.pool = pool;
+    }
+
+    public Uni<Void> record(String actor, String action, String target, Map<String, Object> detail, String source) {
+        return pool.preparedQuery("INSERT INTO audit_log (actor, action, target, detail, source)"
+                        + " VALUES ($1, $2, $3, $4, $5)")
+                .execute(Tuple.of(actor, action, target, detail == null ? null : new JsonObject(detail), source))
+                .replaceWithVoid();
+    }
+}

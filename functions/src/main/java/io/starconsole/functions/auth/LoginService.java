@@ -1,0 +1,106 @@
+package io.starconsole.functions.auth;
+
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.starconsole.functions.audit.AuditLog;
+import io.starconsole.functions.error.ApiException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.Response;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.Map;
+
+/** Password login, token issue and revocation. Hashing runs on worker threads, never the event loop. */
+@ApplicationScoped
+public class LoginService {
+
+    static final String TOKEN_PREFIX = "sc_";
+    private static final int TOKEN_SIZE_IN_BYTES = 32;
+    private static final ApiException INVALID_CREDENTIALS = new ApiException(Response.Status.UNAUTHORIZED,
+            "invalid_credentials", "wrong username or password", null);
+
+    private final AdminRepository admins;
+    private final TokenRepository tokens;
+    private final PasswordHasher hasher;
+    private final AuditLog audit;
+    private final AuthConfig config;
+    private final SecureRandom random = new SecureRandom();
+
+    public LoginService(AdminRepository admins, TokenRepository tokens, PasswordHasher hasher, AuditLog audit,
+                        AuthConfig config) {
+        this.admins = admins;
+        this.tokens = tokens;
+        this.hasher = hasher;
+        this.audit = audit;
+        this.config = config;
+    }
+
+    public Uni<IssuedToken> login(String username, String password, String source) {
+        return admins.findByUsername(username).flatMap(admin -> {
+            OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+            if (admin != null && admin.isLockedAt(now)) {
+                return thenFail(audit.record(username, "login.refused_locked", null, null, source),
+                        new ApiException(Response.Status.TOO_MANY_REQUESTS, "locked",
+                                "too many failed logins: this account is locked until " + admin.lockedUntil(), null));
+            }
+            return Uni.createFrom().item(() -> admin != null && !admin.disabled()
+                            && hasher.verify(password, admin.passwordHash()) || spendTimeAndFail(admin, password))
+                    .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                    .flatMap(ok -> ok ? issue(admin, source) : fail(admin, username, source));
+        });
+    }
+
+    /** Keeps a missing account as slow to refuse as a wrong password. */
+    private boolean spendTimeAndFail(Admin admin, String password) {
+        if (admin == null) {
+            hasher.spendEquivalentTime(password);
+        }
+        return false;
+    }
+
+    private Uni<IssuedToken> fail(Admin admin, String username, String source) {
+        Uni<Void> count = admin == null ? Uni.createFrom().voidItem()
+                : admins.recordFailedLogin(admin.id(), config.auth().lockAfterFailures(), config.auth().maxLock());
+        return thenFail(count.flatMap(v -> audit.record(username, "login.failed", null, null, source)),
+                INVALID_CREDENTIALS);
+    }
+
+    private static <T> Uni<T> thenFail(Uni<Void> step, ApiException failure) {
+        return step.onItem().transformToUni(v -> Uni.createFrom().failure(failure));
+    }
+
+    private Uni<IssuedToken> issue(Admin admin, String source) {
+        byte[] raw = new byte[TOKEN_SIZE_IN_BYTES];
+        random.nextBytes(raw);
+        String token = TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+        OffsetDateTime expiresAt = OffsetDateTime.now(ZoneOffset.UTC).plus(config.auth().tokenTtl());
+        return admins.recordSuccessfulLogin(admin.id())
+                .flatMap(v -> tokens.deleteExpired())
+                .flatMap(v -> tokens.insert(hashToken(token), admin.id(), expiresAt, source))
+                .flatMap(v -> audit.record(admin.username(), "login", null, Map.of("role", admin.role().wireName()),
+                        source))
+                .replaceWith(new IssuedToken(token, expiresAt, admin.username(), admin.role()));
+    }
+
+    public Uni<Void> logout(String token, String username, String source) {
+        return tokens.delete(hashToken(token)).flatMap(v -> audit.record(username, "logout", null, null, source));
+    }
+
+    /** Tokens are looked up by SHA-256: they are random, so no salt or slow hash is needed. */
+    static byte[] hashToken(String token) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    public record IssuedToken(String token, OffsetDateTime expiresAt, String username, Role role) {
+    }
+}

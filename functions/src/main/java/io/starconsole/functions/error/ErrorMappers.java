@@ -1,0 +1,108 @@
+package io.starconsole.functions.error;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.net.ConnectException;
+
+/**
+ * Turns every failure into the one JSON error body. Clients never see a stack trace; unexpected
+ * failures are logged here once, with their class and message only.
+ */
+public class ErrorMappers {
+
+    private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
+
+    @ServerExceptionMapper
+    public Response apiException(ApiException e) {
+        return body(e.status().getStatusCode(), e.getMessage(), e.code(), e.field());
+    }
+
+    @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
+    public Response unauthorized(RuntimeException e) {
+        return Response.status(401)
+                .header("WWW-Authenticate", "Bearer")
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(new ErrorBody("authentication required: log in and send 'Authorization: Bearer <token>'",
+                        "unauthorized", null))
+                .build();
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        return body(403, "your role does not allow this", "forbidden", null);
+    }
+
+    @ServerExceptionMapper
+    public Response invalidJson(JsonProcessingException e) {
+        return body(400, "the request body is not valid JSON for this call", "invalid_json", null);
+    }
+
+    @ServerExceptionMapper
+    public Response webApplication(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        if (e.getCause() instanceof JsonProcessingException) {
+            return invalidJson((JsonProcessingException) e.getCause());
+        }
+        String code = switch (status) {
+            case 400 -> "bad_request";
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 406 -> "not_acceptable";
+            case 413 -> "too_large";
+            case 415 -> "unsupported_media_type";
+            default -> "http_" + status;
+        };
+        String message = status == 404 ? "no such resource"
+                : Response.Status.fromStatusCode(status) != null
+                ? Response.Status.fromStatusCode(status).getReasonPhrase().toLowerCase()
+                : "request refused";
+        return body(status, message, code, null);
+    }
+
+    @ServerExceptionMapper({ConnectException.class, ClosedConnectionException.class})
+    public Response databaseUnreachable(Exception e) {
+        LOG.warnf("database unreachable: %s", e.getClass().getSimpleName());
+        return unavailable();
+    }
+
+    @ServerExceptionMapper
+    public Response databaseError(PgException e) {
+        // SQLSTATE classes 08 (connection), 53 (resources) and 57 (operator intervention, e.g. a
+        // shutdown) mean "try again later"; anything else reaching here is a defect.
+        String state = e.getSqlState() == null ? "" : e.getSqlState();
+        if (state.startsWith("08") || state.startsWith("53") || state.startsWith("57")) {
+            LOG.warnf("database unavailable: SQLSTATE %s", state);
+            return unavailable();
+        }
+        return unexpected(e);
+    }
+
+    private static Response unavailable() {
+        return body(503, "the database is unavailable; try again shortly", "unavailable", null);
+    }
+
+    @ServerExceptionMapper(priority = 10_000)
+    public Response unexpected(Throwable e) {
+        // Messages of driver errors can quote parameter values: only at debug level.
+        LOG.errorf("unexpected failure: %s", e.getClass().getName());
+        LOG.debugf("unexpected failure detail: %s", e.getMessage());
+        return body(500, "internal error", "internal", null);
+    }
+
+    private static Response body(int status, String message, String code, String field) {
+        return Response.status(status)
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(new ErrorBody(message, code, field))
+                .build();
+    }
+}

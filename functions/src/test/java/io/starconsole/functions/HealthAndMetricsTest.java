@@ -1,0 +1,35 @@
+package io.starconsole.functions;
+
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+
+@QuarkusTest
+class HealthAndMetricsTest {
+
+    @Test
+    void readiness_isUp_andNamesDatabaseAndObjectStore() {
+        given().get("/q/health/ready")
+                .then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.name", hasItems("object store", "Reactive PostgreSQL connections health check"));
+    }
+
+    @Test
+    void metrics_arePrometheusText() {
+        given().get("/q/metrics")
+                .then().statusCode(200)
+                .body(containsString("# TYPE jvm_memory_used_bytes gauge"));
+    }
+
+    @Test
+    void openApi_describesTheLogin() {
+        given().queryParam("format", "json").get("/q/openapi")
+                .then().statusCode(200)
+                .body(containsString("/api/v1/auth/login"));
+    }
+}
