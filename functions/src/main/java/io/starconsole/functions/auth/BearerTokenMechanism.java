@@ -1,5 +1,6 @@
 package io.starconsole.functions.auth;
 
+import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.credential.TokenCredential;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -14,17 +15,32 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.Set;
 
-/** Reads {@code Authorization: Bearer <token>}; the token is checked by {@link TokenIdentityProvider}. */
+/**
+ * Reads {@code Authorization: Bearer <token>}. On {@code /internal/} paths only the edge secret is
+ * accepted ({@link EdgeSecret}, role {@code edge}); elsewhere the token is an operator's, checked
+ * by {@link TokenIdentityProvider}.
+ */
 @ApplicationScoped
 public class BearerTokenMechanism implements HttpAuthenticationMechanism {
 
     private static final String PREFIX = "Bearer ";
+
+    private final EdgeSecret edgeSecret;
+
+    public BearerTokenMechanism(EdgeSecret edgeSecret) {
+        this.edgeSecret = edgeSecret;
+    }
 
     @Override
     public Uni<SecurityIdentity> authenticate(RoutingContext context, IdentityProviderManager identityProviderManager) {
         String token = bearerToken(context.request().getHeader("Authorization"));
         if (token == null) {
             return Uni.createFrom().nullItem();
+        }
+        if (context.normalizedPath().startsWith(EdgeSecret.INTERNAL_PATH_PREFIX)) {
+            SecurityIdentity edge = edgeSecret.identityFor(token);
+            return edge == null ? Uni.createFrom().failure(new AuthenticationFailedException())
+                    : Uni.createFrom().item(edge);
         }
         TokenAuthenticationRequest request = new TokenAuthenticationRequest(new TokenCredential(token, "bearer"));
         HttpSecurityUtils.setRoutingContextAttribute(request, context);

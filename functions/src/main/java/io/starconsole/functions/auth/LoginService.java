@@ -7,9 +7,6 @@ import io.starconsole.functions.error.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -92,13 +89,9 @@ public class LoginService {
         return tokens.delete(hashToken(token)).flatMap(v -> audit.record(username, "logout", null, null, source));
     }
 
-    /** Tokens are looked up by SHA-256: they are random, so no salt or slow hash is needed. */
+    /** Tokens are looked up by their SHA-256 hash. */
     static byte[] hashToken(String token) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        return Hashes.sha256(token);
     }
 
     public record IssuedToken(String token, OffsetDateTime expiresAt, String username, Role role) {

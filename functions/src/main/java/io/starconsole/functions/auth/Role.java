@@ -16,6 +16,8 @@ public enum Role {
         public static final String VIEWER = "viewer";
         public static final String OPERATOR = "operator";
         public static final String ADMIN = "admin";
+        /** Not an operator role: the UDP edges, on {@code /internal/} only. */
+        public static final String EDGE = "edge";
 
         private Names() {
         }

@@ -1,0 +1,138 @@
+package io.starconsole.functions.address;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Leases in {@code address_leases}. The primary key on the address and the unique index on a
+ * bound box make a double assignment impossible; these statements only pick candidates and take
+ * them with {@code INSERT ... ON CONFLICT}, so a lost race shows as "not taken", never as two
+ * holders. A cooling address whose cool-down has passed counts as free. Every method runs on the
+ * caller's connection, so it joins the caller's transaction.
+ */
+@ApplicationScoped
+public class LeaseRepository {
+
+    /** Takes a free address; a cooled-down row is taken over, any other existing row wins. */
+    private static final String TAKE = " ON CONFLICT (address) DO UPDATE SET pool_id = EXCLUDED.pool_id,"
+            + " box_id = EXCLUDED.box_id, state = EXCLUDED.state, pinned = EXCLUDED.pinned, note = EXCLUDED.note,"
+            + " bound_at = EXCLUDED.bound_at, cool_down_until = NULL"
+            + " WHERE address_leases.state = 'cooling' AND address_leases.cool_down_until <= now()"
+            + " RETURNING host(address) AS address";
+
+    private static final String IN_USE = "NOT EXISTS (SELECT 1 FROM address_leases l WHERE l.address = c.h"
+            + " AND NOT (l.state = 'cooling' AND l.cool_down_until <= now()))";
+
+    /**
+     * One free host of the pool, scanning from a random offset and wrapping around (lazily: the
+     * series stops at the first hit), and takes it. Network, broadcast and gateway are never in the
+     * series. {@code candidate} is null only when the pool has no free host.
+     */
+    private static final String ALLOCATE = "WITH candidate AS ("
+            + " SELECT h FROM (SELECT $1::text::inet + generate_series($2::bigint, $3::bigint) AS h"
+            + "   UNION ALL SELECT $1::text::inet + generate_series(1::bigint, $2::bigint - 1) AS h) c"
+            + " WHERE h IS DISTINCT FROM $4::text::inet AND " + IN_USE + " LIMIT 1),"
+            + " taken AS (INSERT INTO address_leases (address, pool_id, box_id, state, pinned, note, bound_at)"
+            + "   SELECT h, $5, $6, 'bound', false, NULL, now() FROM candidate" + TAKE + ")"
+            + " SELECT (SELECT host(h) FROM candidate) AS candidate, (SELECT address FROM taken) AS taken";
+
+    /** A box's bound lease. */
+    public record Lease(String address, int poolId, boolean pinned) {
+        static Lease from(Row row) {
+            return new Lease(row.getString("address"), row.getInteger("pool_id"), row.getBoolean("pinned"));
+        }
+    }
+
+    /** The result of one allocation attempt. */
+    public record Attempt(String taken, boolean poolFull) {
+    }
+
+    /** A released lease: which address, which box. */
+    public record Released(String address, int boxId) {
+    }
+
+    public Uni<Lease> boundLease(SqlClient db, int boxId) {
+        return db.preparedQuery("SELECT host(address) AS address, pool_id, pinned FROM address_leases"
+                        + " WHERE box_id = $1 AND state = 'bound'")
+                .execute(Tuple.of(boxId))
+                .onItem().transform(rows -> rows.size() == 0 ? null : Lease.from(rows.iterator().next()));
+    }
+
+    /** Binds this address to the box when it is free; the address, or null when it is held. */
+    public Uni<String> bindIfFree(SqlClient db, AddressPool pool, long address, int boxId, boolean pinned,
+                                  String note) {
+        return db.preparedQuery("INSERT INTO address_leases (address, pool_id, box_id, state, pinned, note, bound_at)"
+                        + " VALUES ($1::text::inet, $2, $3, 'bound', $4, $5, now())" + TAKE)
+                .execute(Tuple.of(Ipv4.format(address), pool.id(), boxId, pinned, note))
+                .onItem().transform(LeaseRepository::firstAddress);
+    }
+
+    /** Reserves a free address (never handed out); the address, or null when it is held. */
+    public Uni<String> reserveIfFree(SqlClient db, AddressPool pool, long address, String note) {
+        return db.preparedQuery("INSERT INTO address_leases (address, pool_id, box_id, state, pinned, note)"
+                        + "  VALUES ($1::text::inet, $2, NULL, 'reserved', true, $3)" + TAKE)
+                .execute(Tuple.of(Ipv4.format(address), pool.id(), note))
+                .onItem().transform(LeaseRepository::firstAddress);
+    }
+
+    /** One attempt to bind some free host of the pool to the box. */
+    public Uni<Attempt> allocate(SqlClient db, AddressPool pool, int boxId) {
+        Ipv4.Cidr cidr = pool.network();
+        long hosts = cidr.size() - 2;
+        long start = 1 + ThreadLocalRandom.current().nextLong(hosts);
+        return db.preparedQuery(ALLOCATE)
+                .execute(Tuple.from(List.of(Ipv4.format(cidr.network()), start, hosts,
+                                pool.gateway() == null ? "0.0.0.0" : pool.gateway(), pool.id(), boxId)))
+                .onItem().transform(rows -> {
+                    Row row = rows.iterator().next();
+                    return new Attempt(row.getString("taken"), row.getString("candidate") == null);
+                });
+    }
+
+    /**
+     * Releases the box's bound lease into cool-down (also a pinned one when {@code includePinned});
+     * the released address or null.
+     */
+    public Uni<String> release(SqlClient db, int boxId, Duration coolDown, boolean includePinned) {
+        return db.preparedQuery("UPDATE address_leases SET state = 'cooling', pinned = false, bound_at = NULL,"
+                        + " cool_down_until = now() + make_interval(secs => $2)"
+                        + " WHERE box_id = $1 AND state = 'bound'" + (includePinned ? "" : " AND NOT pinned")
+                        + " RETURNING host(address) AS address")
+                .execute(Tuple.of(boxId, (double) coolDown.toSeconds()))
+                .onItem().transform(LeaseRepository::firstAddress);
+    }
+
+    /**
+     * Releases into cool-down the unpinned leases of every box offline and unseen since
+     * {@code cutoff}, and forgets cooled-down rows; one statement, safe on several instances.
+     */
+    public Uni<List<Released>> reclaim(SqlClient db, OffsetDateTime cutoff, Duration coolDown) {
+        return db.preparedQuery("WITH cooled AS (DELETE FROM address_leases WHERE state = 'cooling'"
+                        + "   AND cool_down_until <= now())"
+                        + " UPDATE address_leases l SET state = 'cooling', bound_at = NULL,"
+                        + "   cool_down_until = now() + make_interval(secs => $2)"
+                        + " FROM spnclients c WHERE l.box_id = c.id AND l.state = 'bound' AND NOT l.pinned"
+                        + "   AND NOT c.online AND coalesce(c.last_seen, c.registered_at) < $1"
+                        + " RETURNING host(l.address) AS address, l.box_id")
+                .execute(Tuple.of(cutoff, (double) coolDown.toSeconds()))
+                .onItem().transform(rows -> {
+                    List<Released> released = new ArrayList<>();
+                    rows.forEach(row -> released.add(new Released(row.getString("address"), row.getInteger("box_id"))));
+                    return released;
+                });
+    }
+
+    private static String firstAddress(RowSet<Row> rows) {
+        return rows.size() == 0 ? null : rows.iterator().next().getString("address");
+    }
+}
