@@ -1,0 +1,152 @@
+package io.starconsole.launcher;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The README's first command, as a newcomer runs it: the launcher in its own JVM, on free ports,
+ * brings up the local cloud, the functions, the edge and the viewer; SIGTERM stops it all within
+ * 30 s; the next start finds the data of the last.
+ */
+class StarConsoleUpTest {
+
+    private static final Path HOME = Path.of("").toAbsolutePath().getParent();
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @Test
+    void up_servesEverything_stopsCleanly_andKeepsDataAcrossRestarts(@TempDir Path data) throws Exception {
+        Map<String, String> ports = Map.of(
+                "STAR_CONSOLE_HTTP_PORT", String.valueOf(freePort()),
+                "STAR_CONSOLE_EDGE_HTTP_PORT", String.valueOf(freePort()),
+                "STAR_CONSOLE_UDP_PORT", String.valueOf(freePort()),
+                "STAR_CONSOLE_PG_PORT", String.valueOf(freePort()),
+                "STAR_CONSOLE_S3_PORT", String.valueOf(freePort()));
+        String api = "http://127.0.0.1:" + ports.get("STAR_CONSOLE_HTTP_PORT");
+        String jdbc = "jdbc:postgresql://127.0.0.1:" + ports.get("STAR_CONSOLE_PG_PORT") + "/swalker_db";
+
+        Console first = Console.start(data, ports);
+        try {
+            String ready = get(api + "/q/health/ready");
+            assertThat(ready).contains("\"status\": \"UP\"").contains("object store")
+                    .contains("Reactive PostgreSQL connections health check");
+            assertThat(get("http://127.0.0.1:" + ports.get("STAR_CONSOLE_EDGE_HTTP_PORT") + "/q/health/ready"))
+                    .contains("udp socket").contains("\"status\": \"UP\"");
+            assertThat(get(api + "/")).contains("<title>Star Console</title>");
+            assertThat(first.output()).anyMatch(line -> line.contains("admin login     admin / "));
+
+            try (Connection c = DriverManager.getConnection(jdbc, "spnbox", "spnbox");
+                 Statement s = c.createStatement()) {
+                s.execute("INSERT INTO spnclients (realip, vpnip, publickey, edport, mac_addr, created_date)"
+                        + " VALUES ('198.51.100.7', '10.99.0.77', 'launcher-test-key', 31820,"
+                        + " '02:00:00:00:00:01', current_date)");
+            }
+            assertThat(login(api, Files.readString(data.resolve("admin-password")).trim())).isEqualTo(200);
+        } finally {
+            first.stop(Duration.ofSeconds(30));
+        }
+        first.assertStoppedCleanly();
+
+        Console second = Console.start(data, ports);
+        try {
+            try (Connection c = DriverManager.getConnection(jdbc, "spnbox", "spnbox");
+                 Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT vpnip FROM spnclients WHERE publickey = 'launcher-test-key'")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("10.99.0.77");
+            }
+            assertThat(login(api, Files.readString(data.resolve("admin-password")).trim())).isEqualTo(200);
+        } finally {
+            second.stop(Duration.ofSeconds(30));
+        }
+        second.assertStoppedCleanly();
+    }
+
+    private String get(String url) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(url).isEqualTo(200);
+        return response.body();
+    }
+
+    private int login(String api, String password) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(api + "/api/v1/auth/login"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"username\":\"admin\",\"password\":\"" + password + "\"}"))
+                .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /**
+     * The launcher in its own JVM, as {@code ./star-console up} runs it. Its output goes to a file:
+     * lines written by a shutdown hook can be lost from a pipe once the JDK sees the process exit.
+     */
+    private record Console(Process process, Path log, boolean[] exitedInTime) {
+
+        static Console start(Path data, Map<String, String> ports) throws Exception {
+            String java = ProcessHandle.current().info().command().orElse("java");
+            Path log = Files.createTempFile("star-console-up", ".log");
+            ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                    StarConsole.class.getName(), "up", "--home", HOME.toString(), "--data", data.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            builder.environment().putAll(ports);
+            builder.environment().remove("STAR_CONSOLE_ADMIN_PASSWORD");
+            Console console = new Console(builder.start(), log, new boolean[1]);
+            long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+            while (!console.output().contains("Star Console is up.")) {
+                if (!console.process().isAlive() || System.nanoTime() > deadline) {
+                    console.process().destroyForcibly();
+                    throw new AssertionError("the console did not come up:\n" + String.join("\n", console.output()));
+                }
+                Thread.sleep(200);
+            }
+            return console;
+        }
+
+        List<String> output() throws IOException {
+            return Files.readAllLines(log, StandardCharsets.UTF_8);
+        }
+
+        /** SIGTERM, as Ctrl-C or a service manager would send; SIGKILL if it overstays {@code limit}. */
+        void stop(Duration limit) throws InterruptedException {
+            process.destroy();
+            exitedInTime[0] = process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
+            if (!exitedInTime[0]) {
+                process.destroyForcibly().waitFor();
+            }
+        }
+
+        void assertStoppedCleanly() throws IOException {
+            assertThat(exitedInTime[0]).as("stopped within the limit").isTrue();
+            assertThat(output()).contains("[launcher] stopped");
+        }
+    }
+}
