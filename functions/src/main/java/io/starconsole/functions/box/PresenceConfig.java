@@ -13,6 +13,10 @@ public interface PresenceConfig {
     @WithDefault("PT15S")
     Duration offlineAfter();
 
+    /** How often the offline check runs (a Quarkus scheduler interval, e.g. 5s). */
+    @WithDefault("5s")
+    String checkEvery();
+
     /** Whether this instance runs the periodic offline and reclaim checks (safe on several at once). */
     @WithDefault("true")
     boolean jobsEnabled();

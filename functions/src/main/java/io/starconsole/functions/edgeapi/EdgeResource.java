@@ -2,6 +2,9 @@ package io.starconsole.functions.edgeapi;
 
 import io.smallrye.mutiny.Uni;
 import io.starconsole.functions.auth.Role;
+import io.starconsole.functions.box.Heartbeats;
+import io.starconsole.functions.box.PeerService;
+import io.starconsole.functions.box.PresenceService;
 import io.starconsole.functions.box.RegisterRequest;
 import io.starconsole.functions.box.RegisterResult;
 import io.starconsole.functions.box.RegistrationService;
@@ -26,9 +29,21 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class EdgeResource {
 
     private final RegistrationService registrations;
+    private final PresenceService presence;
+    private final PeerService peers;
 
-    public EdgeResource(RegistrationService registrations) {
+    public EdgeResource(RegistrationService registrations, PresenceService presence, PeerService peers) {
         this.registrations = registrations;
+        this.presence = presence;
+        this.peers = peers;
+    }
+
+    /** BYE relayed by an edge. */
+    public record ByeRequest(String publicKey, String edgeId) {
+    }
+
+    /** CANCEL_IP relayed by an edge. */
+    public record CancelIpRequest(String publicKey) {
     }
 
     @POST
@@ -36,5 +51,40 @@ public class EdgeResource {
     @Operation(summary = "HELLO: admit, upsert and assign an SPN IP")
     public Uni<RegisterResult> register(RegisterRequest request) {
         return registrations.register(request);
+    }
+
+    @POST
+    @Path("/presence")
+    @Operation(summary = "A batch of heartbeats: last seen, real address, online; which boxes have queued commands")
+    public Uni<Heartbeats.Result> presence(Heartbeats.Batch batch) {
+        return presence.apply(batch);
+    }
+
+    @POST
+    @Path("/bye")
+    @Operation(summary = "BYE: the box goes offline; its record and address stay")
+    public Uni<Void> bye(ByeRequest request) {
+        return request == null ? presence.bye(null, null) : presence.bye(request.publicKey(), request.edgeId());
+    }
+
+    @POST
+    @Path("/cancel-ip")
+    @Operation(summary = "CANCEL_IP: the box gives its SPN IP back (into cool-down)")
+    public Uni<Void> cancelIp(CancelIpRequest request) {
+        return presence.cancelIp(request == null ? null : request.publicKey());
+    }
+
+    @POST
+    @Path("/peers")
+    @Operation(summary = "ASK_SPN_INFO: one page of the peers of the box's group")
+    public Uni<PeerService.PeerPage> peers(PeerService.PeersRequest request) {
+        return peers.peers(request);
+    }
+
+    @POST
+    @Path("/spn-info")
+    @Operation(summary = "SND_SPN_INFO: what the box publishes to its peers")
+    public Uni<Void> spnInfo(PeerService.SpnInfo info) {
+        return peers.publish(info);
     }
 }

@@ -26,6 +26,7 @@ import static io.starconsole.functions.edgeapi.Edge.hello;
 import static io.starconsole.functions.edgeapi.Edge.newKey;
 import static io.starconsole.functions.edgeapi.Edge.register;
 import static io.starconsole.functions.edgeapi.Edge.registerBox;
+import static io.starconsole.functions.DbAssertions.one;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -136,8 +137,7 @@ class RegistrationTest {
         assertThat(sixth.getString("nokReason")).isEqualTo("ADDRESS_EXHAUSTED");
         assertThat(sixth.getInt("boxId")).isPositive();
         // The box is stored all the same, with its placeholder vpnip (0.x.y.z), and asks again later.
-        Row row = pool.preparedQuery("SELECT vpnip FROM spnclients WHERE id = $1")
-                .execute(Tuple.of(sixth.getInt("boxId"))).await().atMost(WAIT).iterator().next();
+        Row row = one(pool, "SELECT vpnip FROM spnclients WHERE id = $1", sixth.getInt("boxId"));
         assertThat(row.getString("vpnip")).startsWith("0.");
     }
 
@@ -185,9 +185,8 @@ class RegistrationTest {
         assertThat(addresses).allMatch(a -> cidr.isHost(Ipv4.parse(a)) && Ipv4.parse(a) != cidr.firstHost());
         assertThat(results.stream().filter(r -> r.outcome() == RegisterResult.Outcome.NOK))
                 .hasSize(9).allMatch(r -> r.nokReason() == RegisterResult.NokReason.ADDRESS_EXHAUSTED);
-        long leases = pool.preparedQuery("SELECT count(*) FROM address_leases l JOIN address_pools p ON p.id = l.pool_id"
-                        + " WHERE p.groupname = $1 AND l.state = 'bound'")
-                .execute(Tuple.of(group)).await().atMost(WAIT).iterator().next().getLong(0);
+        long leases = one(pool, "SELECT count(*) FROM address_leases l JOIN address_pools p ON p.id = l.pool_id"
+                        + " WHERE p.groupname = $1 AND l.state = 'bound'", group).getLong(0);
         assertThat(leases).isEqualTo(61);
     }
 
@@ -206,7 +205,6 @@ class RegistrationTest {
     }
 
     private Row seedRow(String key) {
-        return pool.preparedQuery("SELECT * FROM spnclients WHERE publickey = $1")
-                .execute(Tuple.of(key)).await().atMost(WAIT).iterator().next();
+        return one(pool, "SELECT * FROM spnclients WHERE publickey = $1", key);
     }
 }

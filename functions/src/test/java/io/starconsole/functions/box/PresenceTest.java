@@ -1,0 +1,171 @@
+package io.starconsole.functions.box;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.starconsole.functions.edgeapi.Edge;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static io.starconsole.functions.edgeapi.Edge.hello;
+import static io.starconsole.functions.edgeapi.Edge.newKey;
+import static io.starconsole.functions.edgeapi.Edge.register;
+import static io.starconsole.functions.edgeapi.Edge.registerBox;
+import static io.starconsole.functions.DbAssertions.one;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.equalTo;
+
+@QuarkusTest
+class PresenceTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    PresenceService presence;
+
+    @Test
+    void presence_afterBye_marksOnline_andRecordsOnlineAndAddressChanged() {
+        String key = newKey();
+        int id = registerBox(register(key, "198.51.100.10", 1000, hello(null, null))).getInt("boxId");
+        bye(key);
+        assertThat(box(id).getBoolean("online")).isFalse();
+
+        Edge.call().body(batch(beat(key, "198.51.100.11", 2000, now()), beat(newKey(), "192.0.2.1", 1, now())))
+                .post("/internal/v1/presence")
+                .then().statusCode(200).body("accepted", equalTo(1)).body("boxesWithWork", empty());
+
+        Row row = box(id);
+        assertThat(row.getBoolean("online")).isTrue();
+        assertThat(row.getString("realip")).isEqualTo("198.51.100.11");
+        assertThat(row.getInteger("realport")).isEqualTo(2000);
+        assertThat(kinds(id)).containsSubsequence("registered", "online", "bye", "online", "address_changed");
+        assertThat(lastEvent(id, "address_changed").getString("detail")).isEqualTo("from 198.51.100.10:1000");
+    }
+
+    @Test
+    void presence_sameAddress_recordsNoTransition() {
+        String key = newKey();
+        int id = registerBox(register(key, "198.51.100.20", 1000, hello(null, null))).getInt("boxId");
+        Edge.call().body(batch(beat(key, "198.51.100.20", 1000, now()))).post("/internal/v1/presence")
+                .then().statusCode(200).body("accepted", equalTo(1));
+        assertThat(kinds(id)).containsExactly("registered", "online", "spn_ip_assigned");
+    }
+
+    @Test
+    void offlineCheck_afterTheTimeout_marksOffline_withAnEvent() {
+        String key = newKey();
+        int id = registerBox(key, null, null).getInt("boxId");
+        OffsetDateTime seen = now();
+        Edge.call().body(batch(beat(key, "203.0.113.7", 40000, seen))).post("/internal/v1/presence")
+                .then().statusCode(200);
+
+        presence.markSilentBoxesOffline(seen.plusSeconds(10)).await().atMost(WAIT);
+        assertThat(box(id).getBoolean("online")).isTrue();
+
+        presence.markSilentBoxesOffline(seen.plusSeconds(16)).await().atMost(WAIT);
+        assertThat(box(id).getBoolean("online")).isFalse();
+        assertThat(lastEvent(id, "offline").getString("detail")).startsWith("no heartbeat since");
+    }
+
+    @Test
+    void bye_marksOffline_andKeepsRecordAndAddress() {
+        String key = newKey();
+        var answer = registerBox(key, null, null);
+        int id = answer.getInt("boxId");
+        bye(key);
+
+        Row row = box(id);
+        assertThat(row.getBoolean("online")).isFalse();
+        assertThat(row.getString("vpnip")).isEqualTo(answer.getString("spnIp"));
+        assertThat(kinds(id)).endsWith("bye");
+        assertThat(registerBox(key, null, answer.getString("spnIp")).getString("outcome")).isEqualTo("OK");
+    }
+
+    @Test
+    void bye_unknownBox_is404() {
+        Edge.call().body(Map.of("publicKey", newKey(), "edgeId", "edge-1")).post("/internal/v1/bye")
+                .then().statusCode(404);
+    }
+
+    @Test
+    void presence_namesBoxesWithQueuedCommands() {
+        String busy = newKey();
+        String idle = newKey();
+        int busyId = registerBox(busy, null, null).getInt("boxId");
+        registerBox(idle, null, null);
+        long command = one(pool, "INSERT INTO commands (type, target_kind, target_value, created_by)"
+                        + " VALUES (102, 'box', $1, 'test') RETURNING id", String.valueOf(busyId)).getLong(0);
+        pool.preparedQuery("INSERT INTO command_deliveries (command_id, box_id) VALUES ($1, $2)")
+                .execute(Tuple.of(command, busyId)).await().atMost(WAIT);
+
+        Edge.call().body(batch(beat(busy, "203.0.113.7", 40000, now()), beat(idle, "203.0.113.7", 40000, now())))
+                .post("/internal/v1/presence")
+                .then().statusCode(200).body("accepted", equalTo(2)).body("boxesWithWork", contains(busy));
+        assertThat(registerBox(busy, null, null).getBoolean("commandsPending")).isTrue();
+    }
+
+    @Test
+    void presence_batchOfThousands_isAppliedInOneCall() {
+        List<Map<String, Object>> beats = new ArrayList<>();
+        List<String> known = List.of(newKey(), newKey(), newKey());
+        known.forEach(key -> registerBox(key, null, null));
+        known.forEach(key -> beats.add(beat(key, "203.0.113.9", 5, now())));
+        for (int i = 0; i < 3000; i++) {
+            beats.add(beat(newKey(), "192.0.2." + (i % 250), 1000 + i, now()));
+        }
+        Edge.call().body(Map.of("edgeId", "edge-1", "heartbeats", beats)).post("/internal/v1/presence")
+                .then().statusCode(200).body("accepted", equalTo(3));
+    }
+
+    @Test
+    void presence_badHeartbeat_namesItsField() {
+        Edge.call().body(batch(beat(newKey(), "not-an-ip", 1, now()))).post("/internal/v1/presence")
+                .then().statusCode(400).body("field", equalTo("heartbeats[0].realIp"));
+    }
+
+    private static void bye(String key) {
+        Edge.call().body(Map.of("publicKey", key, "edgeId", "edge-1")).post("/internal/v1/bye")
+                .then().statusCode(204);
+    }
+
+    static Map<String, Object> beat(String key, String ip, int port, OffsetDateTime at) {
+        return Map.of("publicKey", key, "realIp", ip, "realPort", port, "at", at.toString());
+    }
+
+    @SafeVarargs
+    static Map<String, Object> batch(Map<String, Object>... beats) {
+        return Map.of("edgeId", "edge-1", "heartbeats", List.of(beats));
+    }
+
+    private static OffsetDateTime now() {
+        return OffsetDateTime.now(ZoneOffset.UTC);
+    }
+
+    private Row box(int id) {
+        return one(pool, "SELECT * FROM spnclients WHERE id = $1", id);
+    }
+
+    private List<String> kinds(int id) {
+        List<String> kinds = new ArrayList<>();
+        pool.preparedQuery("SELECT kind FROM box_events WHERE box_id = $1 ORDER BY id").execute(Tuple.of(id))
+                .await().atMost(WAIT).forEach(row -> kinds.add(row.getString(0)));
+        return kinds;
+    }
+
+    private Row lastEvent(int id, String kind) {
+        return one(pool, "SELECT * FROM box_events WHERE box_id = $1 AND kind = $2 ORDER BY id DESC LIMIT 1", id, kind);
+    }
+}
