@@ -1,0 +1,175 @@
+package io.starconsole.agent;
+
+import io.starconsole.agent.backend.Backend;
+import io.starconsole.agent.backend.LinuxBackend;
+import io.starconsole.agent.backend.ProcessCommandRunner;
+import io.starconsole.agent.backend.SandboxBackend;
+import io.starconsole.agent.backend.SpnAddress;
+import io.starconsole.agent.command.CommandExecutor;
+import io.starconsole.agent.command.ExecutedCommands;
+import io.starconsole.agent.config.AgentConfig;
+import io.starconsole.agent.config.EdgeKeySource;
+import io.starconsole.agent.config.KeyFiles;
+import io.starconsole.agent.lifecycle.BoxLifecycle;
+import io.starconsole.agent.lifecycle.BoxState;
+import io.starconsole.agent.lifecycle.BoxStatus;
+import io.starconsole.agent.lifecycle.LifecycleTimers;
+import io.starconsole.agent.link.BoxLink;
+import io.starconsole.protocol.crypto.Key;
+import io.starconsole.protocol.crypto.KeyPair;
+import io.starconsole.protocol.message.BoxInfo;
+import io.starconsole.protocol.message.MacAddress;
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.net.Inet4Address;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+
+/**
+ * One box, wired: its key pair (from its key file, made at first start), backend, UDP link,
+ * command executor and lifecycle. The agent runs one; the simulation runs many on one
+ * {@link AgentRuntime}.
+ */
+public final class Box implements AutoCloseable {
+
+    private static final Logger LOG = System.getLogger(Box.class.getName());
+    private static final Inet4Address ANY = SpnAddress.ipv4("0.0.0.0");
+
+    private final AgentConfig config;
+    private final Backend backend;
+    private final BoxLink link;
+    private final BoxLifecycle lifecycle;
+
+    private Box(AgentConfig config, Backend backend, BoxLink link, BoxLifecycle lifecycle) {
+        this.config = config;
+        this.backend = backend;
+        this.link = link;
+        this.lifecycle = lifecycle;
+    }
+
+    /** A box from {@code config} with the backend it names; not started. */
+    public static Box create(AgentConfig config, AgentRuntime runtime, LifecycleTimers timers) throws IOException {
+        return create(config, runtime, timers, Box::backendFor);
+    }
+
+    /** A box with a backend of the caller's (tests: LinuxBackend with stand-in programs). */
+    public static Box create(AgentConfig config, AgentRuntime runtime, LifecycleTimers timers,
+            Function<AgentConfig, Backend> backends) throws IOException {
+        SecureRandom random = new SecureRandom();
+        KeyPair keys = KeyFiles.loadOrCreate(config.keyFile(), random);
+        Backend backend = backends.apply(config);
+        EdgeKeySource edgeKeys = EdgeKeySource.of(config);
+        AtomicReference<BoxLifecycle> lifecycle = new AtomicReference<>();
+        BoxLink link = runtime.hub().open(config.edge(), datagram -> {
+            BoxLifecycle target = lifecycle.get();
+            if (target != null) {
+                target.onDatagram(datagram);
+            }
+        });
+        Runnable regenerateKey = () -> regenerateKey(config, backend, lifecycle.get(), random);
+        CommandExecutor commands = new CommandExecutor(backend, new ExecutedCommands(config.stateDirectory()), regenerateKey);
+        lifecycle.set(new BoxLifecycle(config.id(), keys, edgeKeys, () -> boxInfo(config, backend), link::send, backend,
+                runtime.scheduler(), timers, commands, random));
+        return new Box(config, backend, link, lifecycle.get());
+    }
+
+    static Backend backendFor(AgentConfig config) {
+        Optional<MacAddress> mac = config.mac().map(MacAddress::parse);
+        if (config.backend().equals("linux")) {
+            return new LinuxBackend(ProcessCommandRunner.fromEnvironment(), config.get(AgentConfig.Option.INTERFACE),
+                    config.get(AgentConfig.Option.UPLINK_INTERFACE), config.get(AgentConfig.Option.ADMIN_USER),
+                    Path.of("/sys/class/net"), config.keyFile());
+        }
+        return new SandboxBackend(config.sandboxDirectory(), mac);
+    }
+
+    /** What HELLO / RECONNECT says: the configuration, the backend's MAC and current address. */
+    static BoxInfo boxInfo(AgentConfig config, Backend backend) {
+        MacAddress mac = config.mac().map(MacAddress::parse).orElseGet(backend::macAddress);
+        Optional<SpnAddress> address;
+        try {
+            address = backend.spnAddress();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "cannot read the SPN address: " + e.getMessage());
+            address = Optional.empty();
+        }
+        String id = truncate(config.id(), BoxInfo.MAX_ID_STRING_BYTES);
+        return new BoxInfo(config.group(), id, mac, address.map(SpnAddress::ip).orElse(ANY),
+                address.map(SpnAddress::prefixLength).orElse(0), config.listenPort(), config.listenPort(), config.allowedIps(),
+                config.firmwareVersion(), config.enrolmentToken());
+    }
+
+    private static void regenerateKey(AgentConfig config, Backend backend, BoxLifecycle lifecycle, SecureRandom random) {
+        KeyPair fresh = KeyPair.generate(random);
+        try {
+            KeyFiles.write(config.keyFile(), fresh.privateKey());
+        } catch (IOException e) {
+            LOG.log(Level.ERROR, "cannot save a new key: " + e.getMessage());
+            return;
+        }
+        backend.setPrivateKey(fresh.privateKey());
+        lifecycle.replaceKeys(fresh);
+        LOG.log(Level.INFO, "new key " + fresh.publicKey().toBase64() + "; registering again");
+    }
+
+    private static String truncate(String text, int maxBytes) {
+        String value = text;
+        while (value.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
+            value = value.substring(0, value.length() - 1);
+        }
+        return value;
+    }
+
+    public void start() {
+        lifecycle.start();
+    }
+
+    /** BYE (if registered), then the socket is closed. The data plane is left as it is. */
+    public void stop() {
+        lifecycle.stop();
+        try {
+            link.close();
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "closing the link: " + e);
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    public Key publicKey() {
+        return lifecycle.publicKey();
+    }
+
+    public BoxState state() {
+        return lifecycle.state();
+    }
+
+    public BoxStatus status() {
+        return lifecycle.status();
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    public AgentConfig config() {
+        return config;
+    }
+
+    /** The sandbox directory (meaningful with the sandbox backend). */
+    public Path sandboxDirectory() {
+        return config.sandboxDirectory();
+    }
+
+    public int localPort() {
+        return link.localPort();
+    }
+}

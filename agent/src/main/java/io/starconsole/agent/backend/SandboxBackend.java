@@ -1,0 +1,198 @@
+package io.starconsole.agent.backend;
+
+import io.starconsole.protocol.crypto.Key;
+import io.starconsole.protocol.message.MacAddress;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The box's state as files in one directory, one file per setting, each replaced atomically:
+ * {@code hostname}, {@code spn-address} ({@code 10.1.2.3/24}), {@code listen-port}, {@code peers}
+ * and {@code p2p-tunnels} (one canonical rule per line), {@code admin-password-hash} (0600),
+ * {@code private-key} (0600), {@code mac} (made at first use, locally administered) and
+ * {@code reboots} / {@code factory-resets} (counters). The default backend for development, tests
+ * and simulation.
+ */
+public final class SandboxBackend implements Backend {
+
+    public static final String HOSTNAME = "hostname";
+    public static final String SPN_ADDRESS = "spn-address";
+    public static final String LISTEN_PORT = "listen-port";
+    public static final String PEERS = "peers";
+    public static final String P2P_TUNNELS = "p2p-tunnels";
+    public static final String ADMIN_PASSWORD_HASH = "admin-password-hash";
+    public static final String PRIVATE_KEY = "private-key";
+    public static final String MAC = "mac";
+    public static final String REBOOTS = "reboots";
+    public static final String FACTORY_RESETS = "factory-resets";
+
+    private final Path directory;
+    private final Optional<MacAddress> fixedMac;
+
+    /** @param fixedMac the MAC to report; empty = the one in the {@code mac} file, made at first use */
+    public SandboxBackend(Path directory, Optional<MacAddress> fixedMac) {
+        this.directory = directory;
+        this.fixedMac = fixedMac;
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new BackendException("cannot create sandbox directory " + directory, e);
+        }
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    @Override
+    public synchronized Optional<SpnAddress> spnAddress() {
+        return read(SPN_ADDRESS).map(SpnAddress::parse);
+    }
+
+    @Override
+    public synchronized void setSpnAddress(SpnAddress address) {
+        write(SPN_ADDRESS, address.toString(), false);
+    }
+
+    @Override
+    public synchronized MacAddress macAddress() {
+        if (fixedMac.isPresent()) {
+            return fixedMac.get();
+        }
+        Optional<String> stored = read(MAC);
+        if (stored.isPresent()) {
+            return MacAddress.parse(stored.get());
+        }
+        byte[] bytes = new byte[6];
+        new SecureRandom().nextBytes(bytes);
+        long value = 0;
+        for (byte b : bytes) {
+            value = (value << 8) | (b & 0xFF);
+        }
+        value = (value & ~0x0100_0000_0000L) | 0x0200_0000_0000L; // unicast, locally administered
+        MacAddress mac = new MacAddress(value);
+        write(MAC, mac.toString(), false);
+        return mac;
+    }
+
+    @Override
+    public synchronized void setHostname(String hostname) {
+        write(HOSTNAME, Hostnames.require(hostname), false);
+    }
+
+    @Override
+    public synchronized void setAdminPasswordHash(String cryptHash) {
+        write(ADMIN_PASSWORD_HASH, CryptHashes.require(cryptHash), true);
+    }
+
+    @Override
+    public synchronized void setListenPort(int port) {
+        write(LISTEN_PORT, Integer.toString(port), false);
+    }
+
+    @Override
+    public synchronized void addPeer(PeerRule peer) {
+        replaceLines(PEERS, PeerRule::parse, PeerRule::publicKey, peer.publicKey(), peer.toRule());
+    }
+
+    @Override
+    public synchronized void removePeer(PeerRule peer) {
+        replaceLines(PEERS, PeerRule::parse, PeerRule::publicKey, peer.publicKey(), null);
+    }
+
+    @Override
+    public synchronized void addP2pTunnel(P2pTunnelRule tunnel) {
+        replaceLines(P2P_TUNNELS, line -> P2pTunnelRule.parse(line, false), P2pTunnelRule::groupName,
+                tunnel.groupName(), tunnel.toRule());
+    }
+
+    @Override
+    public synchronized void removeP2pTunnel(P2pTunnelRule tunnel) {
+        replaceLines(P2P_TUNNELS, line -> P2pTunnelRule.parse(line, false), P2pTunnelRule::groupName,
+                tunnel.groupName(), null);
+    }
+
+    @Override
+    public synchronized void setPrivateKey(Key privateKey) {
+        write(PRIVATE_KEY, privateKey.toBase64(), true);
+    }
+
+    @Override
+    public synchronized void reboot() {
+        increment(REBOOTS);
+    }
+
+    @Override
+    public synchronized void factoryReset() {
+        for (String name : List.of(HOSTNAME, SPN_ADDRESS, LISTEN_PORT, PEERS, P2P_TUNNELS, ADMIN_PASSWORD_HASH)) {
+            try {
+                Files.deleteIfExists(directory.resolve(name));
+            } catch (IOException e) {
+                throw new BackendException("cannot reset " + name, e);
+            }
+        }
+        increment(FACTORY_RESETS);
+    }
+
+    /** Lines of {@code name}, without the one whose key is {@code key}, plus {@code newLine} if not null. */
+    private <T> void replaceLines(String name, Function<String, T> parse, Function<T, String> keyOf, String key, String newLine) {
+        List<String> kept = new ArrayList<>();
+        for (String line : lines(name)) {
+            if (!keyOf.apply(parse.apply(line)).equals(key)) {
+                kept.add(line);
+            }
+        }
+        if (newLine != null) {
+            kept.add(newLine);
+        }
+        write(name, kept.isEmpty() ? "" : String.join("\n", kept), false);
+    }
+
+    private List<String> lines(String name) {
+        return read(name).map(text -> text.lines().filter(l -> !l.isBlank()).toList()).orElse(List.of());
+    }
+
+    private void increment(String name) {
+        long count = read(name).map(Long::parseLong).orElse(0L);
+        write(name, Long.toString(count + 1), false);
+    }
+
+    private Optional<String> read(String name) {
+        Path file = directory.resolve(name);
+        try {
+            return Files.exists(file) ? Optional.of(Files.readString(file, StandardCharsets.UTF_8).strip()) : Optional.empty();
+        } catch (IOException e) {
+            throw new BackendException("cannot read " + name, e);
+        }
+    }
+
+    private void write(String name, String content, boolean secret) {
+        Path file = directory.resolve(name);
+        Path temporary = directory.resolve("." + name + ".new");
+        try {
+            Files.deleteIfExists(temporary);
+            if (secret) {
+                Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            }
+            Files.writeString(temporary, content.isEmpty() ? "" : content + "\n", StandardCharsets.UTF_8);
+            try {
+                Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new BackendException("cannot write " + name, new UncheckedIOException(e));
+        }
+    }
+}

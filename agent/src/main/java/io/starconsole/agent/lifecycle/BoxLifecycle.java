@@ -1,0 +1,467 @@
+package io.starconsole.agent.lifecycle;
+
+import io.starconsole.agent.backend.Backend;
+import io.starconsole.agent.backend.SpnAddress;
+import io.starconsole.agent.config.EdgeKeySource;
+import io.starconsole.protocol.codec.PacketKind;
+import io.starconsole.protocol.codec.ProtocolException;
+import io.starconsole.protocol.crypto.Key;
+import io.starconsole.protocol.crypto.KeyPair;
+import io.starconsole.protocol.handshake.Established;
+import io.starconsole.protocol.handshake.InitiationAttempt;
+import io.starconsole.protocol.handshake.Initiator;
+import io.starconsole.protocol.message.AnsUserCmd;
+import io.starconsole.protocol.message.AskUserCmd;
+import io.starconsole.protocol.message.BoxInfo;
+import io.starconsole.protocol.message.Bye;
+import io.starconsole.protocol.message.CommandResult;
+import io.starconsole.protocol.message.Hello;
+import io.starconsole.protocol.message.Message;
+import io.starconsole.protocol.message.Nok;
+import io.starconsole.protocol.message.NokReason;
+import io.starconsole.protocol.message.Ok;
+import io.starconsole.protocol.message.OkNewIp;
+import io.starconsole.protocol.message.Ping;
+import io.starconsole.protocol.message.Pong;
+import io.starconsole.protocol.message.Reconnect;
+import io.starconsole.protocol.message.UserCommand;
+import io.starconsole.protocol.message.WakeUp;
+import io.starconsole.protocol.session.Session;
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+
+/**
+ * One box's registration state machine (docs/protocol.md 7.1): handshake with HELLO (or RECONNECT
+ * when the box already has an address), OK / OK_NEWIP / NOK, PING every interval, re-registration
+ * on silence ({@code missedPongLimit} PINGs without PONG), on NOK, or when the session is due for
+ * re-keying, with jittered exponential back-off; ASK_USER_CMD on a PONG's "commands pending" flag
+ * or a WAKE_UP; BYE on {@link #stop}.
+ *
+ * <p>It never tears the data plane down: losing the edge only changes this state machine; the
+ * backend is touched only to apply an OK_NEWIP address. Driven by a shared scheduler and by
+ * {@link #onDatagram} from the receive thread; all state changes hold this object's lock, and
+ * nothing under the lock blocks on the network or runs a process (commands run on the scheduler).
+ */
+public final class BoxLifecycle {
+
+    private static final Logger LOG = System.getLogger(BoxLifecycle.class.getName());
+
+    private final String name;
+    private final EdgeKeySource edgeKeys;
+    private final Supplier<BoxInfo> boxInfo;
+    private final Consumer<byte[]> sender;
+    private final Backend backend;
+    private final ScheduledExecutorService scheduler;
+    private final LifecycleTimers timers;
+    private final CommandHandler commands;
+    private final Backoff backoff;
+
+    private KeyPair keys;
+    private Initiator initiator;
+    private Key initiatorEdgeKey;
+    private BoxState state = BoxState.IDLE;
+    private InitiationAttempt attempt;
+    private Session session;
+    private boolean forceHello;
+    private long pingSequence;
+    private int missedPongs;
+    private boolean commandInFlight;
+    private boolean commandRunning;
+    private ScheduledFuture<?> attemptTimer;
+    private ScheduledFuture<?> retryTimer;
+    private ScheduledFuture<?> pingTimer;
+    private long registrations;
+    private long initiations;
+    private long pingsSent;
+    private long pongsReceived;
+    private long commandAsks;
+    private String lastNok;
+
+    public BoxLifecycle(String name, KeyPair keys, EdgeKeySource edgeKeys, Supplier<BoxInfo> boxInfo, Consumer<byte[]> sender,
+            Backend backend, ScheduledExecutorService scheduler, LifecycleTimers timers, CommandHandler commands,
+            RandomGenerator random) {
+        this.name = name;
+        this.keys = keys;
+        this.edgeKeys = edgeKeys;
+        this.boxInfo = boxInfo;
+        this.sender = sender;
+        this.backend = backend;
+        this.scheduler = scheduler;
+        this.timers = timers;
+        this.commands = commands;
+        this.backoff = new Backoff(timers.backoffBase(), timers.backoffMax(), random);
+    }
+
+    /** Starts registering (at once). */
+    public synchronized void start() {
+        if (state == BoxState.IDLE) {
+            register();
+        }
+    }
+
+    /** Sends BYE if registered, destroys the session and stops every timer. */
+    public synchronized void stop() {
+        if (state == BoxState.CLOSED) {
+            return;
+        }
+        if (session != null) {
+            sendOnSession(new Bye());
+        }
+        cancelTimers();
+        dropAttempt();
+        dropSession();
+        if (initiator != null) {
+            initiator.destroy();
+        }
+        state = BoxState.CLOSED;
+    }
+
+    public synchronized BoxState state() {
+        return state;
+    }
+
+    public synchronized Key publicKey() {
+        return keys.publicKey();
+    }
+
+    public synchronized BoxStatus status() {
+        return new BoxStatus(state, registrations, initiations, pingsSent, pongsReceived, commandAsks, Optional.ofNullable(lastNok));
+    }
+
+    /**
+     * Replaces the box's identity (REGENERATE_L3_SPN_KEY): the current session ends and the box
+     * registers anew with HELLO under the new key.
+     */
+    public synchronized void replaceKeys(KeyPair newKeys) {
+        keys = newKeys;
+        if (initiator != null) {
+            initiator.destroy();
+            initiator = null;
+        }
+        if (state == BoxState.CLOSED || state == BoxState.IDLE) {
+            return;
+        }
+        dropSession();
+        forceHello = true;
+        cancelTimers();
+        register();
+    }
+
+    // ---- registration ------------------------------------------------------------------------
+
+    /** Starts one handshake attempt; the current session (if any) stays usable meanwhile. */
+    private void register() {
+        dropAttempt();
+        cancel(retryTimer);
+        Initiator current;
+        try {
+            current = initiatorFor(edgeKeys.current());
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.log(Level.WARNING, name + ": no usable edge public key (" + e.getMessage() + "); retrying");
+            retryAfter(backoff.next());
+            return;
+        }
+        BoxInfo info = boxInfo.get();
+        Message request = forceHello || info.wantsAnyAddress() ? new Hello(info) : new Reconnect(info);
+        attempt = current.initiate(request);
+        initiations++;
+        if (session == null) {
+            state = BoxState.HANDSHAKING;
+        }
+        sender.accept(attempt.datagram());
+        attemptTimer = schedule(this::onAttemptTimeout, timers.handshakeTimeout());
+    }
+
+    private Initiator initiatorFor(Key edgeKey) {
+        if (initiator == null || !edgeKey.equals(initiatorEdgeKey)) {
+            if (initiator != null) {
+                initiator.destroy();
+            }
+            initiator = new Initiator(keys, edgeKey);
+            initiatorEdgeKey = edgeKey;
+        }
+        return initiator;
+    }
+
+    private synchronized void onAttemptTimeout() {
+        if (attempt == null || state == BoxState.CLOSED) {
+            return;
+        }
+        dropAttempt();
+        Duration wait = backoff.next();
+        LOG.log(Level.INFO, name + ": no answer from the edge; next registration attempt in " + wait.toMillis() + " ms");
+        retryAfter(wait);
+    }
+
+    private void retryAfter(Duration wait) {
+        if (session == null) {
+            state = BoxState.BACKING_OFF;
+        }
+        cancel(retryTimer);
+        retryTimer = schedule(this::retry, wait);
+    }
+
+    private synchronized void retry() {
+        if (state != BoxState.CLOSED && state != BoxState.DENIED && attempt == null) {
+            register();
+        }
+    }
+
+    private void onHandshakeResponse(byte[] datagram) {
+        if (attempt == null) {
+            return;
+        }
+        Established established;
+        try {
+            established = attempt.consumeResponse(datagram);
+        } catch (ProtocolException e) {
+            LOG.log(Level.DEBUG, name + ": dropped a handshake response: " + e.reason());
+            return;
+        }
+        dropAttempt();
+        Message answer = established.answer();
+        if (answer instanceof Nok nok) {
+            established.session().destroy();
+            onRegistrationRefused(nok);
+            return;
+        }
+        dropSession();
+        session = established.session();
+        state = BoxState.ESTABLISHED;
+        registrations++;
+        backoff.reset();
+        forceHello = false;
+        missedPongs = 0;
+        if (answer instanceof OkNewIp newIp) {
+            applyAddress(new SpnAddress(newIp.spnIp(), newIp.prefixLength()));
+        }
+        LOG.log(Level.INFO, name + ": registered (" + answer.type() + ")");
+        if (pingTimer == null) {
+            long interval = timers.pingInterval().toNanos();
+            pingTimer = scheduler.scheduleAtFixedRate(this::ping, interval, interval, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void onRegistrationRefused(Nok nok) {
+        lastNok = nok.reason().name();
+        forceHello = true;
+        switch (nok.reason()) {
+            case DENIED -> {
+                LOG.log(Level.ERROR, name + ": the console denied this box (" + nok.text() + "); an operator must act");
+                cancelTimers();
+                dropSession();
+                state = BoxState.DENIED;
+            }
+            case PENDING_APPROVAL -> {
+                LOG.log(Level.INFO, name + ": waiting for an operator's approval");
+                retryAfter(timers.pendingApprovalWait());
+            }
+            default -> {
+                Duration wait = backoff.next();
+                LOG.log(Level.WARNING, name + ": registration refused (" + nok.reason() + "); retrying in " + wait.toMillis() + " ms");
+                retryAfter(wait);
+            }
+        }
+    }
+
+    private void applyAddress(SpnAddress address) {
+        try {
+            if (!backend.spnAddress().equals(Optional.of(address))) {
+                backend.setSpnAddress(address);
+                LOG.log(Level.INFO, name + ": SPN address " + address);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, name + ": cannot apply SPN address " + address + ": " + e.getMessage());
+        }
+    }
+
+    // ---- established -------------------------------------------------------------------------
+
+    private synchronized void ping() {
+        if (session == null || state == BoxState.CLOSED) {
+            return;
+        }
+        if (missedPongs >= timers.missedPongLimit()) {
+            LOG.log(Level.INFO, name + ": " + missedPongs + " PINGs without PONG; registering again");
+            lostSession();
+            return;
+        }
+        long now = System.nanoTime();
+        if (session.isExpired(now)) {
+            lostSession();
+            return;
+        }
+        if (session.needsRekey(now) && attempt == null && (retryTimer == null || retryTimer.isDone())) {
+            register(); // RECONNECT; the current session carries on until the new one is up
+        }
+        commandInFlight = false; // an ASK_USER_CMD whose answer was lost may be sent again
+        pingSequence = (pingSequence + 1) & 0xFFFF_FFFFL;
+        missedPongs++;
+        pingsSent++;
+        sendOnSession(new Ping(pingSequence));
+    }
+
+    /** The session is gone (silence, expiry, NOK UNKNOWN_SESSION): stop pinging and register again. */
+    private void lostSession() {
+        dropSession();
+        cancel(pingTimer);
+        pingTimer = null;
+        if (attempt == null) {
+            Duration wait = backoff.failures() == 0 ? Duration.ZERO : backoff.next();
+            if (wait.isZero()) {
+                register();
+            } else {
+                retryAfter(wait);
+            }
+        } else {
+            state = BoxState.HANDSHAKING;
+        }
+    }
+
+    private void onTransport(byte[] datagram) {
+        if (session == null) {
+            return;
+        }
+        Message message;
+        try {
+            message = session.open(datagram);
+        } catch (ProtocolException e) {
+            LOG.log(Level.DEBUG, name + ": dropped a transport datagram: " + e.reason());
+            return;
+        }
+        if (message instanceof Pong pong) {
+            missedPongs = 0;
+            pongsReceived++;
+            if (pong.commandsPending()) {
+                askForCommands();
+            }
+        } else if (message instanceof WakeUp) {
+            askForCommands();
+        } else if (message instanceof AnsUserCmd answer) {
+            commandInFlight = false;
+            answer.command().ifPresent(command -> {
+                commandRunning = true;
+                scheduler.execute(() -> runCommand(command, answer.morePending()));
+            });
+        } else if (message instanceof Nok nok && nok.reason() == NokReason.UNKNOWN_SESSION) {
+            LOG.log(Level.INFO, name + ": the edge does not know this session; registering with HELLO");
+            forceHello = true;
+            lostSession();
+        } else if (message instanceof Nok nok) {
+            lastNok = nok.reason().name();
+            LOG.log(Level.WARNING, name + ": NOK " + nok.reason() + " to " + nok.inReplyTo());
+        } else if (!(message instanceof Ok)) {
+            LOG.log(Level.DEBUG, name + ": ignored " + message.type());
+        }
+    }
+
+    private void askForCommands() {
+        if (!commandInFlight && !commandRunning) {
+            commandInFlight = true;
+            commandAsks++;
+            sendOnSession(new AskUserCmd());
+        }
+    }
+
+    /** On the scheduler, outside the lock: commands may run processes. */
+    private void runCommand(UserCommand command, boolean morePending) {
+        CommandResult result;
+        try {
+            result = commands.handle(command);
+        } catch (RuntimeException e) {
+            result = new CommandResult(command.id(), false, "agent error: " + e.getClass().getSimpleName());
+        }
+        synchronized (this) {
+            commandRunning = false;
+            if (session == null) {
+                return; // the edge will deliver it again; the record of executed ids answers then
+            }
+            sendOnSession(result);
+            if (morePending) {
+                askForCommands();
+            }
+        }
+        commands.afterResultSent(command);
+    }
+
+    // ---- plumbing ----------------------------------------------------------------------------
+
+    /** A datagram from the edge (on the receive thread). */
+    public synchronized void onDatagram(byte[] datagram) {
+        if (state == BoxState.CLOSED || datagram.length < 4) {
+            return;
+        }
+        int kind = datagram[1];
+        if (kind == PacketKind.HANDSHAKE_RESPONSE.code()) {
+            onHandshakeResponse(datagram);
+        } else if (kind == PacketKind.COOKIE_REPLY.code()) {
+            onCookieReply(datagram);
+        } else if (kind == PacketKind.TRANSPORT_DATA.code()) {
+            onTransport(datagram);
+        }
+    }
+
+    private void onCookieReply(byte[] datagram) {
+        if (attempt == null) {
+            return;
+        }
+        try {
+            attempt.consumeCookieReply(datagram);
+        } catch (ProtocolException e) {
+            LOG.log(Level.DEBUG, name + ": dropped a cookie reply: " + e.reason());
+            return;
+        }
+        cancel(attemptTimer);
+        register(); // at once, now with mac2
+    }
+
+    private void sendOnSession(Message message) {
+        try {
+            sender.accept(session.seal(message));
+        } catch (ProtocolException e) {
+            LOG.log(Level.DEBUG, name + ": cannot seal " + message.type() + ": " + e.reason());
+        }
+    }
+
+    private ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+        return scheduler.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void dropAttempt() {
+        cancel(attemptTimer);
+        if (attempt != null) {
+            attempt.discard();
+            attempt = null;
+        }
+    }
+
+    private void dropSession() {
+        if (session != null) {
+            session.destroy();
+            session = null;
+        }
+        commandInFlight = false;
+    }
+
+    private void cancelTimers() {
+        cancel(attemptTimer);
+        cancel(retryTimer);
+        cancel(pingTimer);
+        pingTimer = null;
+    }
+
+    private static void cancel(ScheduledFuture<?> timer) {
+        if (timer != null) {
+            timer.cancel(false);
+        }
+    }
+}
