@@ -3,11 +3,31 @@ package io.starconsole.edge;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** {@code star-console.edge.*}: where the edge listens. */
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/** {@code star-console.edge.*}: where the edge listens, who it is, and how it reaches the functions. */
 @ConfigMapping(prefix = "star-console.edge")
 public interface EdgeConfig {
 
+    /** This edge's name in the registry (which edge saw a box last); random when not set. */
+    Optional<String> id();
+
+    /** Holds {@code edge.key} (private, 0600) and {@code edge.pub}; made at first start. */
+    @WithDefault(".star-console/edge")
+    Path keyDirectory();
+
     Udp udp();
+
+    Functions functions();
+
+    Sessions sessions();
+
+    Presence presence();
+
+    Handshakes handshakes();
 
     interface Udp {
         /** The boxes' port (the seed's 31902); 0 picks a free one (tests). */
@@ -20,5 +40,56 @@ public interface EdgeConfig {
         /** Socket receive buffer: large enough to ride out bursts of keepalives. */
         @WithDefault("4194304")
         int receiveBufferBytes();
+    }
+
+    interface Functions {
+        @WithDefault("http://127.0.0.1:8080")
+        URI url();
+
+        /** The credential of the functions' internal API (env STAR_CONSOLE_EDGE_SECRET). */
+        Optional<String> secret();
+
+        @WithDefault("PT2S")
+        Duration timeout();
+
+        /** Attempts per call for calls that may be repeated (all of them are idempotent). */
+        @WithDefault("3")
+        int attempts();
+
+        @WithDefault("PT0.2S")
+        Duration backoff();
+
+        /** Registrations waiting for the functions at once; beyond it boxes are told to try again. */
+        @WithDefault("2000")
+        int maxRegistrationsInFlight();
+    }
+
+    interface Sessions {
+        /** A session that has sent nothing for this long is forgotten (boxes ping every 5 s). */
+        @WithDefault("PT60S")
+        Duration idleTimeout();
+
+        @WithDefault("PT5S")
+        Duration sweepInterval();
+    }
+
+    interface Presence {
+        /** Heartbeats per relay call at most. */
+        @WithDefault("5000")
+        int batchSize();
+
+        /** Relay at least this often while heartbeats arrive. */
+        @WithDefault("PT1S")
+        Duration batchInterval();
+
+        /** Boxes whose presence is kept for a later relay while the functions are unreachable. */
+        @WithDefault("1000000")
+        int backlogLimit();
+    }
+
+    interface Handshakes {
+        /** Handshakes per second above which boxes must present a cookie (mac2). */
+        @WithDefault("2000")
+        int underLoadPerSecond();
     }
 }

@@ -5,19 +5,22 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.starconsole.edge.EdgeConfig;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.datagram.DatagramSocket;
 import io.vertx.core.datagram.DatagramSocketOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.inject.Instance;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Binds the boxes' UDP port and hands every datagram to the {@link DatagramHandler}. A handler
- * failure is counted and the datagram dropped: junk never reaches the log as a stack trace.
+ * Binds the boxes' UDP port and hands every datagram to the {@link DatagramHandler} on the edge's
+ * loop. A handler failure is counted and the datagram dropped: junk never reaches the log as a
+ * stack trace.
  */
 @ApplicationScoped
 public class UdpListener {
@@ -27,61 +30,48 @@ public class UdpListener {
 
     private final Vertx vertx;
     private final EdgeConfig config;
-    private final Instance<DatagramHandler> handler;
+    private final DatagramHandler handler;
+    private final EdgeLoop loop;
     private final Counter received;
     private final Counter failed;
-    private final Counter unhandled;
-    private volatile DatagramSocket socket;
 
-    public UdpListener(Vertx vertx, EdgeConfig config, Instance<DatagramHandler> handler, MeterRegistry registry) {
+    public UdpListener(Vertx vertx, EdgeConfig config, DatagramHandler handler, EdgeLoop loop,
+                       MeterRegistry registry) {
         this.vertx = vertx;
         this.config = config;
         this.handler = handler;
+        this.loop = loop;
         this.received = Counter.builder("edge.datagrams.received").description("UDP datagrams received")
                 .register(registry);
         this.failed = Counter.builder("edge.datagrams.dropped").tag("reason", "handler_failure")
                 .description("datagrams dropped because handling failed").register(registry);
-        this.unhandled = Counter.builder("edge.datagrams.dropped").tag("reason", "no_handler")
-                .description("datagrams dropped because no protocol handler is installed").register(registry);
     }
 
     void start(@Observes StartupEvent event) throws Exception {
-        DatagramSocket created = vertx.createDatagramSocket(new DatagramSocketOptions()
-                .setReceiveBufferSize(config.udp().receiveBufferBytes()));
-        DatagramHandler target = handler.isResolvable() ? handler.get() : (datagram, from, replies) -> unhandled.increment();
-        DatagramHandler.DatagramSender sender = (datagram, to) -> created.send(datagram, to.port(), to.host());
-        created.handler(packet -> {
-            received.increment();
-            try {
-                target.handle(packet.data(), packet.sender(), sender);
-            } catch (RuntimeException e) {
-                failed.increment();
-                LOG.debugf("datagram handling failed: %s", e.getClass().getSimpleName());
-            }
+        Context context = vertx.getOrCreateContext();
+        CompletableFuture<DatagramSocket> bound = new CompletableFuture<>();
+        context.runOnContext(ignored -> {
+            DatagramSocket socket = vertx.createDatagramSocket(new DatagramSocketOptions()
+                    .setReceiveBufferSize(config.udp().receiveBufferBytes()));
+            socket.handler(packet -> {
+                received.increment();
+                try {
+                    handler.handle(packet.data().getBytes(), packet.sender());
+                } catch (RuntimeException e) {
+                    failed.increment();
+                    LOG.debugf("datagram handling failed: %s", e.getClass().getSimpleName());
+                }
+            });
+            socket.listen(config.udp().port(), config.udp().host())
+                    .onSuccess(bound::complete)
+                    .onFailure(bound::completeExceptionally);
         });
-        created.listen(config.udp().port(), config.udp().host())
-                .toCompletionStage().toCompletableFuture()
-                .get(BIND_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        socket = created;
-        LOG.infof("listening for boxes on udp %s:%d", config.udp().host(), localPort());
+        DatagramSocket socket = bound.get(BIND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        loop.bind(socket, context);
+        LOG.infof("listening for boxes on udp %s:%d", config.udp().host(), loop.localPort());
     }
 
     void stop(@Observes ShutdownEvent event) {
-        DatagramSocket current = socket;
-        socket = null;
-        if (current != null) {
-            current.close();
-        }
-    }
-
-    /** True while the socket is bound. */
-    public boolean isBound() {
-        return socket != null;
-    }
-
-    /** The bound port (the configured one, or the one picked when configured as 0); -1 when not bound. */
-    public int localPort() {
-        DatagramSocket current = socket;
-        return current == null ? -1 : current.localAddress().port();
+        loop.unbind();
     }
 }

@@ -12,9 +12,9 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class UdpSocketHealthCheck implements HealthCheck {
 
-    private final UdpListener listener;
+    private final EdgeLoop listener;
 
-    public UdpSocketHealthCheck(UdpListener listener) {
+    public UdpSocketHealthCheck(EdgeLoop listener) {
         this.listener = listener;
     }
 

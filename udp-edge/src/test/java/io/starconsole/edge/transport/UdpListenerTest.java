@@ -19,15 +19,15 @@ import static org.hamcrest.Matchers.hasItem;
 class UdpListenerTest {
 
     @Inject
-    UdpListener listener;
+    EdgeLoop loop;
 
     @Inject
     MeterRegistry registry;
 
     @Test
     void socket_isBound_andHealthSaysSo() {
-        assertThat(listener.isBound()).isTrue();
-        assertThat(listener.localPort()).isPositive();
+        assertThat(loop.isBound()).isTrue();
+        assertThat(loop.localPort()).isPositive();
         given().get("/q/health/ready")
                 .then().statusCode(200)
                 .body("status", equalTo("UP"))
@@ -39,13 +39,15 @@ class UdpListenerTest {
         double before = registry.counter("edge.datagrams.received").count();
         try (DatagramSocket box = new DatagramSocket()) {
             byte[] junk = {0x02, 0x7f, 0x00};
-            box.send(new DatagramPacket(junk, junk.length, InetAddress.getLoopbackAddress(), listener.localPort()));
+            box.send(new DatagramPacket(junk, junk.length, InetAddress.getLoopbackAddress(), loop.localPort()));
         }
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (registry.counter("edge.datagrams.received").count() <= before && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
         assertThat(registry.counter("edge.datagrams.received").count()).isGreaterThan(before);
-        given().get("/q/metrics").then().statusCode(200).body(containsString("edge_datagrams_received_total"));
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("edge_datagrams_received_total"))
+                .body(containsString("edge_datagrams_dropped_total"));
     }
 }

@@ -1,0 +1,155 @@
+package io.starconsole.edge.jedi;
+
+import io.starconsole.edge.relay.EdgeIdentity;
+import io.starconsole.edge.relay.FunctionsClient;
+import io.starconsole.edge.relay.PresenceRelay;
+import io.starconsole.edge.relay.RelayModels;
+import io.starconsole.edge.session.EdgeSession;
+import io.starconsole.edge.session.SessionTable;
+import io.starconsole.edge.transport.EdgeLoop;
+import io.starconsole.protocol.codec.ProtocolException;
+import io.starconsole.protocol.message.AnsSpnInfo;
+import io.starconsole.protocol.message.AskSpnInfo;
+import io.starconsole.protocol.message.Bye;
+import io.starconsole.protocol.message.CancelIp;
+import io.starconsole.protocol.message.Message;
+import io.starconsole.protocol.message.MessageType;
+import io.starconsole.protocol.message.Nok;
+import io.starconsole.protocol.message.NokReason;
+import io.starconsole.protocol.message.Ok;
+import io.starconsole.protocol.message.PeerEntry;
+import io.starconsole.protocol.message.Ping;
+import io.starconsole.protocol.message.Pong;
+import io.starconsole.protocol.message.SndSpnInfo;
+import io.starconsole.protocol.message.WakeUp;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What a box asks once its session stands. PING is answered from memory and only queued for the
+ * registry; everything else is relayed, and the answer sealed back on the edge's loop.
+ */
+@ApplicationScoped
+public class BoxRequests {
+
+    private static final Logger LOG = Logger.getLogger(BoxRequests.class);
+    /** Pages of the registry's peer list fetched for one ASK_SPN_INFO at most. */
+    private static final int MAX_REGISTRY_PAGES = 1000;
+
+    private final EdgeLoop loop;
+    private final SessionTable sessions;
+    private final FunctionsClient functions;
+    private final PresenceRelay presence;
+    private final String edgeId;
+    private final DropCounters drops;
+
+    public BoxRequests(EdgeLoop loop, SessionTable sessions, FunctionsClient functions, PresenceRelay presence,
+                       EdgeIdentity identity, DropCounters drops) {
+        this.loop = loop;
+        this.sessions = sessions;
+        this.functions = functions;
+        this.presence = presence;
+        this.edgeId = identity.id();
+        this.drops = drops;
+    }
+
+    void handle(EdgeSession session, Message message) {
+        if (message instanceof Ping ping) {
+            presence.record(new RelayModels.Heartbeat(session.boxKey(), session.address().hostAddress(),
+                    session.address().port(), Instant.now()));
+            reply(session, new Pong(ping.sequence(), session.commandsPending() ? Pong.COMMANDS_PENDING : 0,
+                    System.currentTimeMillis()));
+        } else if (message instanceof Bye) {
+            // The box is leaving and will not wait: answer now, end the session, tell the registry.
+            reply(session, new Ok(MessageType.BYE));
+            sessions.remove(session);
+            functions.post("bye", new RelayModels.ByeRequest(session.boxKey(), edgeId), Void.class)
+                    .exceptionally(failure -> {
+                        LOG.debugf("bye relay failed (%s); the box goes offline by silence instead",
+                                failure.getClass().getSimpleName());
+                        return null;
+                    });
+        } else if (message instanceof CancelIp) {
+            relay(session, "cancel-ip", new RelayModels.CancelIpRequest(session.boxKey()), MessageType.CANCEL_IP);
+        } else if (message instanceof SndSpnInfo info) {
+            relay(session, "spn-info", new RelayModels.SpnInfo(session.boxKey(), session.address().hostAddress(),
+                    info.endpointPort(), info.allowedIps(), info.listenPort()), MessageType.SND_SPN_INFO);
+        } else if (message instanceof AskSpnInfo ask) {
+            peers(session, ask.page());
+        } else {
+            reply(session, new Nok(message.type(), NokReason.NOT_ALLOWED,
+                    "this edge does not take " + message.type() + " from a box"));
+        }
+    }
+
+    /** Relays an idempotent request; the box hears OK, or NOK TRY_AGAIN if the registry did not take it. */
+    private void relay(EdgeSession session, String path, Object body, MessageType request) {
+        functions.post(path, body, Void.class).whenComplete((ignored, failure) -> {
+            Message answer = failure == null ? new Ok(request) : RelayMapping.tryAgain(request);
+            loop.execute(() -> reply(session, answer));
+        });
+    }
+
+    /**
+     * ASK_SPN_INFO: the registry's peer list, re-paged here so each page fits one datagram whatever
+     * the registry's page size.
+     */
+    private void peers(EdgeSession session, int page) {
+        fetchAllPeers(session.boxKey(), 0, new ArrayList<>()).whenComplete((peers, failure) -> {
+            Message answer;
+            if (failure != null) {
+                answer = RelayMapping.tryAgain(MessageType.ASK_SPN_INFO);
+            } else {
+                List<AnsSpnInfo> pages = AnsSpnInfo.paginate(RelayMapping.peers(peers));
+                answer = page < pages.size() ? pages.get(page)
+                        : new AnsSpnInfo(page, pages.size(), List.<PeerEntry>of());
+            }
+            loop.execute(() -> reply(session, answer));
+        });
+    }
+
+    private CompletableFuture<List<RelayModels.Peer>> fetchAllPeers(String boxKey, int page,
+                                                                    List<RelayModels.Peer> collected) {
+        return functions.post("peers", new RelayModels.PeersRequest(boxKey, page), RelayModels.PeerPage.class)
+                .thenCompose(result -> {
+                    if (result == null || result.peers() == null) {
+                        return CompletableFuture.completedFuture(collected);
+                    }
+                    collected.addAll(result.peers());
+                    boolean more = page + 1 < result.totalPages() && page + 1 < MAX_REGISTRY_PAGES;
+                    return more ? fetchAllPeers(boxKey, page + 1, collected)
+                            : CompletableFuture.completedFuture(collected);
+                });
+    }
+
+    /** The registry says these boxes have commands waiting: flag their PONGs and wake them now. */
+    void onWork(@Observes PresenceRelay.BoxesWithWork work) {
+        loop.execute(() -> {
+            for (String boxKey : work.boxKeys()) {
+                EdgeSession session = sessions.byBox(boxKey);
+                if (session != null && !session.commandsPending()) {
+                    session.commandsPending(true);
+                    reply(session, new WakeUp(1));
+                }
+            }
+        });
+    }
+
+    private void reply(EdgeSession session, Message message) {
+        if (sessions.byIndex(session.index()) != session) {
+            return; // the session ended (BYE, a newer handshake) while the answer was on its way
+        }
+        try {
+            loop.send(session.session().seal(message), session.address());
+        } catch (ProtocolException e) {
+            drops.count(e.reason());
+            LOG.debugf("could not seal %s: %s", message.type(), e.reason());
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package io.starconsole.edge.jedi;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+import io.starconsole.edge.EdgeConfig;
+import io.starconsole.edge.relay.EdgeIdentity;
+import io.starconsole.edge.relay.FunctionsClient;
+import io.starconsole.edge.relay.RelayModels;
+import io.starconsole.edge.session.EdgeSession;
+import io.starconsole.edge.session.SessionTable;
+import io.starconsole.edge.transport.DatagramHandler;
+import io.starconsole.edge.transport.EdgeLoop;
+import io.starconsole.protocol.codec.Packet;
+import io.starconsole.protocol.codec.PacketKind;
+import io.starconsole.protocol.codec.ProtocolException;
+import io.starconsole.protocol.crypto.KeyPair;
+import io.starconsole.protocol.handshake.CookieReply;
+import io.starconsole.protocol.handshake.HandshakeResponse;
+import io.starconsole.protocol.handshake.InitiationResult;
+import io.starconsole.protocol.handshake.PendingHandshake;
+import io.starconsole.protocol.handshake.Responder;
+import io.starconsole.protocol.handshake.SourceRateLimiter;
+import io.starconsole.protocol.message.Hello;
+import io.starconsole.protocol.message.Message;
+import io.starconsole.protocol.message.Ok;
+import io.starconsole.protocol.message.OkNewIp;
+import io.starconsole.protocol.message.Reconnect;
+import io.starconsole.protocol.session.Session;
+import io.vertx.core.net.SocketAddress;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * JEDI/2 on the edge: handshakes become registrations relayed to the functions; transport
+ * datagrams go to their session and then to {@link BoxRequests}. Everything that can be refused
+ * cheaply (framing, mac1, rate) is refused before any X25519 or relay call. Junk is counted by
+ * reason ({@link DropCounters}) and never logged above debug.
+ */
+@ApplicationScoped
+public class JediHandler implements DatagramHandler {
+
+    private static final Logger LOG = Logger.getLogger(JediHandler.class);
+
+    private final EdgeLoop loop;
+    private final SessionTable sessions;
+    private final FunctionsClient functions;
+    private final BoxRequests requests;
+    private final EdgeConfig config;
+    private final String edgeId;
+    private final DropCounters drops;
+    private final Responder responder;
+    private final AtomicInteger registrationsInFlight = new AtomicInteger();
+    private final HandshakeRate handshakeRate = new HandshakeRate();
+
+    public JediHandler(EdgeLoop loop, SessionTable sessions, FunctionsClient functions, BoxRequests requests,
+                       EdgeConfig config, EdgeIdentity identity, KeyPair edgeKeys, DropCounters drops,
+                       MeterRegistry registry) {
+        this.loop = loop;
+        this.sessions = sessions;
+        this.functions = functions;
+        this.requests = requests;
+        this.config = config;
+        this.edgeId = identity.id();
+        this.drops = drops;
+        this.responder = new Responder(edgeKeys,
+                () -> handshakeRate.perSecond(System.nanoTime()) > config.handshakes().underLoadPerSecond()
+                        || registrationsInFlight.get() > config.functions().maxRegistrationsInFlight() / 2,
+                SourceRateLimiter.withDefaults(System::nanoTime), new SecureRandom(), System::nanoTime);
+        registry.gauge("edge.sessions", sessions, SessionTable::size);
+        registry.gauge("edge.registrations.in_flight", registrationsInFlight);
+    }
+
+    void startSweeping(@Observes StartupEvent event) {
+        long idleNanos = config.sessions().idleTimeout().toNanos();
+        loop.every(config.sessions().sweepInterval().toMillis(), () -> {
+            long now = System.nanoTime();
+            int ended = sessions.sweep(now, now - idleNanos).size();
+            if (ended > 0) {
+                LOG.debugf("forgot %d silent or expired sessions", ended);
+            }
+        });
+    }
+
+    @Override
+    public void handle(byte[] datagram, SocketAddress sender) {
+        try {
+            PacketKind kind = Packet.kindOf(datagram);
+            switch (kind) {
+                case HANDSHAKE_INITIATION -> initiation(datagram, sender);
+                case TRANSPORT_DATA -> transport(datagram, sender);
+                default -> throw new ProtocolException(ProtocolException.Reason.UNEXPECTED_MESSAGE,
+                        "boxes do not send " + kind);
+            }
+        } catch (ProtocolException e) {
+            drops.count(e.reason());
+        }
+    }
+
+    private void initiation(byte[] datagram, SocketAddress sender) throws ProtocolException {
+        handshakeRate.record(System.nanoTime());
+        InitiationResult result = responder.consumeInitiation(datagram,
+                new InetSocketAddress(sender.hostAddress(), sender.port()));
+        if (result instanceof CookieReply cookie) {
+            loop.send(cookie.datagram(), sender);
+            return;
+        }
+        PendingHandshake pending = (PendingHandshake) result;
+        Message request = pending.request();
+        boolean reconnect = request instanceof Reconnect;
+        var info = reconnect ? ((Reconnect) request).info() : ((Hello) request).info();
+        String boxKey = pending.boxPublicKey().toBase64();
+        if (registrationsInFlight.incrementAndGet() > config.functions().maxRegistrationsInFlight()) {
+            registrationsInFlight.decrementAndGet();
+            finish(pending, boxKey, sender, RelayMapping.tryAgain(request.type()), false);
+            return;
+        }
+        functions.post("register", RelayMapping.register(boxKey, edgeId, sender, reconnect, info),
+                        RelayModels.RegisterResult.class)
+                .whenComplete((answer, failure) -> {
+                    registrationsInFlight.decrementAndGet();
+                    if (failure != null) {
+                        LOG.debugf("registration relay failed: %s", failure.getClass().getSimpleName());
+                    }
+                    Message reply = failure == null ? RelayMapping.answer(request.type(), answer)
+                            : RelayMapping.tryAgain(request.type());
+                    boolean pendingWork = failure == null && answer != null && answer.commandsPending();
+                    loop.execute(() -> finish(pending, boxKey, sender, reply, pendingWork));
+                });
+    }
+
+    /** Answers the handshake; an accepted box gets a session, a refused one only the answer. */
+    private void finish(PendingHandshake pending, String boxKey, SocketAddress sender, Message reply,
+                        boolean commandsPending) {
+        try {
+            HandshakeResponse response = pending.respond(reply, sessions.freshIndex());
+            if (reply instanceof Ok || reply instanceof OkNewIp) {
+                sessions.put(new EdgeSession(response.session(), boxKey, sender, System.nanoTime(), commandsPending));
+            } else {
+                response.session().destroy();
+            }
+            loop.send(response.datagram(), sender);
+        } catch (ProtocolException e) {
+            drops.count(e.reason()); // the pending handshake timed out while the registry answered
+        }
+    }
+
+    private void transport(byte[] datagram, SocketAddress sender) throws ProtocolException {
+        EdgeSession session = sessions.byIndex(Session.receiverIndexOf(datagram));
+        if (session == null) {
+            throw new ProtocolException(ProtocolException.Reason.UNKNOWN_SESSION, "no such session");
+        }
+        Message message = session.session().open(datagram);
+        session.touch(sender, System.nanoTime());
+        requests.handle(session, message);
+    }
+
+    /** Handshakes seen in the current and previous second, for the under-load decision. */
+    private static final class HandshakeRate {
+        private long second;
+        private int current;
+        private int previous;
+
+        synchronized void record(long nowNanos) {
+            roll(nowNanos);
+            current++;
+        }
+
+        synchronized int perSecond(long nowNanos) {
+            roll(nowNanos);
+            return Math.max(current, previous);
+        }
+
+        private void roll(long nowNanos) {
+            long now = nowNanos / 1_000_000_000L;
+            if (now != second) {
+                previous = now == second + 1 ? current : 0;
+                current = 0;
+                second = now;
+            }
+        }
+    }
+}

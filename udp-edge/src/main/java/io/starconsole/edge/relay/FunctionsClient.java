@@ -1,0 +1,120 @@
+package io.starconsole.edge.relay;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.starconsole.edge.EdgeConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Calls to the functions' internal API. Every call has a timeout; calls that fail for a reason
+ * that may pass (no connection, timeout, 5xx) are tried again with doubling backoff. The edge's
+ * calls are all idempotent, so a repeat is harmless. A 4xx is not repeated.
+ */
+@ApplicationScoped
+public class FunctionsClient {
+
+    private final HttpClient http;
+    private final ObjectMapper json;
+    private final EdgeConfig.Functions config;
+    private final String authorization;
+
+    public FunctionsClient(EdgeConfig config, ObjectMapper json) {
+        this.config = config.functions();
+        this.json = json;
+        this.http = HttpClient.newBuilder().connectTimeout(this.config.timeout()).build();
+        this.authorization = "Bearer " + this.config.secret().orElse("");
+    }
+
+    /** POSTs {@code body} to {@code /internal/v1/<path>}; completes with the decoded answer (null for 204). */
+    public <T> CompletableFuture<T> post(String path, Object body, Class<T> answerType) {
+        byte[] payload;
+        try {
+            payload = json.writeValueAsBytes(body);
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        HttpRequest request = HttpRequest.newBuilder(endpoint(path))
+                .timeout(config.timeout())
+                .header("Content-Type", "application/json")
+                .header("Authorization", authorization)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(payload))
+                .build();
+        return attempt(request, answerType, 1);
+    }
+
+    private URI endpoint(String path) {
+        String base = config.url().toString();
+        return URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/internal/v1/" + path);
+    }
+
+    private <T> CompletableFuture<T> attempt(HttpRequest request, Class<T> answerType, int attempt) {
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+                .thenApply(response -> decode(response, answerType))
+                .handle((answer, failure) -> {
+                    if (failure == null) {
+                        return CompletableFuture.completedFuture(answer);
+                    }
+                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                            ? failure.getCause() : failure;
+                    if (attempt >= config.attempts() || !mayPass(cause)) {
+                        return CompletableFuture.<T>failedFuture(cause);
+                    }
+                    long delayMillis = config.backoff().toMillis() << (attempt - 1);
+                    return CompletableFuture.supplyAsync(() -> null,
+                                    CompletableFuture.delayedExecutor(delayMillis, TimeUnit.MILLISECONDS))
+                            .thenCompose(ignored -> attempt(request, answerType, attempt + 1));
+                })
+                .thenCompose(f -> f);
+    }
+
+    private <T> T decode(HttpResponse<byte[]> response, Class<T> answerType) {
+        int status = response.statusCode();
+        if (status >= 500) {
+            throw new RelayException(status, true);
+        }
+        if (status >= 400) {
+            throw new RelayException(status, false);
+        }
+        if (status == 204 || answerType == Void.class || response.body().length == 0) {
+            return null;
+        }
+        try {
+            return json.readValue(response.body(), answerType);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean mayPass(Throwable cause) {
+        return cause instanceof IOException || cause instanceof RelayException r && r.mayPass();
+    }
+
+    /** The functions answered with an error status. */
+    public static final class RelayException extends RuntimeException {
+        private final int status;
+        private final boolean mayPass;
+
+        RelayException(int status, boolean mayPass) {
+            super("functions answered HTTP " + status, null, false, false);
+            this.status = status;
+            this.mayPass = mayPass;
+        }
+
+        public int status() {
+            return status;
+        }
+
+        boolean mayPass() {
+            return mayPass;
+        }
+    }
+}

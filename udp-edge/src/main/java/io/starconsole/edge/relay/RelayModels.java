@@ -1,0 +1,58 @@
+package io.starconsole.edge.relay;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
+import java.time.Instant;
+import java.util.List;
+
+/** The JSON of the functions' internal API ({@code /internal/v1}), as the edge sends and reads it. */
+public final class RelayModels {
+
+    private RelayModels() {
+    }
+
+    public record RegisterRequest(String publicKey, String edgeId, String realIp, Integer realPort, boolean reconnect,
+                                  Hello hello) {
+    }
+
+    public record Hello(String groupName, String idString, String macAddress, String requestedSpnIp,
+                        Integer requestedMask, Integer listenPort, Integer endpointPort, String allowedIps,
+                        String firmwareVersion, String enrolmentToken) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record RegisterResult(String outcome, Integer boxId, String spnIp, String mask, String nokReason,
+                                 String message, boolean commandsPending) {
+    }
+
+    public record Heartbeat(String publicKey, String realIp, Integer realPort, Instant at) {
+    }
+
+    public record HeartbeatBatch(String edgeId, List<Heartbeat> heartbeats) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record HeartbeatResult(int accepted, List<String> boxesWithWork) {
+    }
+
+    public record ByeRequest(String publicKey, String edgeId) {
+    }
+
+    public record CancelIpRequest(String publicKey) {
+    }
+
+    public record PeersRequest(String publicKey, Integer page) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record PeerPage(int page, int totalPages, List<Peer> peers) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Peer(String publicKey, String spnIp, String allowedIps, String endpoint, String groupName) {
+    }
+
+    public record SpnInfo(String publicKey, String endpointHost, Integer endpointPort, String allowedIps,
+                          Integer listenPort) {
+    }
+}

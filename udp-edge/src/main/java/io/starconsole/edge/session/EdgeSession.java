@@ -1,0 +1,61 @@
+package io.starconsole.edge.session;
+
+import io.starconsole.protocol.session.Session;
+import io.vertx.core.net.SocketAddress;
+
+/**
+ * One box as the edge sees it: its secure session, its key (base64, as the registry names it),
+ * where its datagrams come from and when it last spoke. Touched only on the edge's event loop.
+ */
+public final class EdgeSession {
+
+    private final Session session;
+    private final String boxKey;
+    private SocketAddress address;
+    private long lastSeenNanos;
+    private boolean commandsPending;
+
+    public EdgeSession(Session session, String boxKey, SocketAddress address, long nowNanos, boolean commandsPending) {
+        this.session = session;
+        this.boxKey = boxKey;
+        this.address = address;
+        this.lastSeenNanos = nowNanos;
+        this.commandsPending = commandsPending;
+    }
+
+    public Session session() {
+        return session;
+    }
+
+    public int index() {
+        return session.localIndex();
+    }
+
+    public String boxKey() {
+        return boxKey;
+    }
+
+    public SocketAddress address() {
+        return address;
+    }
+
+    public long lastSeenNanos() {
+        return lastSeenNanos;
+    }
+
+    public boolean commandsPending() {
+        return commandsPending;
+    }
+
+    public void commandsPending(boolean pending) {
+        this.commandsPending = pending;
+    }
+
+    /** Records an authenticated datagram; the box may have moved (NAT rebinding, new uplink). */
+    public void touch(SocketAddress from, long nowNanos) {
+        this.lastSeenNanos = nowNanos;
+        if (!from.equals(address)) {
+            this.address = from;
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package io.starconsole.edge.jedi;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.starconsole.edge.transport.EdgeLoop;
+import io.starconsole.protocol.crypto.KeyPair;
+import io.starconsole.protocol.message.AnsSpnInfo;
+import io.starconsole.protocol.message.AskSpnInfo;
+import io.starconsole.protocol.message.Bye;
+import io.starconsole.protocol.message.Message;
+import io.starconsole.protocol.message.MessageType;
+import io.starconsole.protocol.message.Nok;
+import io.starconsole.protocol.message.NokReason;
+import io.starconsole.protocol.message.Ok;
+import io.starconsole.protocol.message.OkNewIp;
+import io.starconsole.protocol.message.Ping;
+import io.starconsole.protocol.message.Pong;
+import io.starconsole.protocol.message.WakeUp;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.security.SecureRandom;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The edge over real UDP, with a stand-in for the functions' internal API. */
+@QuarkusTest
+@QuarkusTestResource(FunctionsStandIn.class)
+class EdgeProtocolTest {
+
+    private static final String OK_NEWIP = """
+            {"outcome":"OK_NEWIP","boxId":7,"spnIp":"10.99.0.5","mask":"16","nokReason":null,"message":null,
+             "commandsPending":false}""";
+
+    @Inject
+    EdgeLoop loop;
+
+    @Inject
+    KeyPair edgeKeys;
+
+    @Inject
+    DropCounters drops;
+
+    @BeforeEach
+    void reset() {
+        FunctionsStandIn.reset();
+    }
+
+    private TestBox box() throws Exception {
+        return new TestBox(edgeKeys.publicKey(), loop.localPort());
+    }
+
+    @Test
+    void hello_isRelayedWithTheProvenKey_andAnsweredWithTheNewAddress() throws Exception {
+        FunctionsStandIn.ANSWERS.put("register", OK_NEWIP);
+        try (TestBox box = box()) {
+            Message answer = box.hello("factory-a");
+            assertThat(answer).isInstanceOf(OkNewIp.class);
+            assertThat(((OkNewIp) answer).spnIp().getHostAddress()).isEqualTo("10.99.0.5");
+            assertThat(((OkNewIp) answer).prefixLength()).isEqualTo(16);
+
+            FunctionsStandIn.Call call = FunctionsStandIn.calls("register").get(0);
+            assertThat(call.authorization()).isEqualTo("Bearer " + FunctionsStandIn.SECRET);
+            assertThat(call.body().get("publicKey").asText()).isEqualTo(box.publicKey());
+            assertThat(call.body().get("realIp").asText()).isEqualTo("127.0.0.1");
+            assertThat(call.body().get("reconnect").asBoolean()).isFalse();
+            assertThat(call.body().at("/hello/groupName").asText()).isEqualTo("factory-a");
+            assertThat(call.body().at("/hello/macAddress").asText()).isEqualTo("02:00:00:00:00:01");
+        }
+    }
+
+    @Test
+    void pings_areAnsweredFromMemory_andRelayedInBatches() throws Exception {
+        FunctionsStandIn.ANSWERS.put("register", OK_NEWIP);
+        FunctionsStandIn.ANSWERS.put("presence", "{\"accepted\":1,\"boxesWithWork\":[]}");
+        try (TestBox box = box()) {
+            box.hello("g");
+            for (int i = 1; i <= 20; i++) {
+                Message pong = box.request(new Ping(i));
+                assertThat(pong).isEqualTo(new Pong(i, 0, ((Pong) pong).edgeTimeMillis()));
+            }
+            awaitCall("presence");
+            List<FunctionsStandIn.Call> relayed = FunctionsStandIn.calls("presence");
+            assertThat(relayed.size()).as("20 PINGs, far fewer relay calls").isLessThanOrEqualTo(3);
+            JsonNode heartbeat = relayed.get(0).body().get("heartbeats").get(0);
+            assertThat(heartbeat.get("publicKey").asText()).isEqualTo(box.publicKey());
+            assertThat(relayed.stream().mapToInt(c -> c.body().get("heartbeats").size()).sum())
+                    .as("the latest heartbeat per box, not one per PING").isLessThanOrEqualTo(relayed.size());
+        }
+    }
+
+    @Test
+    void functionsDown_registrationGetsTryAgain_butPingsAreStillAnswered() throws Exception {
+        FunctionsStandIn.ANSWERS.put("register", OK_NEWIP);
+        try (TestBox online = box(); TestBox newcomer = box()) {
+            online.hello("g");
+            FunctionsStandIn.failWithStatus = 503;
+
+            Message refused = newcomer.hello("g");
+            assertThat(refused).isInstanceOf(Nok.class);
+            assertThat(((Nok) refused).reason()).isEqualTo(NokReason.TRY_AGAIN);
+
+            assertThat(online.request(new Ping(1))).isInstanceOf(Pong.class);
+
+            FunctionsStandIn.failWithStatus = 0;
+            FunctionsStandIn.ANSWERS.put("presence", "{\"accepted\":1,\"boxesWithWork\":[]}");
+            online.request(new Ping(2));
+            awaitCall("presence");
+            assertThat(FunctionsStandIn.calls("presence").stream()
+                    .anyMatch(c -> c.body().get("heartbeats").toString().contains(online.publicKey()))).isTrue();
+        }
+    }
+
+    @Test
+    void registryReportsWork_boxIsWokenAndPongsCarryTheFlag() throws Exception {
+        FunctionsStandIn.ANSWERS.put("register", OK_NEWIP);
+        try (TestBox box = box()) {
+            box.hello("g");
+            FunctionsStandIn.ANSWERS.put("presence",
+                    "{\"accepted\":1,\"boxesWithWork\":[\"" + box.publicKey() + "\"]}");
+            assertThat(box.request(new Ping(1))).isInstanceOf(Pong.class);
+            assertThat(box.receiveMessage()).isInstanceOf(WakeUp.class);
+            Pong next = (Pong) box.request(new Ping(2));
+            assertThat(next.commandsPending()).isTrue();
+        }
+    }
+
+    @Test
+    void askSpnInfo_returnsThePeersOfAllRegistryPages() throws Exception {
+        FunctionsStandIn.ANSWERS.put("register", OK_NEWIP);
+        KeyPair peer = KeyPair.generate(new SecureRandom());
+        FunctionsStandIn.ANSWERS.put("peers", "{\"page\":0,\"totalPages\":1,\"peers\":[{\"publicKey\":\""
+                + peer.publicKey().toBase64() + "\",\"spnIp\":\"10.99.0.9\",\"allowedIps\":\"10.99.0.9/32\","
+                + "\"endpoint\":\"198.51.100.4:51820\",\"groupName\":\"g\"}]}");
+        try (TestBox box = box()) {
+            box.hello("g");
+            AnsSpnInfo answer = (AnsSpnInfo) box.request(new AskSpnInfo(0));
+            assertThat(answer.totalPages()).isEqualTo(1);
+            assertThat(answer.entries()).hasSize(1);
+            assertThat(answer.entries().get(0).publicKey()).isEqualTo(peer.publicKey());
+            assertThat(answer.entries().get(0).endpointHost()).isEqualTo("198.51.100.4");
+            assertThat(answer.entries().get(0).endpointPort()).isEqualTo(51820);
+        }
+    }
+
+    @Test
+    void bye_isRelayed_andEndsTheSession() throws Exception {
+        FunctionsStandIn.ANSWERS.put("register", OK_NEWIP);
+        try (TestBox box = box()) {
+            box.hello("g");
+            assertThat(box.request(new Bye())).isEqualTo(new Ok(MessageType.BYE));
+            awaitCall("bye");
+            assertThat(FunctionsStandIn.calls("bye").get(0).body().get("publicKey").asText()).isEqualTo(box.publicKey());
+            box.sendSealed(new Ping(9));
+            assertThat(box.silentFor(500)).as("no answer on an ended session").isTrue();
+        }
+    }
+
+    @Test
+    void junk_isDroppedAndCounted_withoutAnswer() throws Exception {
+        double before = drops.total();
+        try (TestBox box = box()) {
+            box.send(new byte[] {0x01, 0x01, 0x00, 0x00, 0x00});
+            assertThat(box.silentFor(300)).isTrue();
+        }
+        assertThat(drops.total()).isGreaterThan(before);
+        assertThat(FunctionsStandIn.calls("register")).as("junk reaches no one").isEmpty();
+    }
+
+    private static void awaitCall(String path) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (FunctionsStandIn.calls(path).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(FunctionsStandIn.calls(path)).as("a %s call", path).isNotEmpty();
+    }
+}

@@ -1,0 +1,85 @@
+package io.starconsole.edge.jedi;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A stand-in for the functions' internal API, so the edge can be tested on its own: it records
+ * every call and answers what the test scripts. (The end-to-end tests use the real functions.)
+ */
+public class FunctionsStandIn implements QuarkusTestResourceLifecycleManager {
+
+    static final String SECRET = "edge-test-secret";
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final List<Call> CALLS = new CopyOnWriteArrayList<>();
+    /** Path -> JSON answer; missing means 204. */
+    static final Map<String, String> ANSWERS = new ConcurrentHashMap<>();
+    static volatile int failWithStatus;
+
+    private HttpServer server;
+
+    record Call(String path, String authorization, JsonNode body) {
+    }
+
+    static void reset() {
+        CALLS.clear();
+        ANSWERS.clear();
+        failWithStatus = 0;
+    }
+
+    static List<Call> calls(String path) {
+        return CALLS.stream().filter(c -> c.path().equals(path)).toList();
+    }
+
+    @Override
+    public Map<String, String> start() {
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        server.createContext("/internal/v1/", exchange -> {
+            String path = exchange.getRequestURI().getPath().substring("/internal/v1/".length());
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            CALLS.add(new Call(path, exchange.getRequestHeaders().getFirst("Authorization"), JSON.readTree(body)));
+            int status = failWithStatus;
+            String answer = ANSWERS.get(path);
+            if (status != 0) {
+                exchange.sendResponseHeaders(status, -1);
+            } else if (answer == null) {
+                exchange.sendResponseHeaders(204, -1);
+            } else {
+                byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("Content-Type", "application/json");
+                exchange.sendResponseHeaders(200, bytes.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(bytes);
+                }
+            }
+            exchange.close();
+        });
+        server.start();
+        return Map.of("star-console.edge.functions.url", "http://127.0.0.1:" + server.getAddress().getPort(),
+                "star-console.edge.functions.secret", SECRET,
+                "star-console.edge.functions.attempts", "2",
+                "star-console.edge.functions.backoff", "PT0.05S");
+    }
+
+    @Override
+    public void stop() {
+        if (server != null) {
+            server.stop(0);
+        }
+    }
+}
