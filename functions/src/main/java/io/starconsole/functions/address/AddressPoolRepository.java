@@ -85,12 +85,20 @@ public class AddressPoolRepository {
                 .onItem().transform(rows -> rows.rowCount() == 1);
     }
 
+    private static final String LEASE_VIEW = "SELECT host(l.address) AS address, l.state, l.box_id, l.pinned, l.note,"
+            + " l.bound_at, l.cool_down_until, c.publickey, c.spnbox_id"
+            + " FROM address_leases l LEFT JOIN spnclients c ON c.id = l.box_id WHERE l.pool_id = $1";
+
+    /** One lease row of the pool. */
+    public Uni<LeaseView> lease(int poolId, String address) {
+        return pool.preparedQuery(LEASE_VIEW + " AND l.address = $2::text::inet")
+                .execute(Tuple.of(poolId, address))
+                .onItem().transform(rows -> LeaseView.from(rows.iterator().next()));
+    }
+
     /** One page of a pool's lease rows, in address order, with the holder's public key and id string. */
     public Uni<List<LeaseView>> leases(int poolId, int page, int size) {
-        return pool.preparedQuery("SELECT host(l.address) AS address, l.state, l.box_id, l.pinned, l.note,"
-                        + " l.bound_at, l.cool_down_until, c.publickey, c.spnbox_id"
-                        + " FROM address_leases l LEFT JOIN spnclients c ON c.id = l.box_id"
-                        + " WHERE l.pool_id = $1 ORDER BY l.address LIMIT $2 OFFSET $3")
+        return pool.preparedQuery(LEASE_VIEW + " ORDER BY l.address LIMIT $2 OFFSET $3")
                 .execute(Tuple.of(poolId, size, (long) page * size))
                 .onItem().transform(rows -> {
                     List<LeaseView> list = new ArrayList<>();
