@@ -30,6 +30,11 @@ class HealthAndMetricsTest {
     void openApi_describesTheLogin() {
         given().queryParam("format", "json").get("/q/openapi")
                 .then().statusCode(200)
-                .body(containsString("/api/v1/auth/login"));
+                .body(containsString("/api/v1/auth/login"))
+                .body(containsString("/api/v1/boxes"))
+                .body(containsString("/api/v1/address-pools/{id}/reservations"))
+                .body(containsString("/api/v1/enrolment-tokens"))
+                .body(containsString("/internal/v1/register"))
+                .body(containsString("/internal/v1/presence"));
     }
 }

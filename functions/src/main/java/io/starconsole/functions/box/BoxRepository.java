@@ -43,12 +43,16 @@ public class BoxRepository {
                 .onItem().transform(rows -> rows.size() == 0 ? null : Known.from(rows.iterator().next()));
     }
 
+    /** The id of an upserted box, and whether it has queued command deliveries. */
+    record Stored(int id, boolean commandsPending) {
+    }
+
     /**
-     * Inserts or updates the box by public key; its id. A new row gets the per-box placeholder as
+     * Inserts or updates the box by public key; its id and whether work waits for it. A new row gets the per-box placeholder as
      * {@code vpnip}, so two new boxes behind one NAT never collide on {@code UNIQUE(realip, vpnip)};
      * an update leaves {@code vpnip} (the trigger on leases owns it), admission and token as they are.
      */
-    Uni<Integer> upsert(SqlClient db, Upsert box) {
+    Uni<Stored> upsert(SqlClient db, Upsert box) {
         return db.preparedQuery("INSERT INTO spnclients (id, realip, vpnip, publickey, edport, groupname, allowed_ips,"
                         + " mac_addr, spnbox_id, created_date, admission, online, realport, endpoint_port, listen_port,"
                         + " firmware_version, edge_id, last_seen, enrolment_token_id, group_bound)"
@@ -61,18 +65,16 @@ public class BoxRepository {
                         + "   realport = EXCLUDED.realport, endpoint_port = EXCLUDED.endpoint_port,"
                         + "   listen_port = EXCLUDED.listen_port, firmware_version = EXCLUDED.firmware_version,"
                         + "   edge_id = EXCLUDED.edge_id, last_seen = now(), updated_at = now()"
-                        + " RETURNING id")
+                        + " RETURNING id, EXISTS (SELECT 1 FROM command_deliveries d"
+                        + "   WHERE d.box_id = spnclients.id AND d.state = 'queued') AS queued")
                 .execute(Tuple.from(Arrays.asList(box.realIp(), box.publicKey(), BoxFields.seedEdport(box.endpointPort()),
                         box.group(), box.allowedIps(), box.macAddress(), box.idString(), box.admission(), box.online(),
                         box.realPort(), box.endpointPort(), box.listenPort(), box.firmwareVersion(), box.edgeId(),
                         box.tokenId(), box.groupBound())))
-                .onItem().transform(rows -> rows.iterator().next().getInteger("id"));
-    }
-
-    Uni<Boolean> hasQueuedWork(SqlClient db, int boxId) {
-        return db.preparedQuery("SELECT EXISTS (SELECT 1 FROM command_deliveries WHERE box_id = $1 AND state = 'queued')")
-                .execute(Tuple.of(boxId))
-                .onItem().transform(rows -> rows.iterator().next().getBoolean(0));
+                .onItem().transform(rows -> {
+                    Row row = rows.iterator().next();
+                    return new Stored(row.getInteger("id"), row.getBoolean("queued"));
+                });
     }
 
     Uni<Void> setAdmission(SqlClient db, int boxId, String admission) {

@@ -24,6 +24,7 @@ public class PresenceService {
 
     /** The most heartbeats one call may carry. */
     public static final int MAX_BATCH = 10_000;
+    private static final int MAX_ATTEMPTS = 3;
 
     private final Pool pool;
     private final PresenceConfig presence;
@@ -62,13 +63,15 @@ public class PresenceService {
             ports[i] = beat.realPort();
             times[i] = beat.at();
         }
-        return pool.withTransaction(db -> db.preparedQuery("WITH hb AS ("
+        return TransientFailures.retry(() -> pool.withTransaction(db -> db.preparedQuery("WITH hb AS ("
                                 + " SELECT DISTINCT ON (k) k, ip, port, least(t, now()) AS t"
                                 + "   FROM unnest($1::text[], $2::text[], $3::int[], $4::timestamptz[]) AS u(k, ip, port, t)"
                                 + "   ORDER BY k, t DESC),"
                                 + " prev AS (SELECT c.id, c.online, c.realip AS old_ip, c.realport AS old_port, hb.*"
                                 + "   FROM spnclients c JOIN hb ON c.publickey = hb.k WHERE c.admission = 'accepted'"
-                                + "   AND (c.online OR c.last_seen IS NULL OR hb.t > c.last_seen)),"
+                                + "   AND (c.online OR c.last_seen IS NULL OR hb.t > c.last_seen)"
+                                // rows locked in id order: two edges' batches never deadlock on each other
+                                + "   ORDER BY c.id FOR UPDATE OF c),"
                                 + " upd AS (UPDATE spnclients c SET online = true, last_seen = greatest(c.last_seen, prev.t),"
                                 + "   realip = prev.ip, realport = prev.port, edge_id = $5, updated_at = now()"
                                 + "   FROM prev WHERE c.id = prev.id RETURNING c.id),"
@@ -88,7 +91,7 @@ public class PresenceService {
                                     work.forEach(row -> withWork.add(row.getString(0)));
                                     return new Heartbeats.Result(counted.iterator().next().getLong(0).intValue(),
                                             withWork);
-                                })));
+                                }))), MAX_ATTEMPTS);
     }
 
     private static List<Heartbeats.Heartbeat> checkBatch(Heartbeats.Batch batch) {

@@ -10,7 +10,6 @@ import io.starconsole.functions.box.RegisterResult.Outcome;
 import io.starconsole.functions.error.ApiException;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
-import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -46,27 +45,17 @@ public class RegistrationService {
         if (problem != null) {
             return Uni.createFrom().item(RegisterResult.nok(null, NokReason.BAD_REQUEST, problem));
         }
-        return attempt(request, 1);
+        return attempt(request);
     }
 
-    private Uni<RegisterResult> attempt(RegisterRequest request, int attempt) {
-        return pool.withTransaction(db -> admission.current(db).flatMap(settings -> registerIn(db, request, settings)))
-                .onFailure(RegistrationService::isTransient).recoverWithUni(failure -> {
-                    if (attempt >= MAX_TRANSACTION_ATTEMPTS) {
-                        LOG.debugf("registration gave up after %d attempts: %s", attempt, failure.getMessage());
-                        return Uni.createFrom().item(RegisterResult.nok(null, NokReason.TRY_AGAIN,
-                                "the registry is busy; try again"));
-                    }
-                    return attempt(request, attempt + 1);
+    private Uni<RegisterResult> attempt(RegisterRequest request) {
+        return TransientFailures.retry(() -> pool.withTransaction(db -> admission.current(db)
+                        .flatMap(settings -> registerIn(db, request, settings))), MAX_TRANSACTION_ATTEMPTS)
+                .onFailure(TransientFailures::isTransient).recoverWithItem(failure -> {
+                    LOG.debugf("registration gave up after %d attempts: %s", MAX_TRANSACTION_ATTEMPTS,
+                            failure.getMessage());
+                    return RegisterResult.nok(null, NokReason.TRY_AGAIN, "the registry is busy; try again");
                 });
-    }
-
-    private static boolean isTransient(Throwable failure) {
-        if (!(failure instanceof PgException pg) || pg.getSqlState() == null) {
-            return false;
-        }
-        // serialization failure, deadlock, unique violation of a concurrent first registration
-        return pg.getSqlState().equals("40001") || pg.getSqlState().equals("40P01") || pg.getSqlState().equals("23505");
     }
 
     private Uni<RegisterResult> registerIn(SqlClient db, RegisterRequest request, AdmissionSettings settings) {
@@ -103,7 +92,8 @@ public class RegistrationService {
                 hello.macAddress().toLowerCase(Locale.ROOT), BoxFields.blankToNull(hello.idString()), admissionState,
                 accepted, hello.endpointPort(), hello.listenPort(), BoxFields.blankToNull(hello.firmwareVersion()),
                 request.edgeId(), tokenId);
-        return boxes.upsert(db, upsert).flatMap(boxId -> {
+        return boxes.upsert(db, upsert).flatMap(stored -> {
+            int boxId = stored.id();
             BoxEvents events = new BoxEvents();
             events.add(boxId, "registered", request.realIp(), request.realPort(),
                     (known == null ? "new" : request.reconnect() ? "reconnect" : "again") + ", " + admissionState);
@@ -136,8 +126,8 @@ public class RegistrationService {
                                     "no free SPN IP in the pool of " + (group == null ? "the default group" : "group " + group)));
                 }
                 Outcome outcome = assignment.address().equals(requested) ? Outcome.OK : Outcome.OK_NEWIP;
-                return written.flatMap(v -> boxes.hasQueuedWork(db, boxId)).onItem().transform(work ->
-                        new RegisterResult(outcome, boxId, assignment.address(), assignment.mask(), null, null, work));
+                return written.replaceWith(new RegisterResult(outcome, boxId, assignment.address(), assignment.mask(),
+                        null, null, stored.commandsPending()));
             });
         });
     }

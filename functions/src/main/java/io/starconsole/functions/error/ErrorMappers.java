@@ -77,10 +77,11 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public Response databaseError(PgException e) {
-        // SQLSTATE classes 08 (connection), 53 (resources) and 57 (operator intervention, e.g. a
-        // shutdown) mean "try again later"; anything else reaching here is a defect.
+        // SQLSTATE classes 08 (connection), 53 (resources), 57 (operator intervention, e.g. a
+        // shutdown) and 40 (serialization failure, deadlock: left after the service's own
+        // retries) mean "try again later"; anything else reaching here is a defect.
         String state = e.getSqlState() == null ? "" : e.getSqlState();
-        if (state.startsWith("08") || state.startsWith("53") || state.startsWith("57")) {
+        if (state.startsWith("08") || state.startsWith("53") || state.startsWith("57") || state.startsWith("40")) {
             LOG.warnf("database unavailable: SQLSTATE %s", state);
             return unavailable();
         }

@@ -191,6 +191,32 @@ class RegistrationTest {
     }
 
     @Test
+    void register_inAnotherGroup_movesTheBoxToThatGroupsPool_andReleasesTheOldAddress() {
+        String first = TestPools.newGroup();
+        String second = TestPools.newGroup();
+        Ipv4.Cidr firstPool = TestPools.createPool(pool, first, 29);
+        Ipv4.Cidr secondPool = TestPools.createPool(pool, second, 29);
+        String key = newKey();
+        String old = registerBox(key, first, null).getString("spnIp");
+        assertThat(firstPool.isHost(Ipv4.parse(old))).isTrue();
+
+        JsonPath moved = registerBox(key, second, old);
+        assertThat(moved.getString("outcome")).isEqualTo("OK_NEWIP");
+        assertThat(secondPool.isHost(Ipv4.parse(moved.getString("spnIp")))).isTrue();
+        assertThat(one(pool, "SELECT state FROM address_leases WHERE address = $1::text::inet", old).getString(0))
+                .isEqualTo("cooling");
+        assertThat(one(pool, "SELECT groupname, vpnip FROM spnclients WHERE publickey = $1", key).getString("vpnip"))
+                .isEqualTo(moved.getString("spnIp"));
+    }
+
+    @Test
+    void register_groupWithoutAPool_drawsFromTheDefaultPool() {
+        JsonPath answer = registerBox(newKey(), TestPools.newGroup(), null);
+        assertThat(answer.getString("outcome")).isEqualTo("OK_NEWIP");
+        assertThat(answer.getString("spnIp")).startsWith("10.99.");
+    }
+
+    @Test
     void register_badHello_isNokBadRequest_badEnvelopeIs400() {
         Map<String, Object> hello = hello(null, null);
         hello.put("macAddress", "not-a-mac");
