@@ -17,6 +17,9 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
 /**
  * What the UDP edges relay from boxes. Only the edge secret opens these ({@code Authorization:
  * Bearer <edge secret>}, role {@code edge}); the edge has already proven each box's key.
@@ -40,6 +43,10 @@ public class EdgeResource {
 
     /** BYE relayed by an edge. */
     public record ByeRequest(String publicKey, String edgeId) {
+    }
+
+    /** What one housekeeping run changed. */
+    public record HousekeepingResult(int wentOffline, int leasesReclaimed) {
     }
 
     /** CANCEL_IP relayed by an edge. */
@@ -86,5 +93,14 @@ public class EdgeResource {
     @Operation(summary = "SND_SPN_INFO: what the box publishes to its peers")
     public Uni<Void> spnInfo(PeerService.SpnInfo info) {
         return peers.publish(info);
+    }
+
+    @POST
+    @Path("/housekeeping")
+    @Operation(summary = "Run the offline check and lease reclaim now (for deployments without the in-process scheduler, e.g. Lambda)")
+    public Uni<HousekeepingResult> housekeeping() {
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        return presence.markSilentBoxesOffline(now).flatMap(offline -> presence.reclaimLeases(now)
+                .onItem().transform(reclaimed -> new HousekeepingResult(offline, reclaimed)));
     }
 }

@@ -95,6 +95,14 @@ class PresenceTest {
     }
 
     @Test
+    void housekeeping_runsBothChecks_forTheEdge() {
+        Edge.call().post("/internal/v1/housekeeping")
+                .then().statusCode(200)
+                .body("wentOffline", org.hamcrest.Matchers.greaterThanOrEqualTo(0))
+                .body("leasesReclaimed", org.hamcrest.Matchers.greaterThanOrEqualTo(0));
+    }
+
+    @Test
     void bye_unknownBox_is404() {
         Edge.call().body(Map.of("publicKey", newKey(), "edgeId", "edge-1")).post("/internal/v1/bye")
                 .then().statusCode(404);
