@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** What {@code star-console up} was asked to do. */
-record LaunchOptions(Path home, Path dataDirectory, int simulatedBoxes) {
+public record LaunchOptions(Path home, Path dataDirectory, int simulatedBoxes) {
 
     static final String USAGE = """
             usage: star-console up [--boxes N] [--data DIR]

@@ -30,12 +30,13 @@ public final class StarConsole {
     private final LaunchOptions options;
     private final Ports ports;
     private final PrintStream out;
+    private final Map<String, String> functionsSettings;
     private final List<SupervisedProcess> children = new ArrayList<>();
     private LocalCloud cloud;
 
     /** Ports, each overridable from the environment so a second console (or a test) can run beside. */
-    record Ports(int http, int edgeHttp, int udp, int postgres, int objectStore) {
-        static Ports from(Map<String, String> env) {
+    public record Ports(int http, int edgeHttp, int udp, int postgres, int objectStore) {
+        public static Ports from(Map<String, String> env) {
             return new Ports(port(env, "STAR_CONSOLE_HTTP_PORT", 8080),
                     port(env, "STAR_CONSOLE_EDGE_HTTP_PORT", 8081),
                     port(env, "STAR_CONSOLE_UDP_PORT", 31902),
@@ -60,10 +61,57 @@ public final class StarConsole {
         }
     }
 
-    StarConsole(LaunchOptions options, Ports ports, PrintStream out) {
+    public StarConsole(LaunchOptions options, Ports ports, PrintStream out) {
+        this(options, ports, out, Map.of());
+    }
+
+    /**
+     * @param functionsSettings extra settings for the functions, as environment variables (tests use
+     *                          it for short presence timeouts)
+     */
+    public StarConsole(LaunchOptions options, Ports ports, PrintStream out, Map<String, String> functionsSettings) {
         this.options = options;
         this.ports = ports;
         this.out = out;
+        this.functionsSettings = Map.copyOf(functionsSettings);
+    }
+
+    public Ports ports() {
+        return ports;
+    }
+
+    /** The edge's public key, which boxes must trust ({@code edge.pub}, made by the edge at first start). */
+    public Path edgePublicKeyFile() {
+        return options.dataDirectory().resolve("edge").resolve("edge.pub");
+    }
+
+    public String adminPassword() throws IOException {
+        return System.getenv("STAR_CONSOLE_ADMIN_PASSWORD") != null ? System.getenv("STAR_CONSOLE_ADMIN_PASSWORD")
+                : Secrets.readOrCreate(options.dataDirectory().resolve("admin-password"));
+    }
+
+    public String jdbcUrl() {
+        return cloud.jdbcUrl();
+    }
+
+    /** Stops one part ("functions", "edge" or "boxes") and starts it again, waiting until it is ready. */
+    public void restart(String name) throws IOException, InterruptedException {
+        SupervisedProcess child = children.stream().filter(c -> c.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no part named " + name));
+        child.stop(STOP_GRACE);
+        child.start();
+        URI ready = readiness(name);
+        if (ready != null) {
+            child.awaitReady(ready, READY_TIMEOUT);
+        }
+    }
+
+    private URI readiness(String name) {
+        return switch (name) {
+            case "functions" -> URI.create("http://127.0.0.1:" + ports.http() + "/q/health/ready");
+            case "edge" -> URI.create("http://127.0.0.1:" + ports.edgeHttp() + "/q/health/ready");
+            default -> null;
+        };
     }
 
     public static void main(String[] args) {
@@ -111,7 +159,7 @@ public final class StarConsole {
         java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
     }
 
-    void start() throws IOException, InterruptedException {
+    public void start() throws IOException, InterruptedException {
         Path data = options.dataDirectory();
         Files.createDirectories(data);
         out.println("[launcher] data directory " + data);
@@ -122,8 +170,7 @@ public final class StarConsole {
         out.println("[launcher] PostgreSQL on 127.0.0.1:" + cloud.postgresPort() + ", S3 API on "
                 + cloud.objectStoreEndpoint());
 
-        String adminPassword = System.getenv("STAR_CONSOLE_ADMIN_PASSWORD") != null
-                ? System.getenv("STAR_CONSOLE_ADMIN_PASSWORD") : Secrets.readOrCreate(data.resolve("admin-password"));
+        String adminPassword = adminPassword();
         String adminUser = System.getenv().getOrDefault("STAR_CONSOLE_ADMIN_USER", "admin");
         String edgeSecret = Secrets.readOrCreate(data.resolve("edge-secret"));
 
@@ -131,27 +178,48 @@ public final class StarConsole {
                 "functions/target/quarkus-app/quarkus-run.jar"), functionsEnvironment(adminUser, adminPassword,
                 edgeSecret));
         functions.start();
-        functions.awaitReady(URI.create("http://127.0.0.1:" + ports.http() + "/q/health/ready"), READY_TIMEOUT);
+        functions.awaitReady(readiness("functions"), READY_TIMEOUT);
 
         SupervisedProcess edge = child("edge", options.home().resolve("udp-edge/target/quarkus-app/quarkus-run.jar"),
                 edgeEnvironment(edgeSecret, data));
         edge.start();
-        edge.awaitReady(URI.create("http://127.0.0.1:" + ports.edgeHttp() + "/q/health/ready"), READY_TIMEOUT);
+        edge.awaitReady(readiness("edge"), READY_TIMEOUT);
 
         if (options.simulatedBoxes() > 0) {
-            out.println("[launcher] --boxes " + options.simulatedBoxes()
-                    + ": simulated boxes need the agent, which this build does not include yet; starting none");
+            startSimulatedBoxes(data);
         }
         printBanner(adminUser, adminPassword);
     }
 
+    /** N boxes in one agent process, each with its own keys and sandbox under {@code <data>/boxes}. */
+    private void startSimulatedBoxes(Path data) throws IOException {
+        Path boxes = data.resolve("boxes");
+        Files.createDirectories(boxes);
+        SupervisedProcess fleet = child("boxes", options.home().resolve("agent/target/agent.jar"), "64m", Map.of(),
+                List.of("simulate", "--boxes", String.valueOf(options.simulatedBoxes()),
+                        "--config", boxes.resolve("agent.conf").toString(),
+                        "--edge", "127.0.0.1:" + ports.udp(),
+                        "--edge-public-key-file", edgePublicKeyFile().toString(),
+                        "--state-directory", boxes.toString(),
+                        "--id", "sim", "--group", "default"));
+        fleet.start();
+        out.println("[launcher] started " + options.simulatedBoxes() + " simulated boxes (state in " + boxes + ")");
+    }
+
     private SupervisedProcess child(String name, Path jar, Map<String, String> environment) throws IOException {
+        return child(name, jar, "256m", environment, List.of());
+    }
+
+    private SupervisedProcess child(String name, Path jar, String maxHeap, Map<String, String> environment,
+                                    List<String> arguments) throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IOException(jar + " is missing: build with 'mvn -B install -DskipTests' (./star-console up does)");
         }
         String java = ProcessHandle.current().info().command().orElse("java");
-        SupervisedProcess process = new SupervisedProcess(name,
-                List.of(java, "-XX:+UseSerialGC", "-Xmx256m", "-jar", jar.toString()), environment, out);
+        List<String> command = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-Xmx" + maxHeap, "-jar",
+                jar.toString()));
+        command.addAll(arguments);
+        SupervisedProcess process = new SupervisedProcess(name, command, environment, out);
         children.add(process);
         return process;
     }
@@ -165,6 +233,7 @@ public final class StarConsole {
         env.put("STAR_CONSOLE_ADMIN_PASSWORD", adminPassword);
         env.put("STAR_CONSOLE_EDGE_SECRET", edgeSecret);
         env.put("STAR_CONSOLE_WEB_DIRECTORY", options.home().resolve("web/src/main/web").toString());
+        env.putAll(functionsSettings);
         return env;
     }
 
@@ -202,7 +271,7 @@ public final class StarConsole {
     }
 
     /** Stops the children (newest first, each SIGTERM then SIGKILL), then the local cloud. */
-    synchronized void stop() {
+    public synchronized void stop() {
         out.println("[launcher] stopping");
         for (int i = children.size() - 1; i >= 0; i--) {
             children.get(i).stop(STOP_GRACE);

@@ -46,6 +46,7 @@ final class SupervisedProcess {
     }
 
     synchronized void start() throws IOException {
+        stopping = false;
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(environment);
         Process started = builder.start();
@@ -69,8 +70,11 @@ final class SupervisedProcess {
     }
 
     private void exited(Process gone) {
-        if (stopping || gone != process) {
-            return;
+        synchronized (this) {
+            // Under the same lock as start(): a restart in progress is never mistaken for a crash.
+            if (stopping || gone != process) {
+                return;
+            }
         }
         long now = System.nanoTime();
         synchronized (recentRestarts) {
@@ -123,8 +127,11 @@ final class SupervisedProcess {
 
     /** Stops the process: SIGTERM, then SIGKILL after {@code grace}. */
     void stop(Duration grace) {
-        stopping = true;
-        Process current = process;
+        Process current;
+        synchronized (this) {
+            stopping = true;
+            current = process;
+        }
         if (current == null || !current.isAlive()) {
             return;
         }

@@ -46,7 +46,7 @@ class StarConsoleUpTest {
         String api = "http://127.0.0.1:" + ports.get("STAR_CONSOLE_HTTP_PORT");
         String jdbc = "jdbc:postgresql://127.0.0.1:" + ports.get("STAR_CONSOLE_PG_PORT") + "/swalker_db";
 
-        Console first = Console.start(data, ports);
+        Console first = Console.start(data, ports, "--boxes", "3");
         try {
             String ready = get(api + "/q/health/ready");
             assertThat(ready).contains("\"status\": \"UP\"").contains("object store")
@@ -62,7 +62,16 @@ class StarConsoleUpTest {
                         + " VALUES ('198.51.100.7', '10.99.0.77', 'launcher-test-key', 31820,"
                         + " '02:00:00:00:00:01', current_date)");
             }
-            assertThat(login(api, Files.readString(data.resolve("admin-password")).trim())).isEqualTo(200);
+            String token = token(api, Files.readString(data.resolve("admin-password")).trim());
+            assertThat(token).isNotNull();
+            // --boxes 3: three simulated boxes register through the edge and show as online.
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            String boxes = "";
+            while (System.nanoTime() < deadline && !boxes.contains("\"total\":3")) {
+                Thread.sleep(500);
+                boxes = getWithToken(api + "/api/v1/boxes?online=true&q=sim-", token);
+            }
+            assertThat(boxes).contains("\"total\":3").contains("\"idString\":\"sim-1\"");
         } finally {
             first.stop(Duration.ofSeconds(30));
         }
@@ -90,6 +99,21 @@ class StarConsoleUpTest {
         return response.body();
     }
 
+    private String token(String api, String password) throws IOException, InterruptedException {
+        String body = http.send(HttpRequest.newBuilder(URI.create(api + "/api/v1/auth/login"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"username\":\"admin\",\"password\":\"" + password + "\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        int start = body.indexOf("\"token\":\"");
+        return start < 0 ? null : body.substring(start + 9, body.indexOf('"', start + 9));
+    }
+
+    private String getWithToken(String url, String token) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
     private int login(String api, String password) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create(api + "/api/v1/auth/login"))
                 .header("Content-Type", "application/json")
@@ -110,11 +134,13 @@ class StarConsoleUpTest {
      */
     private record Console(Process process, Path log, boolean[] exitedInTime) {
 
-        static Console start(Path data, Map<String, String> ports) throws Exception {
+        static Console start(Path data, Map<String, String> ports, String... options) throws Exception {
             String java = ProcessHandle.current().info().command().orElse("java");
             Path log = Files.createTempFile("star-console-up", ".log");
-            ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                    StarConsole.class.getName(), "up", "--home", HOME.toString(), "--data", data.toString())
+            List<String> command = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                    StarConsole.class.getName(), "up", "--home", HOME.toString(), "--data", data.toString()));
+            command.addAll(List.of(options));
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             builder.environment().putAll(ports);
