@@ -29,6 +29,8 @@ public interface EdgeConfig {
 
     Handshakes handshakes();
 
+    Commands commands();
+
     interface Udp {
         /** The boxes' port (the seed's 31902); 0 picks a free one (tests). */
         @WithDefault("31902")
@@ -87,9 +89,22 @@ public interface EdgeConfig {
         int backlogLimit();
     }
 
+    interface Commands {
+        /** How often the edge asks the registry which of its boxes got new commands. */
+        @WithDefault("PT0.5S")
+        Duration wakeUpInterval();
+    }
+
     interface Handshakes {
         /** Handshakes per second above which boxes must present a cookie (mac2). */
         @WithDefault("2000")
         int underLoadPerSecond();
+
+        /**
+         * Handshakes per second one source address may start (a burst of twice that is allowed).
+         * Boxes behind one NAT share an address: raise it for large sites.
+         */
+        @WithDefault("50")
+        double perSourcePerSecond();
     }
 }

@@ -12,6 +12,12 @@ public record CommandResult(long commandId, boolean success, String message) imp
 
     public static final int MAX_MESSAGE_BYTES = 500;
 
+    /**
+     * A failure whose message starts with this was a risky change (SPN IP, listen port, key) that the
+     * box applied tentatively and then undid itself: the console shows it as "rolled back".
+     */
+    public static final String ROLLED_BACK_PREFIX = "rolled back:";
+
     public CommandResult {
         Fields.text(message, MAX_MESSAGE_BYTES, "message");
     }

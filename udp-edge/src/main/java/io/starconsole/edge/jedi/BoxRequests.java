@@ -10,6 +10,8 @@ import io.starconsole.edge.transport.EdgeLoop;
 import io.starconsole.protocol.codec.ProtocolException;
 import io.starconsole.protocol.message.AnsSpnInfo;
 import io.starconsole.protocol.message.AskSpnInfo;
+import io.starconsole.protocol.message.AskUserCmd;
+import io.starconsole.protocol.message.CommandResult;
 import io.starconsole.protocol.message.Bye;
 import io.starconsole.protocol.message.CancelIp;
 import io.starconsole.protocol.message.Message;
@@ -82,6 +84,11 @@ public class BoxRequests {
                     info.endpointPort(), info.allowedIps(), info.listenPort()), MessageType.SND_SPN_INFO);
         } else if (message instanceof AskSpnInfo ask) {
             peers(session, ask.page());
+        } else if (message instanceof AskUserCmd) {
+            lease(session);
+        } else if (message instanceof CommandResult result) {
+            relay(session, "commands/result", new RelayModels.CommandResult(session.boxKey(), result.commandId(),
+                    RelayMapping.resultState(result), result.message()), MessageType.COMMAND_RESULT);
         } else {
             reply(session, new Nok(message.type(), NokReason.NOT_ALLOWED,
                     "this edge does not take " + message.type() + " from a box"));
@@ -94,6 +101,20 @@ public class BoxRequests {
             Message answer = failure == null ? new Ok(request) : RelayMapping.tryAgain(request);
             loop.execute(() -> reply(session, answer));
         });
+    }
+
+    /** ASK_USER_CMD: the box's next command from the queue, leased to it for the visibility timeout. */
+    private void lease(EdgeSession session) {
+        functions.post("commands/lease", new RelayModels.LeaseRequest(session.boxKey(), edgeId), RelayModels.Lease.class)
+                .whenComplete((lease, failure) -> loop.execute(() -> {
+                    if (failure != null || lease == null) {
+                        reply(session, RelayMapping.tryAgain(MessageType.ASK_USER_CMD));
+                        return;
+                    }
+                    Message answer = RelayMapping.command(lease);
+                    session.commandsPending(lease.command() != null && lease.morePending());
+                    reply(session, answer);
+                }));
     }
 
     /**

@@ -70,7 +70,8 @@ public class JediHandler implements DatagramHandler {
         this.responder = new Responder(edgeKeys,
                 () -> handshakeRate.perSecond(System.nanoTime()) > config.handshakes().underLoadPerSecond()
                         || registrationsInFlight.get() > config.functions().maxRegistrationsInFlight() / 2,
-                SourceRateLimiter.withDefaults(System::nanoTime), new SecureRandom(), System::nanoTime);
+                new SourceRateLimiter(config.handshakes().perSourcePerSecond(),
+                        (int) Math.max(1, 2 * config.handshakes().perSourcePerSecond()), 100_000, System::nanoTime), new SecureRandom(), System::nanoTime);
         registry.gauge("edge.sessions", sessions, SessionTable::size);
         registry.gauge("edge.registrations.in_flight", registrationsInFlight);
     }

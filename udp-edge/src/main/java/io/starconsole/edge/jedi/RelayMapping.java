@@ -3,7 +3,13 @@ package io.starconsole.edge.jedi;
 import io.starconsole.edge.relay.RelayModels;
 import io.starconsole.protocol.crypto.Key;
 import io.starconsole.protocol.crypto.KeyFormatException;
+import io.starconsole.protocol.codec.ProtocolException;
+import io.starconsole.protocol.message.AnsUserCmd;
 import io.starconsole.protocol.message.BoxInfo;
+import io.starconsole.protocol.message.CommandResult;
+import io.starconsole.protocol.message.UserCommand;
+import io.starconsole.protocol.message.UserCommandType;
+import io.starconsole.protocol.message.WireCode;
 import io.starconsole.protocol.message.Message;
 import io.starconsole.protocol.message.MessageType;
 import io.starconsole.protocol.message.Nok;
@@ -16,6 +22,7 @@ import io.vertx.core.net.SocketAddress;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -50,6 +57,36 @@ final class RelayMapping {
             default:
                 return new Nok(request, nokReason(result.nokReason()), clip(result.message()));
         }
+    }
+
+    /**
+     * A leased command as ANS_USER_CMD. A command the wire cannot carry (unknown type, contents too
+     * long) is answered as none: the registry will see no acknowledgement and fail it after its
+     * attempts, which is what it is.
+     */
+    static Message command(RelayModels.Lease lease) {
+        RelayModels.LeasedCommand c = lease.command();
+        if (c == null) {
+            return AnsUserCmd.none();
+        }
+        try {
+            UserCommandType type = WireCode.byCode(UserCommandType.values(), c.type(),
+                    ProtocolException.Reason.INVALID_FIELD);
+            byte[] contents = c.contents() == null ? new byte[0] : c.contents().getBytes(StandardCharsets.UTF_8);
+            return AnsUserCmd.of(new UserCommand(c.commandId(), type, c.priority(),
+                    c.target() == null ? "" : c.target(), contents), lease.morePending());
+        } catch (IllegalArgumentException | ProtocolException unusable) {
+            return AnsUserCmd.none();
+        }
+    }
+
+    /** The box's result as the registry's state: rolled back is a failure whose text says so. */
+    static String resultState(CommandResult result) {
+        if (result.success()) {
+            return "succeeded";
+        }
+        return result.message() != null && result.message().startsWith(CommandResult.ROLLED_BACK_PREFIX)
+                ? "rolled_back" : "failed";
     }
 
     static Nok tryAgain(MessageType request) {

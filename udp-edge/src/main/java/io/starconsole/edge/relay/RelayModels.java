@@ -55,4 +55,26 @@ public final class RelayModels {
     public record SpnInfo(String publicKey, String endpointHost, Integer endpointPort, String allowedIps,
                           Integer listenPort) {
     }
+
+    public record LeaseRequest(String publicKey, String edgeId) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Lease(LeasedCommand command, boolean morePending) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record LeasedCommand(long commandId, int type, int priority, String target, String contents) {
+    }
+
+    /** {@code state}: succeeded, failed or rolled_back. */
+    public record CommandResult(String publicKey, long commandId, String state, String message) {
+    }
+
+    public record PendingRequest(String edgeId, long after) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Pending(long cursor, List<String> boxes) {
+    }
 }

@@ -7,6 +7,11 @@ import io.starconsole.edge.transport.EdgeLoop;
 import io.starconsole.protocol.crypto.KeyPair;
 import io.starconsole.protocol.message.AnsSpnInfo;
 import io.starconsole.protocol.message.AskSpnInfo;
+import io.starconsole.protocol.message.AnsUserCmd;
+import io.starconsole.protocol.message.AskUserCmd;
+import io.starconsole.protocol.message.CommandResult;
+import io.starconsole.protocol.message.UserCommand;
+import io.starconsole.protocol.message.UserCommandType;
 import io.starconsole.protocol.message.Bye;
 import io.starconsole.protocol.message.Message;
 import io.starconsole.protocol.message.MessageType;
@@ -125,6 +130,52 @@ class EdgeProtocolTest {
             assertThat(box.receiveMessage()).isInstanceOf(WakeUp.class);
             Pong next = (Pong) box.request(new Ping(2));
             assertThat(next.commandsPending()).isTrue();
+        }
+    }
+
+    @Test
+    void askUserCmd_leasesFromTheQueue_andTheResultIsRelayedWithItsState() throws Exception {
+        FunctionsStandIn.ANSWERS.put("register", OK_NEWIP);
+        FunctionsStandIn.ANSWERS.put("commands/lease", """
+                {"command":{"commandId":42,"type":100,"priority":1,"target":"10.99.0.5","contents":"gate-7"},
+                 "morePending":false}""");
+        try (TestBox box = box()) {
+            box.hello("g");
+            AnsUserCmd answer = (AnsUserCmd) box.request(new AskUserCmd());
+            assertThat(answer.command()).isPresent();
+            UserCommand command = answer.command().get();
+            assertThat(command.id()).isEqualTo(42);
+            assertThat(command.type()).isEqualTo(UserCommandType.CHANGE_SPNBOX_NAME);
+            assertThat(new String(command.contents(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("gate-7");
+            assertThat(FunctionsStandIn.calls("commands/lease").get(0).body().get("publicKey").asText())
+                    .isEqualTo(box.publicKey());
+
+            assertThat(box.request(new CommandResult(42, true, "renamed"))).isEqualTo(new Ok(MessageType.COMMAND_RESULT));
+            assertThat(box.request(new CommandResult(43, false, CommandResult.ROLLED_BACK_PREFIX + " no answer")))
+                    .isEqualTo(new Ok(MessageType.COMMAND_RESULT));
+            List<FunctionsStandIn.Call> results = FunctionsStandIn.calls("commands/result");
+            assertThat(results).hasSize(2);
+            assertThat(results.get(0).body().get("state").asText()).isEqualTo("succeeded");
+            assertThat(results.get(0).body().get("commandId").asLong()).isEqualTo(42);
+            assertThat(results.get(1).body().get("state").asText()).isEqualTo("rolled_back");
+        }
+    }
+
+    @Test
+    void pendingFeedNamesTheBox_boxIsWokenWithoutPinging() throws Exception {
+        FunctionsStandIn.ANSWERS.put("register", OK_NEWIP);
+        try (TestBox box = box()) {
+            box.hello("g");
+            FunctionsStandIn.ANSWERS.put("commands/pending", "{\"cursor\":9,\"boxes\":[\"" + box.publicKey() + "\"]}");
+            assertThat(box.receiveMessage()).as("woken by the feed, within its interval").isInstanceOf(WakeUp.class);
+            FunctionsStandIn.ANSWERS.put("commands/pending", "{\"cursor\":9,\"boxes\":[]}");
+            long deadline = System.nanoTime() + 3_000_000_000L;
+            while (System.nanoTime() < deadline && FunctionsStandIn.calls("commands/pending").stream()
+                    .noneMatch(c -> c.body().get("after").asLong() == 9)) {
+                Thread.sleep(50);
+            }
+            assertThat(FunctionsStandIn.calls("commands/pending").stream()
+                    .anyMatch(c -> c.body().get("after").asLong() == 9)).as("the cursor advances").isTrue();
         }
     }
 
