@@ -7,6 +7,9 @@ import io.starconsole.agent.backend.SandboxBackend;
 import io.starconsole.agent.backend.SpnAddress;
 import io.starconsole.agent.command.CommandExecutor;
 import io.starconsole.agent.command.ExecutedCommands;
+import io.starconsole.agent.command.TentativeChanges;
+import io.starconsole.agent.support.Utf8Text;
+import io.starconsole.protocol.message.CommandResult;
 import io.starconsole.agent.config.AgentConfig;
 import io.starconsole.agent.config.EdgeKeySource;
 import io.starconsole.agent.config.KeyFiles;
@@ -23,7 +26,6 @@ import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.Inet4Address;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Optional;
@@ -44,12 +46,14 @@ public final class Box implements AutoCloseable {
     private final Backend backend;
     private final BoxLink link;
     private final BoxLifecycle lifecycle;
+    private final TentativeChanges tentative;
 
-    private Box(AgentConfig config, Backend backend, BoxLink link, BoxLifecycle lifecycle) {
+    private Box(AgentConfig config, Backend backend, BoxLink link, BoxLifecycle lifecycle, TentativeChanges tentative) {
         this.config = config;
         this.backend = backend;
         this.link = link;
         this.lifecycle = lifecycle;
+        this.tentative = tentative;
     }
 
     /** A box from {@code config} with the backend it names; not started. */
@@ -61,8 +65,12 @@ public final class Box implements AutoCloseable {
     public static Box create(AgentConfig config, AgentRuntime runtime, LifecycleTimers timers,
             Function<AgentConfig, Backend> backends) throws IOException {
         SecureRandom random = new SecureRandom();
-        KeyPair keys = KeyFiles.loadOrCreate(config.keyFile(), random);
         Backend backend = backends.apply(config);
+        ExecutedCommands executed = new ExecutedCommands(config.stateDirectory());
+        TentativeChanges tentative = new TentativeChanges(backend, executed, config.stateDirectory(), config.keyFile(),
+                config.riskyChangeDeadline(), runtime.scheduler(), random, config.listenPort());
+        Optional<CommandResult> rolledBack = tentative.recover(); // before the key is read: a key change may be undone
+        KeyPair keys = KeyFiles.loadOrCreate(config.keyFile(), random);
         EdgeKeySource edgeKeys = EdgeKeySource.of(config);
         AtomicReference<BoxLifecycle> lifecycle = new AtomicReference<>();
         BoxLink link = runtime.hub().open(config.edge(), datagram -> {
@@ -71,11 +79,12 @@ public final class Box implements AutoCloseable {
                 target.onDatagram(datagram);
             }
         });
-        Runnable regenerateKey = () -> regenerateKey(config, backend, lifecycle.get(), random);
-        CommandExecutor commands = new CommandExecutor(backend, new ExecutedCommands(config.stateDirectory()), regenerateKey);
+        CommandExecutor commands = new CommandExecutor(backend, executed, tentative);
         lifecycle.set(new BoxLifecycle(config.id(), keys, edgeKeys, () -> boxInfo(config, backend), link::send, backend,
                 runtime.scheduler(), timers, commands, random));
-        return new Box(config, backend, link, lifecycle.get());
+        tentative.attach(lifecycle.get());
+        rolledBack.ifPresent(lifecycle.get()::sendResult); // sent once registered
+        return new Box(config, backend, link, lifecycle.get(), tentative);
     }
 
     static Backend backendFor(AgentConfig config) {
@@ -98,31 +107,17 @@ public final class Box implements AutoCloseable {
             LOG.log(Level.WARNING, "cannot read the SPN address: " + e.getMessage());
             address = Optional.empty();
         }
-        String id = truncate(config.id(), BoxInfo.MAX_ID_STRING_BYTES);
-        return new BoxInfo(config.group(), id, mac, address.map(SpnAddress::ip).orElse(ANY),
-                address.map(SpnAddress::prefixLength).orElse(0), config.listenPort(), config.listenPort(), config.allowedIps(),
-                config.firmwareVersion(), config.enrolmentToken());
-    }
-
-    private static void regenerateKey(AgentConfig config, Backend backend, BoxLifecycle lifecycle, SecureRandom random) {
-        KeyPair fresh = KeyPair.generate(random);
+        int listenPort;
         try {
-            KeyFiles.write(config.keyFile(), fresh.privateKey());
-        } catch (IOException e) {
-            LOG.log(Level.ERROR, "cannot save a new key: " + e.getMessage());
-            return;
+            listenPort = backend.listenPort().orElse(config.listenPort());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "cannot read the listen port: " + e.getMessage());
+            listenPort = config.listenPort();
         }
-        backend.setPrivateKey(fresh.privateKey());
-        lifecycle.replaceKeys(fresh);
-        LOG.log(Level.INFO, "new key " + fresh.publicKey().toBase64() + "; registering again");
-    }
-
-    private static String truncate(String text, int maxBytes) {
-        String value = text;
-        while (value.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
-            value = value.substring(0, value.length() - 1);
-        }
-        return value;
+        String id = Utf8Text.truncate(config.id(), BoxInfo.MAX_ID_STRING_BYTES);
+        return new BoxInfo(config.group(), id, mac, address.map(SpnAddress::ip).orElse(ANY),
+                address.map(SpnAddress::prefixLength).orElse(0), listenPort, listenPort, config.allowedIps(),
+                config.firmwareVersion(), config.enrolmentToken());
     }
 
     public void start() {
@@ -131,6 +126,7 @@ public final class Box implements AutoCloseable {
 
     /** BYE (if registered), then the socket is closed. The data plane is left as it is. */
     public void stop() {
+        tentative.close(); // a change still waiting stays pending: rolled back at the next start
         lifecycle.stop();
         try {
             link.close();

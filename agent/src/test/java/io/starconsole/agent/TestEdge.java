@@ -10,7 +10,10 @@ import io.starconsole.protocol.handshake.PendingHandshake;
 import io.starconsole.protocol.handshake.Responder;
 import io.starconsole.protocol.message.AnsUserCmd;
 import io.starconsole.protocol.message.AskUserCmd;
+import io.starconsole.protocol.message.BoxInfo;
 import io.starconsole.protocol.message.Bye;
+import io.starconsole.protocol.message.Hello;
+import io.starconsole.protocol.message.Reconnect;
 import io.starconsole.protocol.message.CommandResult;
 import io.starconsole.protocol.message.Message;
 import io.starconsole.protocol.message.MessageType;
@@ -48,9 +51,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link Responder}; HELLO/RECONNECT answered with OK_NEWIP (10.7.0.x/24, one address per key) or
  * a scripted NOK; PING with PONG (optionally flagging pending commands); ASK_USER_CMD with the
  * queued commands; BYEs, results and requests counted. It can go silent and can restart with a new
- * key pair (rewriting {@code edge.pub}).
+ * key pair (rewriting {@code edge.pub}). Registrations can be scripted ({@link Answer}: OK, OK_NEWIP
+ * with another address, NOK, silence) or ignored altogether while sessions keep working; each
+ * registration's BoxInfo and key, and the key of the session each result came on, are recorded.
  */
 public final class TestEdge implements AutoCloseable {
+
+    /** A scripted answer to one registration. */
+    public enum Answer {
+        OK,
+        /** OK_NEWIP with {@link #OTHER_ADDRESS}, not the address asked for */
+        OK_NEWIP_OTHER,
+        NOK,
+        SILENCE
+    }
+
+    public static final String OTHER_ADDRESS = "10.7.0.200";
 
     private final DatagramSocket socket;
     private final Thread thread;
@@ -58,6 +74,11 @@ public final class TestEdge implements AutoCloseable {
     private volatile Responder responder;
     private volatile boolean silent;
     private volatile boolean commandsPendingFlag;
+    private volatile boolean ignoreRegistrations;
+    private final Queue<Answer> scriptedAnswers = new ArrayDeque<>();
+    public final List<BoxInfo> registrations = new CopyOnWriteArrayList<>();
+    public final List<Key> registrationKeys = new CopyOnWriteArrayList<>();
+    public final List<Key> resultKeys = new CopyOnWriteArrayList<>();
     private final Map<Integer, Session> sessions = new ConcurrentHashMap<>();
     private final Map<Key, Integer> addresses = new ConcurrentHashMap<>();
     private final Queue<NokReason> scriptedNoks = new ArrayDeque<>();
@@ -117,6 +138,16 @@ public final class TestEdge implements AutoCloseable {
         scriptedNoks.addAll(Arrays.asList(reasons));
     }
 
+    /** Answers the next registrations (HELLO or RECONNECT) with these, in order; then as usual. */
+    public synchronized void scriptRegistrations(Answer... answers) {
+        scriptedAnswers.addAll(Arrays.asList(answers));
+    }
+
+    /** Drops every initiation while set; sessions keep working (PING, commands, results). */
+    public void setIgnoreRegistrations(boolean ignore) {
+        this.ignoreRegistrations = ignore;
+    }
+
     public synchronized void queue(UserCommand command) {
         commands.add(command);
     }
@@ -147,12 +178,27 @@ public final class TestEdge implements AutoCloseable {
     private synchronized void handle(byte[] datagram, InetSocketAddress source) throws ProtocolException, IOException {
         if (datagram[1] == PacketKind.HANDSHAKE_INITIATION.code()) {
             initiationsSeen.incrementAndGet();
+            if (ignoreRegistrations) {
+                return;
+            }
             InitiationResult result = responder.consumeInitiation(datagram, source);
             PendingHandshake pending = (PendingHandshake) result;
             requests.add(pending.request().type());
-            NokReason nok = scriptedNoks.poll();
+            registrations.add(pending.request() instanceof Hello hello ? hello.info() : ((Reconnect) pending.request()).info());
+            registrationKeys.add(pending.boxPublicKey());
+            Answer scripted = scriptedAnswers.poll();
+            NokReason nok = scripted == Answer.NOK ? NokReason.TRY_AGAIN : scripted == null ? scriptedNoks.poll() : null;
             Message answer;
-            if (nok != null) {
+            if (scripted == Answer.SILENCE) {
+                pending.discard();
+                return;
+            } else if (scripted == Answer.OK) {
+                answer = new Ok(pending.request().type());
+                registeredKeys.add(pending.boxPublicKey());
+            } else if (scripted == Answer.OK_NEWIP_OTHER) {
+                answer = new OkNewIp(ip(10, 7, 0, 200), 24);
+                registeredKeys.add(pending.boxPublicKey());
+            } else if (nok != null) {
                 answer = new Nok(pending.request().type(), nok, "scripted");
             } else {
                 int host = addresses.computeIfAbsent(pending.boxPublicKey(), k -> addresses.size() + 2);
@@ -187,6 +233,7 @@ public final class TestEdge implements AutoCloseable {
             }
         } else if (message instanceof CommandResult result) {
             results.add(result);
+            resultKeys.add(session.remoteStaticKey());
             send(session.seal(new Ok(MessageType.COMMAND_RESULT)), source);
         }
     }

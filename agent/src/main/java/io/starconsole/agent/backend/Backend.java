@@ -3,6 +3,7 @@ package io.starconsole.agent.backend;
 import io.starconsole.protocol.crypto.Key;
 import io.starconsole.protocol.message.MacAddress;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The box's device: what the agent reads and changes on it. {@link SandboxBackend} keeps the state
@@ -26,6 +27,9 @@ public interface Backend {
 
     /** Sets the admin account's password from a crypt(3) hash (never a plain password). */
     void setAdminPasswordHash(String cryptHash);
+
+    /** The tunnel interface's listen port, if one is configured. */
+    OptionalInt listenPort();
 
     void setListenPort(int port);
 

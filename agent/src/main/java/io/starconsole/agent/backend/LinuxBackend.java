@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -81,6 +82,17 @@ public final class LinuxBackend implements Backend {
     @Override
     public void setAdminPasswordHash(String cryptHash) {
         runner.run(List.of("chpasswd", "-e"), adminUser + ":" + CryptHashes.require(cryptHash) + "\n");
+    }
+
+    @Override
+    public OptionalInt listenPort() {
+        String text = runner.run(List.of("wg", "show", wgInterface, "listen-port"), null).strip();
+        try {
+            int port = Integer.parseInt(text);
+            return port == 0 ? OptionalInt.empty() : OptionalInt.of(port);
+        } catch (NumberFormatException e) {
+            return OptionalInt.empty();
+        }
     }
 
     @Override

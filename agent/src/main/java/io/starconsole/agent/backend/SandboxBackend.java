@@ -1,19 +1,18 @@
 package io.starconsole.agent.backend;
 
+import io.starconsole.agent.support.AtomicFiles;
 import io.starconsole.protocol.crypto.Key;
 import io.starconsole.protocol.message.MacAddress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.Function;
 
 /**
@@ -94,6 +93,12 @@ public final class SandboxBackend implements Backend {
     @Override
     public synchronized void setAdminPasswordHash(String cryptHash) {
         write(ADMIN_PASSWORD_HASH, CryptHashes.require(cryptHash), true);
+    }
+
+    @Override
+    public synchronized OptionalInt listenPort() {
+        Optional<String> stored = read(LISTEN_PORT);
+        return stored.isPresent() ? OptionalInt.of(Integer.parseInt(stored.get())) : OptionalInt.empty();
     }
 
     @Override
@@ -178,19 +183,8 @@ public final class SandboxBackend implements Backend {
     }
 
     private void write(String name, String content, boolean secret) {
-        Path file = directory.resolve(name);
-        Path temporary = directory.resolve("." + name + ".new");
         try {
-            Files.deleteIfExists(temporary);
-            if (secret) {
-                Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            }
-            Files.writeString(temporary, content.isEmpty() ? "" : content + "\n", StandardCharsets.UTF_8);
-            try {
-                Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFiles.write(directory.resolve(name), content.isEmpty() ? "" : content + "\n", secret);
         } catch (IOException e) {
             throw new BackendException("cannot write " + name, new UncheckedIOException(e));
         }

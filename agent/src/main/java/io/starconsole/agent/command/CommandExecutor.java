@@ -12,13 +12,18 @@ import java.io.UncheckedIOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Carries out the seed's 12 user commands through the {@link Backend}, once per command id: a
- * command already in {@link ExecutedCommands} is not run again, its stored result is returned.
- * REBOOT, factory reset and key regeneration are acknowledged first and done in
- * {@link #afterResultSent}. The contents are the seed's argument text (without the SPN IP, which is
- * the command's target). Results never repeat the contents, so a password hash is not echoed.
+ * command already in {@link ExecutedCommands} is not run again, its stored result is returned; a
+ * command whose execution is still in progress (a risky change waiting for the console) returns
+ * nothing. REBOOT and factory reset are acknowledged first and done in {@link #afterResultSent};
+ * the SPN address, listen port and key are changed tentatively by {@link TentativeChanges}. The
+ * contents are the seed's argument text (without the SPN IP, which is the command's target).
+ * Results never repeat the contents, so a password hash is not echoed.
  */
 public final class CommandExecutor implements CommandHandler {
 
@@ -26,29 +31,58 @@ public final class CommandExecutor implements CommandHandler {
 
     private final Backend backend;
     private final ExecutedCommands executed;
-    private final Runnable regenerateKey;
+    private final TentativeChanges tentative;
+    private final Set<Long> inProgress = ConcurrentHashMap.newKeySet();
+    /** Ids run by this delivery (not re-sent from the record): only they get their after-result action. */
+    private final Set<Long> justRun = ConcurrentHashMap.newKeySet();
 
-    /** @param regenerateKey makes a new key pair, saves it and registers under it (after the result went out) */
-    public CommandExecutor(Backend backend, ExecutedCommands executed, Runnable regenerateKey) {
+    public CommandExecutor(Backend backend, ExecutedCommands executed, TentativeChanges tentative) {
         this.backend = backend;
         this.executed = executed;
-        this.regenerateKey = regenerateKey;
+        this.tentative = tentative;
     }
 
     @Override
-    public synchronized CommandResult handle(UserCommand command) {
-        return executed.find(command.id()).orElseGet(() -> {
-            CommandResult result = execute(command);
-            executed.record(result);
-            LOG.log(Level.INFO, "command " + Long.toUnsignedString(command.id()) + " " + command.type() + ": "
-                    + (result.success() ? "succeeded" : "failed: " + result.message()));
-            return result;
-        });
+    public synchronized CompletableFuture<CommandResult> handle(UserCommand command) {
+        long id = command.id();
+        var stored = executed.find(id);
+        if (stored.isPresent()) {
+            return CompletableFuture.completedFuture(stored.get());
+        }
+        if (inProgress.contains(id)) {
+            LOG.log(Level.INFO, "command " + Long.toUnsignedString(id) + " is still in progress; not run again");
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<CommandResult> result = execute(command);
+        justRun.add(id);
+        if (result.isDone()) {
+            record(command, result.join());
+        } else {
+            inProgress.add(id);
+            result.whenComplete((done, error) -> inProgress.remove(id)); // recorded by TentativeChanges
+        }
+        return result;
     }
 
-    private CommandResult execute(UserCommand command) {
+    private void record(UserCommand command, CommandResult result) {
+        executed.record(result);
+        LOG.log(Level.INFO, "command " + Long.toUnsignedString(command.id()) + " " + command.type() + ": "
+                + CommandOutcome.of(result).label() + (result.success() ? "" : ": " + result.message()));
+    }
+
+    private CompletableFuture<CommandResult> execute(UserCommand command) {
         String text = new String(command.contents(), StandardCharsets.UTF_8).strip();
+        long id = command.id();
         try {
+            CompletableFuture<CommandResult> risky = switch (command.type()) {
+                case CHANGE_L3_SPN_IP_ADDRESS -> tentative.changeAddress(id, parseAddress(text));
+                case CHANGE_L3_SPN_LISTEN_PORT -> tentative.changeListenPort(id, parsePort(text));
+                case REGENERATE_L3_SPN_KEY -> CompletableFuture.completedFuture(tentative.prepareKey(id));
+                default -> null;
+            };
+            if (risky != null) {
+                return risky;
+            }
             String message = switch (command.type()) {
                 case CHANGE_SPNBOX_NAME -> {
                     backend.setHostname(text);
@@ -60,16 +94,8 @@ public final class CommandExecutor implements CommandHandler {
                 }
                 case REBOOT_SPNBOX -> "rebooting";
                 case GOTO_FACTORY_DEFAULT_STATE -> "resetting to factory defaults, then rebooting";
-                case CHANGE_L3_SPN_IP_ADDRESS -> {
-                    SpnAddress address = parseAddress(text);
-                    backend.setSpnAddress(address);
-                    yield "SPN address set to " + address;
-                }
-                case CHANGE_L3_SPN_LISTEN_PORT -> {
-                    int port = parsePort(text);
-                    backend.setListenPort(port);
-                    yield "listen port set to " + port;
-                }
+                case CHANGE_L3_SPN_IP_ADDRESS, CHANGE_L3_SPN_LISTEN_PORT, REGENERATE_L3_SPN_KEY ->
+                    throw new IllegalStateException("risky changes are handled above");
                 case ADD_L3_SPN_TUNNEL -> {
                     PeerRule peer = PeerRule.parse(text);
                     backend.addPeer(peer);
@@ -80,7 +106,6 @@ public final class CommandExecutor implements CommandHandler {
                     backend.removePeer(peer);
                     yield "peer " + peer.publicKey() + " removed";
                 }
-                case REGENERATE_L3_SPN_KEY -> "generating a new key; the box registers again under it";
                 case ADD_P2P_SPN_TUNNEL -> {
                     P2pTunnelRule tunnel = P2pTunnelRule.parse(text, false);
                     backend.addP2pTunnel(tunnel);
@@ -91,16 +116,21 @@ public final class CommandExecutor implements CommandHandler {
                     backend.removeP2pTunnel(tunnel);
                     yield "p2p tunnel " + tunnel.groupName() + " removed";
                 }
-                case FLUSH_USER_CMDS -> "nothing queued on the box; the console flushes its queue";
+                // The console cancels what is still queued; the box holds no queue of its own.
+                case FLUSH_USER_CMDS -> "nothing queued on the box; the console cancels its queued commands";
             };
-            return new CommandResult(command.id(), true, message);
+            return CompletableFuture.completedFuture(CommandOutcome.SUCCEEDED.result(id, message));
         } catch (IllegalArgumentException | BackendException | UncheckedIOException e) {
-            return new CommandResult(command.id(), false, truncate(e.getMessage() == null ? e.toString() : e.getMessage()));
+            return CompletableFuture.completedFuture(
+                    CommandOutcome.FAILED.result(id, e.getMessage() == null ? e.toString() : e.getMessage()));
         }
     }
 
     @Override
     public void afterResultSent(UserCommand command) {
+        if (!justRun.remove(command.id())) {
+            return; // a re-sent result: the action was taken when the command ran
+        }
         try {
             switch (command.type()) {
                 case REBOOT_SPNBOX -> backend.reboot();
@@ -108,7 +138,7 @@ public final class CommandExecutor implements CommandHandler {
                     backend.factoryReset();
                     backend.reboot();
                 }
-                case REGENERATE_L3_SPN_KEY -> regenerateKey.run();
+                case REGENERATE_L3_SPN_KEY -> tentative.switchKey(command.id());
                 default -> {
                 }
             }
@@ -137,13 +167,5 @@ public final class CommandExecutor implements CommandHandler {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("'" + text + "' is not a port (1..65535)");
         }
-    }
-
-    private static String truncate(String message) {
-        String text = message;
-        while (text.getBytes(StandardCharsets.UTF_8).length > CommandResult.MAX_MESSAGE_BYTES) {
-            text = text.substring(0, text.length() - 1);
-        }
-        return text;
     }
 }

@@ -39,6 +39,7 @@ public final class AgentConfig {
         MAC("mac", "", "MAC address sent in HELLO (default: read from the backend)"),
         LISTEN_PORT("listen-port", "51820", "WireGuard listen port"),
         ALLOWED_IPS("allowed-ips", "", "WireGuard allowed IPs announced in HELLO"),
+        RISKY_CHANGE_DEADLINE("risky-change-deadline", "PT30S", "how long a new SPN address, listen port or key waits for the console's OK before the box rolls it back"),
         FIRMWARE_VERSION("firmware-version", "0.1.0", "running firmware version"),
         INTERFACE("interface", "spn0", "linux backend: the WireGuard interface"),
         UPLINK_INTERFACE("uplink-interface", "eth0", "linux backend: the interface whose MAC address identifies the box"),
@@ -187,6 +188,10 @@ public final class AgentConfig {
 
     public Duration pingInterval() {
         return parseDuration(get(Option.PING_INTERVAL), Option.PING_INTERVAL.key());
+    }
+
+    public Duration riskyChangeDeadline() {
+        return parseDuration(get(Option.RISKY_CHANGE_DEADLINE), Option.RISKY_CHANGE_DEADLINE.key());
     }
 
     public String enrolmentToken() {

@@ -1,19 +1,15 @@
 package io.starconsole.agent.config;
 
+import io.starconsole.agent.support.AtomicFiles;
 import io.starconsole.protocol.crypto.Key;
 import io.starconsole.protocol.crypto.KeyFormatException;
 import io.starconsole.protocol.crypto.KeyPair;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
-import java.util.Set;
 
 /**
  * The box's key pair on disk: the private key in base64 on one line, as {@code wg genkey} prints
@@ -21,8 +17,6 @@ import java.util.Set;
  * does.
  */
 public final class KeyFiles {
-
-    static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     private KeyFiles() {
     }
@@ -52,24 +46,11 @@ public final class KeyFiles {
 
     /** Writes {@code privateKey} to {@code file} (owner-only), replacing it atomically if it exists. */
     public static void write(Path file, Key privateKey) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path temporary = parent.resolve("." + file.getFileName() + ".new");
-        Files.deleteIfExists(temporary);
-        Files.createFile(temporary, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-        Files.writeString(temporary, privateKey.toBase64() + "\n", StandardCharsets.US_ASCII);
+        String text = privateKey.toBase64() + "\n";
         if (Files.exists(file)) {
-            moveReplacing(temporary, file);
+            AtomicFiles.write(file, text, true);
         } else {
-            Files.move(temporary, file); // FileAlreadyExistsException if another process made it meanwhile
-        }
-    }
-
-    private static void moveReplacing(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.create(file, text, true); // FileAlreadyExistsException if another process made it meanwhile
         }
     }
 }

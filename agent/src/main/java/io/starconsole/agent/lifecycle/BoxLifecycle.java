@@ -31,7 +31,10 @@ import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -51,7 +54,7 @@ import java.util.random.RandomGenerator;
  * {@link #onDatagram} from the receive thread; all state changes hold this object's lock, and
  * nothing under the lock blocks on the network or runs a process (commands run on the scheduler).
  */
-public final class BoxLifecycle {
+public final class BoxLifecycle implements Registration {
 
     private static final Logger LOG = System.getLogger(BoxLifecycle.class.getName());
 
@@ -85,6 +88,9 @@ public final class BoxLifecycle {
     private long pongsReceived;
     private long commandAsks;
     private String lastNok;
+    private CompletableFuture<Message> registrationProbe;
+    private boolean holdAddress;
+    private final Queue<CommandResult> outbox = new ArrayDeque<>();
 
     public BoxLifecycle(String name, KeyPair keys, EdgeKeySource edgeKeys, Supplier<BoxInfo> boxInfo, Consumer<byte[]> sender,
             Backend backend, ScheduledExecutorService scheduler, LifecycleTimers timers, CommandHandler commands,
@@ -138,22 +144,65 @@ public final class BoxLifecycle {
     }
 
     /**
-     * Replaces the box's identity (REGENERATE_L3_SPN_KEY): the current session ends and the box
-     * registers anew with HELLO under the new key.
+     * Replaces the box's identity (REGENERATE_L3_SPN_KEY, or its roll-back): the current session
+     * ends and the box registers anew with HELLO under {@code newKeys}.
      */
-    public synchronized void replaceKeys(KeyPair newKeys) {
+    @Override
+    public synchronized CompletableFuture<Message> registerUnder(KeyPair newKeys) {
         keys = newKeys;
         if (initiator != null) {
             initiator.destroy();
             initiator = null;
         }
+        CompletableFuture<Message> probe = newProbe(false);
         if (state == BoxState.CLOSED || state == BoxState.IDLE) {
-            return;
+            return probe;
         }
         dropSession();
         forceHello = true;
         cancelTimers();
         register();
+        return probe;
+    }
+
+    @Override
+    public synchronized CompletableFuture<Message> reRegister(boolean holdAddress) {
+        CompletableFuture<Message> probe = newProbe(holdAddress);
+        if (state != BoxState.CLOSED && state != BoxState.IDLE) {
+            register();
+        }
+        return probe;
+    }
+
+    @Override
+    public synchronized void sendResult(CommandResult result) {
+        if (session != null) {
+            sendOnSession(result);
+        } else {
+            outbox.add(result);
+        }
+    }
+
+    private CompletableFuture<Message> newProbe(boolean holdAddress) {
+        if (registrationProbe != null) {
+            registrationProbe.cancel(false);
+        }
+        registrationProbe = new CompletableFuture<>();
+        this.holdAddress = holdAddress;
+        return registrationProbe;
+    }
+
+    /** Hands a registration answer to the waiting probe, if any; true if the address is the caller's to decide. */
+    private boolean answerProbe(Message answer) {
+        CompletableFuture<Message> probe = registrationProbe;
+        boolean hold = holdAddress;
+        registrationProbe = null;
+        holdAddress = false;
+        if (probe != null && !probe.isDone()) {
+            probe.complete(answer);
+            return hold;
+        }
+        return false;
     }
 
     // ---- registration ------------------------------------------------------------------------
@@ -229,6 +278,7 @@ public final class BoxLifecycle {
         }
         dropAttempt();
         Message answer = established.answer();
+        boolean addressHeld = answerProbe(answer);
         if (answer instanceof Nok nok) {
             established.session().destroy();
             onRegistrationRefused(nok);
@@ -241,13 +291,16 @@ public final class BoxLifecycle {
         backoff.reset();
         forceHello = false;
         missedPongs = 0;
-        if (answer instanceof OkNewIp newIp) {
+        if (answer instanceof OkNewIp newIp && !addressHeld) {
             applyAddress(new SpnAddress(newIp.spnIp(), newIp.prefixLength()));
         }
         LOG.log(Level.INFO, name + ": registered (" + answer.type() + ")");
         if (pingTimer == null) {
             long interval = timers.pingInterval().toNanos();
             pingTimer = scheduler.scheduleAtFixedRate(this::ping, interval, interval, TimeUnit.NANOSECONDS);
+        }
+        while (!outbox.isEmpty()) {
+            sendOnSession(outbox.poll());
         }
     }
 
@@ -374,23 +427,32 @@ public final class BoxLifecycle {
 
     /** On the scheduler, outside the lock: commands may run processes. */
     private void runCommand(UserCommand command, boolean morePending) {
-        CommandResult result;
+        CompletableFuture<CommandResult> pending;
         try {
-            result = commands.handle(command);
+            pending = commands.handle(command);
         } catch (RuntimeException e) {
-            result = new CommandResult(command.id(), false, "agent error: " + e.getClass().getSimpleName());
+            pending = CompletableFuture.failedFuture(e);
         }
+        pending.whenComplete((result, error) -> finishCommand(command, morePending,
+                error == null ? result : new CommandResult(command.id(), false, "agent error: " + error.getClass().getSimpleName())));
+    }
+
+    private void finishCommand(UserCommand command, boolean morePending, CommandResult result) {
         synchronized (this) {
             commandRunning = false;
-            if (session == null) {
-                return; // the edge will deliver it again; the record of executed ids answers then
+            if (state == BoxState.CLOSED) {
+                return;
             }
-            sendOnSession(result);
-            if (morePending) {
+            if (result != null) {
+                sendResult(result); // without a session: sent after the next registration
+            }
+            if (morePending && session != null) {
                 askForCommands();
             }
         }
-        commands.afterResultSent(command);
+        if (result != null) {
+            commands.afterResultSent(command);
+        }
     }
 
     // ---- plumbing ----------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.starconsole.agent.AgentRuntime;
 import io.starconsole.agent.Box;
+import io.starconsole.agent.TestBoxes;
 import io.starconsole.agent.TestEdge;
 import io.starconsole.agent.backend.SandboxBackend;
 import io.starconsole.agent.config.AgentConfig;
@@ -28,8 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class BoxLifecycleTest {
 
-    static final LifecycleTimers FAST = new LifecycleTimers(Duration.ofMillis(200), 3, Duration.ofMillis(300),
-            Duration.ofMillis(100), Duration.ofMillis(800), Duration.ofMillis(300));
+    static final LifecycleTimers FAST = TestBoxes.FAST;
 
     @TempDir
     Path temp;
@@ -53,14 +53,7 @@ class BoxLifecycleTest {
     }
 
     AgentConfig config() {
-        return AgentConfig.defaults()
-                .with(Option.EDGE, edge.address())
-                .with(Option.EDGE_PUBLIC_KEY_FILE, edge.publicKeyFile().toString())
-                .with(Option.KEY_FILE, temp.resolve("box/agent.key").toString())
-                .with(Option.STATE_DIRECTORY, temp.resolve("box").toString())
-                .with(Option.SANDBOX_DIRECTORY, temp.resolve("box/sandbox").toString())
-                .with(Option.ID, "box-under-test")
-                .with(Option.PING_INTERVAL, "200ms");
+        return TestBoxes.config(temp, edge);
     }
 
     Box startBox() throws Exception {
@@ -70,11 +63,7 @@ class BoxLifecycleTest {
     }
 
     static void await(BooleanSupplier condition, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition not met within " + timeout).isLessThan(deadline);
-            Thread.sleep(10);
-        }
+        TestBoxes.await(condition, timeout);
     }
 
     void awaitEstablished() throws InterruptedException {
