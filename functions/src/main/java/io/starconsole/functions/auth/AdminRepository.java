@@ -6,6 +6,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
+import java.time.OffsetDateTime;
 
 /** Operator accounts in the {@code admins} table. */
 @ApplicationScoped
@@ -58,4 +59,21 @@ public class AdminRepository {
                 .replaceWithVoid();
     }
 
+    /** Failed logins from one source address within a recent window, and the latest of them. */
+    public record SourceFailures(long count, OffsetDateTime latest) {
+    }
+
+    /**
+     * Counts the failed logins from {@code source} in the last {@code window}, from the audit log
+     * (every failed login is recorded there with its source address).
+     */
+    public Uni<SourceFailures> recentFailuresFrom(String source, Duration window) {
+        return pool.preparedQuery("SELECT count(*) AS failures, max(at) AS latest FROM audit_log"
+                        + " WHERE action = 'login.failed' AND source = $1 AND at > now() - make_interval(secs => $2)")
+                .execute(Tuple.of(source, (double) window.toSeconds()))
+                .onItem().transform(rows -> {
+                    var row = rows.iterator().next();
+                    return new SourceFailures(row.getLong("failures"), row.getOffsetDateTime("latest"));
+                });
+    }
 }

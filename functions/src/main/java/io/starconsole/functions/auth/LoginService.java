@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response;
 
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Base64;
@@ -21,6 +22,12 @@ public class LoginService {
     private static final int TOKEN_SIZE_IN_BYTES = 32;
     private static final ApiException INVALID_CREDENTIALS = new ApiException(Response.Status.UNAUTHORIZED,
             "invalid_credentials", "wrong username or password", null);
+
+    /** The window in which failed logins from one source address are counted. */
+    static final Duration SOURCE_WINDOW = Duration.ofMinutes(15);
+    /** Failed logins from one source within the window before further attempts are delayed. */
+    static final int SOURCE_FAILURES_ALLOWED = 20;
+    private static final Duration FIRST_SOURCE_DELAY = Duration.ofMinutes(1);
 
     private final AdminRepository admins;
     private final TokenRepository tokens;
@@ -39,6 +46,39 @@ public class LoginService {
     }
 
     public Uni<IssuedToken> login(String username, String password, String source) {
+        return admins.recentFailuresFrom(source, SOURCE_WINDOW).flatMap(failures -> {
+            OffsetDateTime retryAt = retryAt(failures);
+            if (retryAt != null && retryAt.isAfter(OffsetDateTime.now(ZoneOffset.UTC))) {
+                return thenFail(audit.record(username, "login.throttled", null,
+                                Map.of("failuresInWindow", failures.count()), source),
+                        throttled(retryAt));
+            }
+            return checkAccount(username, password, source);
+        });
+    }
+
+    /**
+     * When a source may try again: beyond {@link #SOURCE_FAILURES_ALLOWED} failures in the window,
+     * one minute after its latest failure, doubling with each further failure up to the window.
+     * Null while it is under the limit. Refused attempts are not failures, so waiting is enough.
+     */
+    static OffsetDateTime retryAt(AdminRepository.SourceFailures failures) {
+        if (failures.count() < SOURCE_FAILURES_ALLOWED || failures.latest() == null) {
+            return null;
+        }
+        long doublings = Math.min(failures.count() - SOURCE_FAILURES_ALLOWED, 10);
+        Duration delay = FIRST_SOURCE_DELAY.multipliedBy(1L << doublings);
+        return failures.latest().plus(delay.compareTo(SOURCE_WINDOW) > 0 ? SOURCE_WINDOW : delay);
+    }
+
+    private static ApiException throttled(OffsetDateTime retryAt) {
+        long seconds = Math.max(1, Duration.between(OffsetDateTime.now(ZoneOffset.UTC), retryAt).toSeconds());
+        return new ApiException(Response.Status.TOO_MANY_REQUESTS, "throttled",
+                "too many failed logins from your address: try again in " + seconds + " s (after "
+                        + retryAt.withNano(0) + ")", null);
+    }
+
+    private Uni<IssuedToken> checkAccount(String username, String password, String source) {
         return admins.findByUsername(username).flatMap(admin -> {
             OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
             if (admin != null && admin.isLockedAt(now)) {
