@@ -47,7 +47,8 @@ final class EmbeddedDatabase implements AutoCloseable {
                 .setServerConfig("listen_addresses", "localhost")
                 .setServerConfig("password_encryption", "scram-sha-256")
                 .setPGStartupWait(Duration.ofSeconds(60))
-                .setRegisterShutdownHook(true)
+                // LocalCloud.close() stops it, after the processes that use it.
+                .setRegisterShutdownHook(false)
                 .start();
         EmbeddedDatabase database = new EmbeddedDatabase(postgres, settings);
         try {
