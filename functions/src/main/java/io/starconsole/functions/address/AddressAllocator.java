@@ -37,11 +37,27 @@ public class AddressAllocator {
      * address it gave up (it was in another group's pool).
      */
     public record Assignment(String address, String mask, boolean newlyBound, String released, boolean exhausted,
-                             boolean contended) {
+                             boolean contended, boolean changedByCommand) {
+        Assignment(String address, String mask, boolean newlyBound, String released, boolean exhausted,
+                   boolean contended) {
+            this(address, mask, newlyBound, released, exhausted, contended, false);
+        }
     }
 
     /** @param requested the asked-for address, or null for "any" */
     public Uni<Assignment> assign(SqlClient db, int boxId, String group, String requested) {
+        long wanted = requested == null ? -1 : Ipv4.parse(requested);
+        if (wanted < 0) {
+            return assignByRules(db, boxId, group, requested);
+        }
+        // 0. An address promised to this very box by a pending CHANGE_L3_SPN_IP_ADDRESS: switch to it.
+        return leases.claimReservation(db, boxId, wanted, config.coolDown()).flatMap(claimed -> claimed == null
+                ? assignByRules(db, boxId, group, requested)
+                : pools.findById(db, claimed.poolId()).onItem().transform(pool -> new Assignment(claimed.address(),
+                        pool.mask(), true, claimed.released(), false, false, true)));
+    }
+
+    private Uni<Assignment> assignByRules(SqlClient db, int boxId, String group, String requested) {
         return pools.findForGroup(db, group).flatMap(pool -> {
             if (pool == null) {
                 return Uni.createFrom().item(new Assignment(null, null, false, null, true, false));

@@ -68,6 +68,32 @@ public class LeaseRepository {
                 .onItem().transform(rows -> rows.size() == 0 ? null : Lease.from(rows.iterator().next()));
     }
 
+    /** An address reserved for a box and now bound to it; {@code released} the address it gave up, or null. */
+    public record Claimed(String address, int poolId, String released) {
+    }
+
+    /**
+     * When this address is reserved for this very box (a pending change of its SPN IP), binds it to
+     * the box and releases the box's old address into cool-down; null when there is no such reservation.
+     */
+    public Uni<Claimed> claimReservation(SqlClient db, int boxId, long address, Duration coolDown) {
+        String text = Ipv4.format(address);
+        return db.preparedQuery("SELECT pool_id FROM address_leases WHERE address = $1::text::inet AND box_id = $2"
+                        + " AND state = 'reserved' FOR UPDATE")
+                .execute(Tuple.of(text, boxId))
+                .flatMap(rows -> {
+                    if (rows.size() == 0) {
+                        return Uni.createFrom().nullItem();
+                    }
+                    int poolId = rows.iterator().next().getInteger("pool_id");
+                    return release(db, boxId, coolDown, true).flatMap(released -> db.preparedQuery(
+                                    "UPDATE address_leases SET state = 'bound', bound_at = now(), note = NULL,"
+                                            + " cool_down_until = NULL WHERE address = $1::text::inet")
+                            .execute(Tuple.of(text))
+                            .replaceWith(new Claimed(text, poolId, released)));
+                });
+    }
+
     /** Binds this address to the box when it is free; the address, or null when it is held. */
     public Uni<String> bindIfFree(SqlClient db, AddressPool pool, long address, int boxId, boolean pinned,
                                   String note) {

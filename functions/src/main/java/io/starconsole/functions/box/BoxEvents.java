@@ -9,16 +9,16 @@ import java.util.Arrays;
 import java.util.List;
 
 /** Rows for {@code box_events}, collected during one change and written in one batch. */
-final class BoxEvents {
+public final class BoxEvents {
 
     private final List<Tuple> rows = new ArrayList<>();
 
-    BoxEvents add(int boxId, String kind, String realIp, Integer realPort, String detail) {
+    public BoxEvents add(int boxId, String kind, String realIp, Integer realPort, String detail) {
         rows.add(Tuple.from(Arrays.asList(boxId, kind, realIp, realPort, detail)));
         return this;
     }
 
-    Uni<Void> writeTo(SqlClient db) {
+    public Uni<Void> writeTo(SqlClient db) {
         if (rows.isEmpty()) {
             return Uni.createFrom().voidItem();
         }

@@ -7,6 +7,7 @@ import io.starconsole.functions.admission.AdmissionService;
 import io.starconsole.functions.admission.AdmissionSettings;
 import io.starconsole.functions.box.RegisterResult.NokReason;
 import io.starconsole.functions.box.RegisterResult.Outcome;
+import io.starconsole.functions.command.CommandQueue;
 import io.starconsole.functions.error.ApiException;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -31,12 +32,15 @@ public class RegistrationService {
     private final BoxRepository boxes;
     private final AdmissionService admission;
     private final AddressAllocator addresses;
+    private final CommandQueue commands;
 
-    public RegistrationService(Pool pool, BoxRepository boxes, AdmissionService admission, AddressAllocator addresses) {
+    public RegistrationService(Pool pool, BoxRepository boxes, AdmissionService admission, AddressAllocator addresses,
+                               CommandQueue commands) {
         this.pool = pool;
         this.boxes = boxes;
         this.admission = admission;
         this.addresses = addresses;
+        this.commands = commands;
     }
 
     public Uni<RegisterResult> register(RegisterRequest request) {
@@ -112,8 +116,9 @@ public class RegistrationService {
             String requested = requestedAddress(hello.requestedSpnIp());
             return addresses.assign(db, boxId, group, requested).flatMap(assignment -> {
                 if (assignment.released() != null) {
-                    events.add(boxId, "spn_ip_released", request.realIp(), request.realPort(),
-                            assignment.released() + " (moved to the pool of group " + group + ")");
+                    events.add(boxId, "spn_ip_released", request.realIp(), request.realPort(), assignment.released()
+                            + (assignment.changedByCommand() ? " (changed to " + assignment.address() + " by a command)"
+                            : " (moved to the pool of group " + group + ")"));
                 }
                 if (assignment.newlyBound()) {
                     events.add(boxId, "spn_ip_assigned", request.realIp(), request.realPort(), assignment.address());
@@ -126,8 +131,10 @@ public class RegistrationService {
                                     "no free SPN IP in the pool of " + (group == null ? "the default group" : "group " + group)));
                 }
                 Outcome outcome = assignment.address().equals(requested) ? Outcome.OK : Outcome.OK_NEWIP;
-                return written.replaceWith(new RegisterResult(outcome, boxId, assignment.address(), assignment.mask(),
-                        null, null, stored.commandsPending()));
+                // A box that joined a group (or the fleet) gets the open commands meant for late joiners.
+                return written.flatMap(v -> commands.materialiseLateJoiners(db, boxId))
+                        .onItem().transform(joined -> new RegisterResult(outcome, boxId, assignment.address(),
+                                assignment.mask(), null, null, stored.commandsPending() || joined > 0));
             });
         });
     }

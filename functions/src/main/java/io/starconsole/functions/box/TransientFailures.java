@@ -10,12 +10,12 @@ import java.util.function.Supplier;
  * failures and deadlocks (SQLSTATE class 40), and a unique violation from a concurrent first
  * insert of the same key.
  */
-final class TransientFailures {
+public final class TransientFailures {
 
     private TransientFailures() {
     }
 
-    static boolean isTransient(Throwable failure) {
+    public static boolean isTransient(Throwable failure) {
         if (!(failure instanceof PgException pg) || pg.getSqlState() == null) {
             return false;
         }
@@ -23,7 +23,7 @@ final class TransientFailures {
     }
 
     /** Runs the work, again on a transient failure, at most {@code attempts} times in all. */
-    static <T> Uni<T> retry(Supplier<Uni<T>> work, int attempts) {
+    public static <T> Uni<T> retry(Supplier<Uni<T>> work, int attempts) {
         return work.get().onFailure(TransientFailures::isTransient).recoverWithUni(failure ->
                 attempts <= 1 ? Uni.createFrom().failure(failure) : retry(work, attempts - 1));
     }

@@ -2,12 +2,16 @@ package io.starconsole.functions.edgeapi;
 
 import io.smallrye.mutiny.Uni;
 import io.starconsole.functions.auth.Role;
+import io.starconsole.functions.box.EdgeInput;
 import io.starconsole.functions.box.Heartbeats;
 import io.starconsole.functions.box.PeerService;
 import io.starconsole.functions.box.PresenceService;
 import io.starconsole.functions.box.RegisterRequest;
 import io.starconsole.functions.box.RegisterResult;
 import io.starconsole.functions.box.RegistrationService;
+import io.starconsole.functions.command.CommandQueue;
+import io.starconsole.functions.command.CommandResults;
+import io.starconsole.functions.error.ApiException;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -34,11 +38,16 @@ public class EdgeResource {
     private final RegistrationService registrations;
     private final PresenceService presence;
     private final PeerService peers;
+    private final CommandQueue commands;
+    private final CommandResults results;
 
-    public EdgeResource(RegistrationService registrations, PresenceService presence, PeerService peers) {
+    public EdgeResource(RegistrationService registrations, PresenceService presence, PeerService peers,
+                        CommandQueue commands, CommandResults results) {
         this.registrations = registrations;
         this.presence = presence;
         this.peers = peers;
+        this.commands = commands;
+        this.results = results;
     }
 
     /** BYE relayed by an edge. */
@@ -46,7 +55,7 @@ public class EdgeResource {
     }
 
     /** What one housekeeping run changed. */
-    public record HousekeepingResult(int wentOffline, int leasesReclaimed) {
+    public record HousekeepingResult(int wentOffline, int leasesReclaimed, int commandDeliveriesSwept) {
     }
 
     /** CANCEL_IP relayed by an edge. */
@@ -101,6 +110,41 @@ public class EdgeResource {
     public Uni<HousekeepingResult> housekeeping() {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         return presence.markSilentBoxesOffline(now).flatMap(offline -> presence.reclaimLeases(now)
-                .onItem().transform(reclaimed -> new HousekeepingResult(offline, reclaimed)));
+                .flatMap(reclaimed -> commands.sweep(now)
+                        .onItem().transform(swept -> new HousekeepingResult(offline, reclaimed, swept))));
+    }
+
+    @POST
+    @Path("/commands/lease")
+    @Operation(summary = "ASK_USER_CMD: lease the box's next due command (high priority first, FIFO within)")
+    public Uni<CommandQueue.LeaseAnswer> lease(CommandQueue.LeaseRequest request) {
+        if (request == null) {
+            throw ApiException.badField("publicKey", "a JSON body is required");
+        }
+        EdgeInput.requireKey(request.publicKey());
+        EdgeInput.requireEdgeId(request.edgeId());
+        return commands.lease(request.publicKey(), request.edgeId(), OffsetDateTime.now(ZoneOffset.UTC));
+    }
+
+    @POST
+    @Path("/commands/result")
+    @Operation(summary = "The box's result of a command: succeeded, failed or rolled_back (idempotent)")
+    public Uni<Void> result(CommandResults.ResultRequest request) {
+        return results.report(request);
+    }
+
+    @POST
+    @Path("/commands/pending")
+    @Operation(summary = "Wake-up feed: this edge's boxes that got a queued command after the cursor")
+    public Uni<CommandQueue.Pending> pending(CommandQueue.PendingRequest request) {
+        if (request == null) {
+            throw ApiException.badField("edgeId", "a JSON body is required");
+        }
+        EdgeInput.requireEdgeId(request.edgeId());
+        long after = request.after() == null ? 0 : request.after();
+        if (after < 0) {
+            throw ApiException.badField("after", "after must be 0 or a cursor this call returned");
+        }
+        return commands.pending(request.edgeId(), after);
     }
 }

@@ -56,7 +56,8 @@ class FleetSummaryTest {
         JsonPath before = summary();
         String up = "up-" + UUID.randomUUID();
         int a = box(up, true, "accepted");
-        event(a, "online", 30);
+        // Now, so that boxes other tests registered in the last minutes cannot push it out of the newest 20.
+        event(a, "online", 0);
         int b = box("down-" + UUID.randomUUID(), false, "accepted");
         event(b, "online", 120);
         event(b, "offline", 60);

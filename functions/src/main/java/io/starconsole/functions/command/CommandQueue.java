@@ -1,0 +1,238 @@
+package io.starconsole.functions.command;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.smallrye.mutiny.Uni;
+import io.starconsole.functions.box.TransientFailures;
+import io.starconsole.functions.error.ApiException;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The box's side of the queue, as the edges relay it: lease the next delivery, and (in
+ * {@link CommandResults}) report its result. A lease takes the box's next due delivery with
+ * {@code FOR UPDATE SKIP LOCKED}, so concurrent leases on any number of instances never hand out
+ * one delivery twice. Times come in as a parameter so tests can move the clock.
+ */
+@ApplicationScoped
+public class CommandQueue {
+
+    private static final int MAX_TRANSACTION_ATTEMPTS = 3;
+    /** Deliveries failed on the way (e.g. a promised address taken) before giving up for this call. */
+    private static final int MAX_PICKS = 4;
+    private static final String ANY_ADDRESS = "0.0.0.0";
+
+    private final Pool pool;
+    private final CommandConfig config;
+    private final PairedOperations pairs;
+
+    public CommandQueue(Pool pool, CommandConfig config, PairedOperations pairs) {
+        this.pool = pool;
+        this.config = config;
+        this.pairs = pairs;
+    }
+
+    /** ASK_USER_CMD relayed by an edge. */
+    public record LeaseRequest(String publicKey, String edgeId) {
+    }
+
+    /** What the box carries out: {@code type} 100..111, {@code priority} 0 normal / 1 high. */
+    public record Leased(long commandId, int type, int priority, String target, String contents) {
+    }
+
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record LeaseAnswer(Leased command, boolean morePending) {
+    }
+
+    public Uni<LeaseAnswer> lease(String publicKey, String edgeId, OffsetDateTime now) {
+        return TransientFailures.retry(() -> pool.withTransaction(db -> boxId(db, publicKey)
+                .flatMap(boxId -> materialiseLateJoiners(db, boxId)
+                        .flatMap(v -> expireAndGiveUp(db, boxId, now))
+                        .flatMap(v -> pick(db, boxId, edgeId, now, 1))
+                        .flatMap(leased -> morePending(db, boxId, now)
+                                .onItem().transform(more -> new LeaseAnswer(leased, more))))), MAX_TRANSACTION_ATTEMPTS);
+    }
+
+    static Uni<Integer> boxId(SqlClient db, String publicKey) {
+        return db.preparedQuery("SELECT id FROM spnclients WHERE publickey = $1").execute(Tuple.of(publicKey))
+                .onItem().transform(rows -> {
+                    if (rows.size() == 0) {
+                        throw ApiException.notFound("box");
+                    }
+                    return rows.iterator().next().getInteger("id");
+                });
+    }
+
+    /**
+     * Gives an accepted box a delivery of every open group or all-boxes command with
+     * {@code includeLateJoiners} that reaches it and that it has none of; how many it got.
+     */
+    public Uni<Integer> materialiseLateJoiners(SqlClient db, int boxId) {
+        return db.preparedQuery("INSERT INTO command_deliveries (command_id, box_id)"
+                        + " SELECT c.id, b.id FROM spnclients b JOIN commands c ON c.include_late_joiners"
+                        + "   AND c.cancelled_at IS NULL"
+                        + "   AND (c.target_kind = 'all' OR (c.target_kind = 'group' AND c.target_value = b.groupname))"
+                        + " WHERE b.id = $1 AND b.admission = 'accepted'"
+                        + "   AND (c.expires_at IS NULL OR c.expires_at > now())"
+                        + "   AND NOT EXISTS (SELECT 1 FROM command_deliveries x WHERE x.command_id = c.id AND x.box_id = b.id)"
+                        + " ORDER BY c.id ON CONFLICT (command_id, box_id) DO NOTHING RETURNING command_id")
+                .execute(Tuple.of(boxId))
+                .flatMap(rows -> CommandStates.recompute(db, CommandStates.commandIds(rows)).replaceWith(rows.rowCount()));
+    }
+
+    /**
+     * Marks expired what can no longer be delivered in time, and failed what reached the attempt cap
+     * unacknowledged; for one box, or for all ({@code boxId} null, the sweep). How many changed.
+     */
+    Uni<Integer> expireAndGiveUp(SqlClient db, Integer boxId, OffsetDateTime now) {
+        String returning = " RETURNING d.command_id, d.box_id, c.type";
+        return db.preparedQuery("UPDATE command_deliveries d SET state = 'expired', leased_until = NULL,"
+                        + " updated_at = now() FROM commands c WHERE c.id = d.command_id AND c.expires_at <= $1"
+                        + " AND (d.state = 'queued' OR (d.state = 'delivered' AND d.leased_until <= $1))"
+                        + (boxId == null ? "" : " AND d.box_id = $2") + returning)
+                .execute(boxId == null ? Tuple.of(now) : Tuple.of(now, boxId))
+                .flatMap(expired -> db.preparedQuery("UPDATE command_deliveries d SET state = 'failed',"
+                                + " leased_until = NULL, updated_at = now(),"
+                                + " result = 'no acknowledgement after ' || d.attempts || ' attempts'"
+                                + " FROM commands c WHERE c.id = d.command_id AND d.state = 'delivered'"
+                                + " AND d.leased_until <= $1 AND d.attempts >= $2"
+                                + (boxId == null ? "" : " AND d.box_id = $3") + returning)
+                        .execute(boxId == null ? Tuple.of(now, config.maxAttempts())
+                                : Tuple.of(now, config.maxAttempts(), boxId))
+                        .flatMap(failed -> finished(db, expired).flatMap(v -> finished(db, failed))
+                                .replaceWith(expired.rowCount() + failed.rowCount())));
+    }
+
+    /** After deliveries ended badly: promised addresses back, command states, P2P partners. */
+    Uni<Void> finished(SqlClient db, RowSet<Row> rows) {
+        if (rows.rowCount() == 0) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Long> ids = CommandStates.commandIds(rows);
+        return CommandStates.releaseReservations(db, rows)
+                .flatMap(v -> CommandStates.recompute(db, ids))
+                .flatMap(v -> pairs.settle(db, ids));
+    }
+
+    private Uni<Leased> pick(SqlClient db, int boxId, String edgeId, OffsetDateTime now, int attempt) {
+        return db.preparedQuery("SELECT d.id, d.command_id, c.type, c.priority, c.target_kind, c.target_value,"
+                        + " c.contents, b.vpnip, b.groupname"
+                        + " FROM command_deliveries d JOIN commands c ON c.id = d.command_id JOIN spnclients b ON b.id = d.box_id"
+                        + " WHERE d.box_id = $1 AND (d.state = 'queued' OR (d.state = 'delivered' AND d.leased_until <= $2))"
+                        + " AND (c.not_before IS NULL OR c.not_before <= $2) AND (c.expires_at IS NULL OR c.expires_at > $2)"
+                        + " ORDER BY c.priority DESC, c.id LIMIT 1 FOR UPDATE OF d SKIP LOCKED")
+                .execute(Tuple.of(boxId, now))
+                .flatMap(rows -> {
+                    if (rows.size() == 0) {
+                        return Uni.createFrom().nullItem();
+                    }
+                    Row row = rows.iterator().next();
+                    CommandType type = CommandType.ofCode(row.getShort("type"));
+                    long deliveryId = row.getLong("id");
+                    long commandId = row.getLong("command_id");
+                    OffsetDateTime until = now.plus(type.risky() ? config.riskyVisibilityTimeout() : config.visibilityTimeout());
+                    Uni<Boolean> promised = type == CommandType.CHANGE_L3_SPN_IP_ADDRESS
+                            ? reserve(db, boxId, commandId, row.getString("contents"), row.getString("groupname"))
+                            : Uni.createFrom().item(true);
+                    return promised.flatMap(ok -> {
+                        if (!ok) {
+                            return db.preparedQuery("UPDATE command_deliveries SET state = 'failed', updated_at = now(),"
+                                            + " leased_until = NULL, result = 'the new SPN IP is no longer free'"
+                                            + " WHERE id = $1")
+                                    .execute(Tuple.of(deliveryId))
+                                    .flatMap(v -> CommandStates.recompute(db, List.of(commandId)))
+                                    .flatMap(v -> attempt >= MAX_PICKS ? Uni.createFrom().<Leased>nullItem()
+                                            : pick(db, boxId, edgeId, now, attempt + 1));
+                        }
+                        return db.preparedQuery("UPDATE command_deliveries SET state = 'delivered', attempts = attempts + 1,"
+                                        + " leased_until = $2, leased_by = $3, updated_at = now() WHERE id = $1")
+                                .execute(Tuple.of(deliveryId, until, edgeId))
+                                .flatMap(v -> db.preparedQuery("UPDATE commands SET state = 'in_progress', updated_at = now()"
+                                        + " WHERE id = $1 AND state = 'queued'").execute(Tuple.of(commandId)))
+                                .replaceWith(new Leased(commandId, type.code(), row.getShort("priority"),
+                                        targetText(row), row.getString("contents")));
+                    });
+                });
+    }
+
+    private static String targetText(Row row) {
+        return switch (row.getString("target_kind")) {
+            case "box" -> row.getString("vpnip");
+            case "group" -> row.getString("target_value");
+            default -> ANY_ADDRESS;
+        };
+    }
+
+    /**
+     * Promises the new SPN IP of a CHANGE_L3_SPN_IP_ADDRESS to the box: a {@code reserved} lease with
+     * the box's id, which registration honours when the box asks for it. False when another holds it.
+     */
+    private Uni<Boolean> reserve(SqlClient db, int boxId, long commandId, String contents, String group) {
+        CommandArguments.AddressAndMask wanted = CommandArguments.addressAndMask(contents);
+        return db.preparedQuery("INSERT INTO address_leases (address, pool_id, box_id, state, pinned, note)"
+                        + " SELECT $1::text::inet, p.id, $2, 'reserved', false, $3 FROM address_pools p"
+                        + " WHERE p.groupname IS NOT DISTINCT FROM $4 OR (p.groupname IS NULL AND NOT EXISTS"
+                        + "   (SELECT 1 FROM address_pools g WHERE g.groupname = $4))"
+                        + " ORDER BY p.groupname NULLS LAST LIMIT 1"
+                        + " ON CONFLICT (address) DO UPDATE SET box_id = EXCLUDED.box_id, state = 'reserved',"
+                        + "   pinned = false, note = EXCLUDED.note, bound_at = NULL, cool_down_until = NULL"
+                        + " WHERE (address_leases.state = 'cooling'"
+                        + "     AND (address_leases.cool_down_until <= now() OR address_leases.box_id = $2))"
+                        + "   OR (address_leases.state = 'reserved' AND address_leases.box_id = $2)"
+                        + " RETURNING address")
+                .execute(Tuple.of(wanted.addressText(), boxId, CommandStates.reservationNote(commandId), group))
+                .flatMap(rows -> rows.rowCount() > 0 ? Uni.createFrom().item(true)
+                        // already bound to this very box: nothing to promise
+                        : db.preparedQuery("SELECT 1 FROM address_leases WHERE address = $1::text::inet AND box_id = $2"
+                                        + " AND state = 'bound'")
+                                .execute(Tuple.of(wanted.addressText(), boxId))
+                                .onItem().transform(bound -> bound.size() > 0));
+    }
+
+    private Uni<Boolean> morePending(SqlClient db, int boxId, OffsetDateTime now) {
+        return db.preparedQuery("SELECT EXISTS (SELECT 1 FROM command_deliveries d JOIN commands c ON c.id = d.command_id"
+                        + " WHERE d.box_id = $1 AND d.state = 'queued' AND (c.not_before IS NULL OR c.not_before <= $2)"
+                        + " AND (c.expires_at IS NULL OR c.expires_at > $2))")
+                .execute(Tuple.of(boxId, now))
+                .onItem().transform(rows -> rows.iterator().next().getBoolean(0));
+    }
+
+    /** The sweep over all boxes: expiry and the attempt cap; how many deliveries changed. */
+    public Uni<Integer> sweep(OffsetDateTime now) {
+        return TransientFailures.retry(() -> pool.withTransaction(db -> expireAndGiveUp(db, null, now)),
+                MAX_TRANSACTION_ATTEMPTS);
+    }
+
+    /** {@code POST /internal/v1/commands/pending}. */
+    public record PendingRequest(String edgeId, Long after) {
+    }
+
+    public record Pending(long cursor, List<String> boxes) {
+    }
+
+    /** Boxes of this edge that got a queued delivery after the cursor: one indexed range scan. */
+    public Uni<Pending> pending(String edgeId, long after) {
+        return pool.preparedQuery("SELECT d.id, b.publickey FROM command_deliveries d JOIN spnclients b ON b.id = d.box_id"
+                        + " WHERE d.state = 'queued' AND d.id > $2 AND b.edge_id = $1 ORDER BY d.id LIMIT 10000")
+                .execute(Tuple.of(edgeId, after))
+                .onItem().transform(rows -> {
+                    long cursor = after;
+                    List<String> boxes = new ArrayList<>();
+                    java.util.Set<String> seen = new java.util.HashSet<>();
+                    for (Row row : rows) {
+                        cursor = Math.max(cursor, row.getLong("id"));
+                        if (seen.add(row.getString("publickey"))) {
+                            boxes.add(row.getString("publickey"));
+                        }
+                    }
+                    return new Pending(cursor, boxes);
+                });
+    }
+}

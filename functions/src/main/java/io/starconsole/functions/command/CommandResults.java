@@ -1,0 +1,125 @@
+package io.starconsole.functions.command;
+
+import io.smallrye.mutiny.Uni;
+import io.starconsole.functions.box.BoxEvents;
+import io.starconsole.functions.box.BoxFields;
+import io.starconsole.functions.box.EdgeInput;
+import io.starconsole.functions.box.TransientFailures;
+import io.starconsole.functions.error.ApiException;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The box's answer to a delivery (relayed by an edge). Idempotent: a result for a delivery that has
+ * already ended changes nothing. A REGENERATE_L3_SPN_KEY success moves the box to its new key in the
+ * same transaction, so its re-registration under that key finds the same box.
+ */
+@ApplicationScoped
+public class CommandResults {
+
+    public static final int MAX_MESSAGE_LENGTH = 500;
+    private static final int MAX_TRANSACTION_ATTEMPTS = 3;
+    private static final Set<String> STATES = Set.of("succeeded", "failed", "rolled_back");
+    private static final String NEW_KEY = "new-key ";
+    private static final int KEY_PREFIX = 8;
+
+    private final Pool pool;
+    private final PairedOperations pairs;
+
+    public CommandResults(Pool pool, PairedOperations pairs) {
+        this.pool = pool;
+        this.pairs = pairs;
+    }
+
+    /** {@code POST /internal/v1/commands/result}. */
+    public record ResultRequest(String publicKey, Long commandId, String state, String message) {
+    }
+
+    public Uni<Void> report(ResultRequest request) {
+        if (request == null) {
+            throw ApiException.badField("publicKey", "a JSON body is required");
+        }
+        EdgeInput.requireKey(request.publicKey());
+        if (request.commandId() == null) {
+            throw ApiException.badField("commandId", "commandId is required");
+        }
+        if (request.state() == null || !STATES.contains(request.state())) {
+            throw ApiException.badField("state", "state must be succeeded, failed or rolled_back");
+        }
+        if (request.message() != null && request.message().length() > MAX_MESSAGE_LENGTH) {
+            throw ApiException.badField("message", "message is longer than " + MAX_MESSAGE_LENGTH + " characters");
+        }
+        return TransientFailures.retry(() -> pool.withTransaction(db -> CommandQueue.boxId(db, request.publicKey())
+                .flatMap(boxId -> db.preparedQuery("SELECT d.id, d.state, c.type FROM command_deliveries d"
+                                + " JOIN commands c ON c.id = d.command_id WHERE d.command_id = $1 AND d.box_id = $2"
+                                + " FOR UPDATE OF d")
+                        .execute(Tuple.of(request.commandId(), boxId))
+                        .flatMap(rows -> {
+                            if (rows.size() == 0) {
+                                throw ApiException.notFound("delivery of command " + request.commandId() + " to this box");
+                            }
+                            Row row = rows.iterator().next();
+                            String current = row.getString("state");
+                            if (!"queued".equals(current) && !"delivered".equals(current)) {
+                                return Uni.createFrom().voidItem(); // already ended: a repeated result
+                            }
+                            CommandType type = CommandType.ofCode(row.getShort("type"));
+                            return apply(db, boxId, request, type)
+                                    .flatMap(outcome -> finish(db, row.getLong("id"), boxId, request.commandId(), type,
+                                            outcome));
+                        }))), MAX_TRANSACTION_ATTEMPTS);
+    }
+
+    /** The final state and message of the delivery. */
+    private record Outcome(String state, String message) {
+    }
+
+    private Uni<Outcome> apply(SqlClient db, int boxId, ResultRequest request, CommandType type) {
+        Outcome reported = new Outcome(request.state(), request.message());
+        if (type != CommandType.REGENERATE_L3_SPN_KEY || !"succeeded".equals(request.state())) {
+            return Uni.createFrom().item(reported);
+        }
+        String message = request.message() == null ? "" : request.message().trim();
+        String newKey = message.startsWith(NEW_KEY) ? message.substring(NEW_KEY.length()).trim() : null;
+        if (newKey == null || BoxFields.publicKeyProblem(newKey) != null) {
+            return Uni.createFrom().item(new Outcome("failed",
+                    "success reported without 'new-key <44-character base64 key>': " + message));
+        }
+        return db.preparedQuery("SELECT id FROM spnclients WHERE publickey = $1 AND id <> $2")
+                .execute(Tuple.of(newKey, boxId))
+                .flatMap(taken -> {
+                    if (taken.size() > 0) {
+                        return Uni.createFrom().item(new Outcome("failed",
+                                "the new key already belongs to another box: " + message));
+                    }
+                    String detail = "key " + request.publicKey().substring(0, KEY_PREFIX) + "... -> "
+                            + newKey.substring(0, KEY_PREFIX) + "... (command " + request.commandId() + ")";
+                    return db.preparedQuery("UPDATE spnclients SET publickey = $2, updated_at = now() WHERE id = $1"
+                                    + " RETURNING realip, realport")
+                            .execute(Tuple.of(boxId, newKey))
+                            .flatMap(updated -> {
+                                Row box = updated.iterator().next();
+                                return new BoxEvents().add(boxId, "key_changed", box.getString("realip"),
+                                        box.getInteger("realport"), detail).writeTo(db);
+                            })
+                            .replaceWith(reported);
+                });
+    }
+
+    private Uni<Void> finish(SqlClient db, long deliveryId, int boxId, long commandId, CommandType type, Outcome outcome) {
+        Uni<Void> promise = type == CommandType.CHANGE_L3_SPN_IP_ADDRESS && !"succeeded".equals(outcome.state())
+                ? CommandStates.releaseReservation(db, boxId, commandId) : Uni.createFrom().voidItem();
+        return db.preparedQuery("UPDATE command_deliveries SET state = $2, result = $3, leased_until = NULL,"
+                        + " updated_at = now() WHERE id = $1")
+                .execute(Tuple.of(deliveryId, outcome.state(), outcome.message()))
+                .flatMap(v -> promise)
+                .flatMap(v -> CommandStates.recompute(db, List.of(commandId)))
+                .flatMap(v -> type.p2p() ? pairs.settle(db, List.of(commandId)) : Uni.createFrom().voidItem());
+    }
+}

@@ -1,0 +1,273 @@
+package io.starconsole.functions.command;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.starconsole.functions.edgeapi.Edge;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static io.starconsole.functions.DbAssertions.one;
+import static io.starconsole.functions.command.Queue.box;
+import static io.starconsole.functions.command.Queue.command;
+import static io.starconsole.functions.command.Queue.enqueue;
+import static io.starconsole.functions.command.Queue.enqueueFor;
+import static io.starconsole.functions.command.Queue.lease;
+import static io.starconsole.functions.command.Queue.newGroup;
+import static io.starconsole.functions.command.Queue.report;
+import static io.starconsole.functions.command.Queue.succeed;
+import static io.starconsole.functions.command.Queue.toBox;
+import static io.starconsole.functions.command.Queue.view;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+@QuarkusTest
+class CommandLeaseTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    CommandQueue queue;
+
+    @Test
+    void lease_highPriorityFirst_thenFifo() {
+        Queue.TestBox box = box(newGroup());
+        long first = enqueueFor(box, 102, "now");
+        long second = enqueueFor(box, 106, CommandApiTest.TUNNEL);
+        long high = enqueue(CommandApiTest.withPriority(command(107, toBox(box), CommandApiTest.TUNNEL), "high")).getLong("id");
+
+        JsonPath one = lease(box);
+        assertThat(one.getLong("command.commandId")).isEqualTo(high);
+        assertThat(one.getInt("command.priority")).isEqualTo(1);
+        assertThat(one.getInt("command.type")).isEqualTo(107);
+        assertThat(one.getString("command.target")).isEqualTo(box.spnIp());
+        assertThat(one.getBoolean("morePending")).isTrue();
+        assertThat(lease(box).getLong("command.commandId")).isEqualTo(first);
+        JsonPath last = lease(box);
+        assertThat(last.getLong("command.commandId")).isEqualTo(second);
+        assertThat(last.getString("command.contents")).isEqualTo(CommandApiTest.TUNNEL);
+        assertThat(last.getBoolean("morePending")).isFalse();
+        assertThat(lease(box).getString("command")).isNull();
+        assertThat(view(first).getString("state")).isEqualTo("in_progress");
+    }
+
+    @Test
+    void lease_notAcknowledgedInTime_isDeliveredAgain_andFailsAtTheAttemptCap() {
+        Queue.TestBox box = box(newGroup());
+        long id = enqueueFor(box, 102, "now");
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        assertThat(queue.lease(box.key(), "edge-1", now).await().atMost(WAIT).command().commandId()).isEqualTo(id);
+        // Within the visibility timeout: nothing to hand out.
+        assertThat(queue.lease(box.key(), "edge-1", now.plusSeconds(10)).await().atMost(WAIT).command()).isNull();
+        for (int attempt = 2; attempt <= 5; attempt++) {
+            now = now.plusSeconds(31);
+            assertThat(queue.lease(box.key(), "edge-1", now).await().atMost(WAIT).command().commandId()).isEqualTo(id);
+        }
+        assertThat(one(pool, "SELECT attempts FROM command_deliveries WHERE command_id = $1", id).getInteger(0)).isEqualTo(5);
+        assertThat(queue.lease(box.key(), "edge-1", now.plusSeconds(31)).await().atMost(WAIT).command()).isNull();
+        JsonPath failed = view(id);
+        assertThat(failed.getString("state")).isEqualTo("failed");
+        assertThat(one(pool, "SELECT result FROM command_deliveries WHERE command_id = $1", id).getString(0))
+                .isEqualTo("no acknowledgement after 5 attempts");
+    }
+
+    @Test
+    void result_completesTheDelivery_andIsIdempotent() {
+        Queue.TestBox box = box(newGroup());
+        long id = enqueueFor(box, 100, "new-name");
+        lease(box);
+        report(box.key(), id, "failed", "hostnamectl: permission denied").then().statusCode(204);
+        report(box.key(), id, "succeeded", "ok").then().statusCode(204);
+        JsonPath view = view(id);
+        assertThat(view.getString("state")).isEqualTo("failed");
+        assertThat(one(pool, "SELECT result FROM command_deliveries WHERE command_id = $1", id).getString(0))
+                .isEqualTo("hostnamectl: permission denied");
+        report(box.key(), 999_999_999L, "succeeded", "ok").then().statusCode(404);
+        report(box(newGroup()).key(), id, "succeeded", "ok").then().statusCode(404);
+        report(box.key(), id, "done", "ok").then().statusCode(400).body("field", equalTo("state"));
+    }
+
+    @Test
+    void broadcastToAll_oneDeliveryPerBox_eachLeasedOnce_doneWhenAllAre() {
+        List<Queue.TestBox> boxes = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            boxes.add(box(newGroup()));
+        }
+        long expected = Queue.enqueue(Map.of("type", 111, "target", Map.of("all", true), "arguments", "now"))
+                .getInt("counts.total");
+        long id = enqueue(command(102, Map.of("all", true), "now")).getLong("id");
+        try {
+            assertThat(view(id).getLong("counts.total")).isEqualTo(expected);
+            for (Queue.TestBox box : boxes) {
+                JsonPath leased = lease(box);
+                assertThat(leased.getLong("command.commandId")).isEqualTo(id);
+                assertThat(leased.getString("command.target")).isEqualTo("0.0.0.0");
+                assertThat(lease(box).getString("command")).isNull();
+                succeed(box, id);
+            }
+            assertThat(view(id).getInt("counts.succeeded")).isEqualTo(3);
+            assertThat(view(id).getString("state")).isEqualTo("in_progress");
+        } finally {
+            // Other tests' boxes must not find this broadcast queued.
+            Queue.enqueue(Map.of("type", 111, "target", Map.of("all", true), "arguments", "now"));
+        }
+        assertThat(view(id).getString("state")).isEqualTo("partial");
+    }
+
+    @Test
+    void groupCommand_reachesItsBoxes_andDoneWhenEachAnswered() {
+        String group = newGroup();
+        Queue.TestBox a = box(group);
+        Queue.TestBox b = box(group);
+        Queue.TestBox outsider = box(newGroup());
+        long id = enqueue(command(105, Map.of("group", group), "51821")).getLong("id");
+        assertThat(lease(outsider).getString("command")).isNull();
+        JsonPath leased = lease(a);
+        assertThat(leased.getString("command.target")).isEqualTo(group);
+        assertThat(leased.getString("command.contents")).isEqualTo("51821");
+        lease(b);
+        succeed(a, id);
+        assertThat(view(id).getString("state")).isEqualTo("in_progress");
+        succeed(b, id);
+        assertThat(view(id).getString("state")).isEqualTo("succeeded");
+    }
+
+    @Test
+    void lateJoiner_getsTheCommand_onlyWithIncludeLateJoiners() {
+        String group = newGroup();
+        box(group);
+        long without = enqueue(command(102, Map.of("group", group), "now")).getLong("id");
+        Map<String, Object> body = new HashMap<>(command(100, Map.of("group", group), "joined-late"));
+        body.put("includeLateJoiners", true);
+        long with = enqueue(body).getLong("id");
+
+        Queue.TestBox late = box(group);
+        JsonPath leased = lease(late);
+        assertThat(leased.getLong("command.commandId")).isEqualTo(with);
+        assertThat(leased.getBoolean("morePending")).isFalse();
+        assertThat(view(with).getInt("counts.total")).isEqualTo(2);
+        assertThat(view(without).getInt("counts.total")).isEqualTo(1);
+    }
+
+    @Test
+    void lateJoiner_isToldAtRegistration_thatWorkWaits() {
+        String group = newGroup();
+        Map<String, Object> body = new HashMap<>(command(102, Map.of("group", group), "now"));
+        body.put("includeLateJoiners", true);
+        long id = enqueue(body).getLong("id");
+        JsonPath registered = Edge.registerBox(Edge.newKey(), group, null);
+        assertThat(registered.getBoolean("commandsPending")).isTrue();
+        assertThat(view(id).getInt("counts.queued")).isEqualTo(1);
+    }
+
+    @Test
+    void expiry_marksUndeliveredExpired_onLeaseAndSweep() {
+        Queue.TestBox box = box(newGroup());
+        Queue.TestBox idle = box(newGroup());
+        String soon = OffsetDateTime.now(ZoneOffset.UTC).plusSeconds(60).toString();
+        Map<String, Object> body = new HashMap<>(command(102, toBox(box), "now"));
+        body.put("expiresAt", soon);
+        long id = enqueue(body).getLong("id");
+        Map<String, Object> idleBody = new HashMap<>(command(102, toBox(idle), "now"));
+        idleBody.put("expiresAt", soon);
+        long idleId = enqueue(idleBody).getLong("id");
+
+        OffsetDateTime later = OffsetDateTime.now(ZoneOffset.UTC).plusSeconds(61);
+        assertThat(queue.lease(box.key(), "edge-1", later).await().atMost(WAIT).command()).isNull();
+        assertThat(view(id).getString("state")).isEqualTo("expired");
+        assertThat(queue.sweep(later).await().atMost(WAIT)).isGreaterThanOrEqualTo(1);
+        assertThat(view(idleId).getString("state")).isEqualTo("expired");
+    }
+
+    @Test
+    void notBefore_holdsTheCommandBack() {
+        Queue.TestBox box = box(newGroup());
+        Map<String, Object> body = new HashMap<>(command(102, toBox(box), "now"));
+        body.put("notBefore", OffsetDateTime.now(ZoneOffset.UTC).plusSeconds(60).toString());
+        long id = enqueue(body).getLong("id");
+        assertThat(lease(box).getString("command")).isNull();
+        assertThat(queue.lease(box.key(), "edge-1", OffsetDateTime.now(ZoneOffset.UTC).plusSeconds(61))
+                .await().atMost(WAIT).command().commandId()).isEqualTo(id);
+    }
+
+    @Test
+    void lease_manyConcurrentLeases_neverHandOutOneDeliveryTwice() throws Exception {
+        String group = newGroup();
+        List<Queue.TestBox> boxes = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            boxes.add(box(group));
+        }
+        for (int i = 0; i < 10; i++) {
+            enqueue(command(102, Map.of("group", group), "now"));
+        }
+        ExecutorService threads = Executors.newFixedThreadPool(8);
+        List<String> handedOut = Collections.synchronizedList(new ArrayList<>());
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int thread = t;
+                done.add(threads.submit(() -> {
+                    for (int i = 0; i < 50; i++) {
+                        Queue.TestBox box = boxes.get((thread * 50 + i) % boxes.size());
+                        JsonPath leased = lease(box);
+                        if (leased.get("command") != null) {
+                            handedOut.add(box.id() + "/" + leased.getLong("command.commandId"));
+                        }
+                    }
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            threads.shutdown();
+        }
+        // 400 leases over 200 deliveries: each handed out exactly once (the visibility timeout is 30 s).
+        Set<String> distinct = new HashSet<>(handedOut);
+        assertThat(handedOut).hasSize(200);
+        assertThat(distinct).hasSize(200);
+        assertThat(one(pool, "SELECT count(*) FROM command_deliveries d JOIN spnclients b ON b.id = d.box_id"
+                + " WHERE b.groupname = $1 AND d.attempts = 1 AND d.state = 'delivered'", group).getLong(0)).isEqualTo(200);
+    }
+
+    @Test
+    void pending_returnsOnlyThisEdgesBoxes_andAdvancesItsCursor() {
+        Queue.TestBox mine = box(newGroup());
+        Map<String, Object> elsewhere = Edge.register(Edge.newKey(), "203.0.113.9", 40000, Edge.hello(newGroup(), null));
+        elsewhere.put("edgeId", "edge-2");
+        int otherId = Edge.registerBox(elsewhere).getInt("boxId");
+        long start = one(pool, "SELECT coalesce(max(id), 0) FROM command_deliveries").getLong(0);
+        enqueueFor(mine, 102, "now");
+        enqueue(command(102, Map.of("box", Integer.toString(otherId)), "now"));
+
+        JsonPath feed = Edge.call().body(Map.of("edgeId", "edge-1", "after", start)).post("/internal/v1/commands/pending")
+                .then().statusCode(200).body("boxes", hasItem(mine.key())).extract().jsonPath();
+        assertThat(feed.getList("boxes", String.class)).doesNotContain((String) elsewhere.get("publicKey"));
+        long cursor = feed.getLong("cursor");
+        assertThat(cursor).isGreaterThan(start);
+        Edge.call().body(Map.of("edgeId", "edge-1", "after", cursor)).post("/internal/v1/commands/pending")
+                .then().statusCode(200).body("boxes", empty()).body("cursor", equalTo((int) cursor));
+        Edge.call().body(Map.of("edgeId", "edge-2", "after", start)).post("/internal/v1/commands/pending")
+                .then().statusCode(200).body("boxes", contains(elsewhere.get("publicKey")));
+    }
+}
