@@ -103,9 +103,18 @@ public class JediHandler implements DatagramHandler {
     }
 
     private void initiation(byte[] datagram, SocketAddress sender) throws ProtocolException {
+        InitiationResult result;
+        try {
+            result = responder.consumeInitiation(datagram, new InetSocketAddress(sender.hostAddress(), sender.port()));
+        } catch (ProtocolException e) {
+            if (e.reason() == ProtocolException.Reason.AUTHENTICATION_FAILED
+                    || e.reason() == ProtocolException.Reason.STALE_TIMESTAMP) {
+                handshakeRate.record(System.nanoTime()); // it got as far as X25519: it cost us
+            }
+            throw e;
+        }
+        // Load is what passed mac1: junk refused by a MAC costs next to nothing and does not count.
         handshakeRate.record(System.nanoTime());
-        InitiationResult result = responder.consumeInitiation(datagram,
-                new InetSocketAddress(sender.hostAddress(), sender.port()));
         if (result instanceof CookieReply cookie) {
             loop.send(cookie.datagram(), sender);
             return;
