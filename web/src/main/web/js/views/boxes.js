@@ -151,7 +151,7 @@ export async function render(container) {
     const sameOrder = body.children.length === ordered.length && ordered.every((tr, i) => body.children[i] === tr);
     if (!sameOrder) body.replaceChildren(...ordered);
     const online = page.items.filter((b) => b.online).length;
-    setText(summary, page.total === 0 ? "No boxes match." : `${page.total} boxes match; ${online} of the ${page.items.length} shown are online.`);
+    setText(summary, page.total === 0 ? "No boxes match." : `${page.total} ${page.total === 1 ? "box matches" : "boxes match"}; ${online} of the ${page.items.length} shown online.`);
     pages.update(page);
   }
 

@@ -39,7 +39,7 @@ export async function render(container) {
       .map(([key, label]) => {
         counts[key] = el("strong", { "data-count": key }, "…");
         const link = key === "online" || key === "offline" || key === "pending" ? el("a", { href: "#/boxes" }, label) : label;
-        return el("li", { class: `tile ${key}` }, counts[key], el("span", {}, link));
+        return el("li", { class: `tile tile-${key}` }, counts[key], el("span", {}, link));
       }));
   const chartHolder = el("figure", { class: "chart-holder" });
   const transitions = table("Recent transitions", ["When", "Box", "Event", "Real IP"]);
