@@ -28,6 +28,8 @@ public class CommandResults {
     private static final Set<String> STATES = Set.of("succeeded", "failed", "rolled_back");
     private static final String NEW_KEY = "new-key ";
     private static final int KEY_PREFIX = 8;
+    /** How the agent marks a roll-back in a failure's message. */
+    static final String ROLLED_BACK_PREFIX = "rolled back:";
 
     private final Pool pool;
     private final PairedOperations pairs;
@@ -55,25 +57,76 @@ public class CommandResults {
         if (request.message() != null && request.message().length() > MAX_MESSAGE_LENGTH) {
             throw ApiException.badField("message", "message is longer than " + MAX_MESSAGE_LENGTH + " characters");
         }
-        return TransientFailures.retry(() -> pool.withTransaction(db -> CommandQueue.boxId(db, request.publicKey())
-                .flatMap(boxId -> db.preparedQuery("SELECT d.id, d.state, c.type FROM command_deliveries d"
+        ResultRequest normalised = normalise(request);
+        return TransientFailures.retry(() -> pool.withTransaction(db -> boxOf(db, normalised)
+                .flatMap(boxId -> db.preparedQuery("SELECT d.id, d.state, d.previous_key, c.type FROM command_deliveries d"
                                 + " JOIN commands c ON c.id = d.command_id WHERE d.command_id = $1 AND d.box_id = $2"
                                 + " FOR UPDATE OF d")
-                        .execute(Tuple.of(request.commandId(), boxId))
+                        .execute(Tuple.of(normalised.commandId(), boxId))
                         .flatMap(rows -> {
                             if (rows.size() == 0) {
-                                throw ApiException.notFound("delivery of command " + request.commandId() + " to this box");
+                                throw ApiException.notFound("delivery of command " + normalised.commandId() + " to this box");
                             }
                             Row row = rows.iterator().next();
                             String current = row.getString("state");
+                            CommandType type = CommandType.ofCode(row.getShort("type"));
+                            if (type == CommandType.REGENERATE_L3_SPN_KEY && "succeeded".equals(current)
+                                    && "rolled_back".equals(normalised.state())
+                                    && normalised.publicKey().equals(row.getString("previous_key"))) {
+                                return keyRolledBack(db, row.getLong("id"), boxId, normalised);
+                            }
                             if (!"queued".equals(current) && !"delivered".equals(current)) {
                                 return Uni.createFrom().voidItem(); // already ended: a repeated result
                             }
-                            CommandType type = CommandType.ofCode(row.getShort("type"));
-                            return apply(db, boxId, request, type)
-                                    .flatMap(outcome -> finish(db, row.getLong("id"), boxId, request.commandId(), type,
+                            return apply(db, boxId, normalised, type)
+                                    .flatMap(outcome -> finish(db, row.getLong("id"), boxId, normalised.commandId(), type,
                                             outcome));
                         }))), MAX_TRANSACTION_ATTEMPTS);
+    }
+
+    /** A failure whose message starts with {@code rolled back:} is a roll-back (the wire has only a status byte). */
+    private static ResultRequest normalise(ResultRequest request) {
+        boolean rolledBack = "failed".equals(request.state()) && request.message() != null
+                && request.message().startsWith(ROLLED_BACK_PREFIX);
+        return rolledBack ? new ResultRequest(request.publicKey(), request.commandId(), "rolled_back", request.message())
+                : request;
+    }
+
+    /**
+     * The box by its key; a box that rolled a key change back reports under its old key, which the
+     * console moved away from on the success: found through the delivery that remembers it.
+     */
+    private static Uni<Integer> boxOf(SqlClient db, ResultRequest request) {
+        return db.preparedQuery("SELECT id FROM spnclients WHERE publickey = $1"
+                        + " UNION ALL SELECT d.box_id FROM command_deliveries d JOIN commands c ON c.id = d.command_id"
+                        + " WHERE d.command_id = $2 AND c.type = $3 AND d.previous_key = $1 LIMIT 1")
+                .execute(Tuple.of(request.publicKey(), request.commandId(), (short) CommandType.REGENERATE_L3_SPN_KEY.code()))
+                .onItem().transform(rows -> {
+                    if (rows.size() == 0) {
+                        throw ApiException.notFound("box");
+                    }
+                    return rows.iterator().next().getInteger(0);
+                });
+    }
+
+    /** The box went back to its old key after reporting the new one: the registry follows it back. */
+    private Uni<Void> keyRolledBack(SqlClient db, long deliveryId, int boxId, ResultRequest request) {
+        return db.preparedQuery("UPDATE spnclients SET publickey = $2, updated_at = now() WHERE id = $1"
+                        + " AND NOT EXISTS (SELECT 1 FROM spnclients o WHERE o.publickey = $2 AND o.id <> $1)"
+                        + " RETURNING realip, realport")
+                .execute(Tuple.of(boxId, request.publicKey()))
+                .flatMap(updated -> {
+                    if (updated.size() == 0) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    Row box = updated.iterator().next();
+                    return new BoxEvents().add(boxId, "key_changed", box.getString("realip"), box.getInteger("realport"),
+                            "key back to " + request.publicKey().substring(0, KEY_PREFIX) + "... (command "
+                                    + request.commandId() + " rolled back)").writeTo(db);
+                })
+                .flatMap(v -> db.preparedQuery("UPDATE command_deliveries SET state = 'rolled_back', result = $2,"
+                        + " updated_at = now() WHERE id = $1").execute(Tuple.of(deliveryId, request.message())))
+                .flatMap(v -> CommandStates.recompute(db, List.of(request.commandId())));
     }
 
     /** The final state and message of the delivery. */
@@ -100,9 +153,12 @@ public class CommandResults {
                     }
                     String detail = "key " + request.publicKey().substring(0, KEY_PREFIX) + "... -> "
                             + newKey.substring(0, KEY_PREFIX) + "... (command " + request.commandId() + ")";
-                    return db.preparedQuery("UPDATE spnclients SET publickey = $2, updated_at = now() WHERE id = $1"
-                                    + " RETURNING realip, realport")
-                            .execute(Tuple.of(boxId, newKey))
+                    return db.preparedQuery("UPDATE command_deliveries SET previous_key = $3"
+                                    + " WHERE command_id = $1 AND box_id = $2")
+                            .execute(Tuple.of(request.commandId(), boxId, request.publicKey()))
+                            .flatMap(v -> db.preparedQuery("UPDATE spnclients SET publickey = $2, updated_at = now()"
+                                    + " WHERE id = $1 RETURNING realip, realport")
+                            .execute(Tuple.of(boxId, newKey)))
                             .flatMap(updated -> {
                                 Row box = updated.iterator().next();
                                 return new BoxEvents().add(boxId, "key_changed", box.getString("realip"),

@@ -99,6 +99,20 @@ class RiskyCommandTest {
     }
 
     @Test
+    void regenerateKey_rolledBackAfterTheNewKeyWasReported_movesTheBoxBackToItsOldKey() {
+        Queue.TestBox box = box(newGroup());
+        long id = enqueueFor(box, 108, "now");
+        lease(box);
+        String newKey = Edge.newKey();
+        report(box.key(), id, "succeeded", "new-key " + newKey).then().statusCode(204);
+        // The agent's second result, under its old key: a failure whose message marks a roll-back.
+        report(box.key(), id, "failed", "rolled back: no registration answer within 30000 ms").then().statusCode(204);
+        assertThat(view(id).getString("state")).isEqualTo("rolled_back");
+        assertThat(one(pool, "SELECT publickey FROM spnclients WHERE id = $1", box.id()).getString(0)).isEqualTo(box.key());
+        assertThat(Edge.registerBox(box.key(), null, box.spnIp()).getInt("boxId")).isEqualTo(box.id());
+    }
+
+    @Test
     void regenerateKey_newKeyOfAnotherBox_isRefusedAndFailed() {
         Queue.TestBox box = box(newGroup());
         Queue.TestBox other = box(newGroup());
