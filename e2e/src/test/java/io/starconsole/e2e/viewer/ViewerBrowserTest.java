@@ -239,7 +239,8 @@ class ViewerBrowserTest {
 
             browser.go("#/boxes/" + boxId(fleet.boxes().get(0)));
             assertThat(browser.await(By.id("box-title")).getText()).isEqualTo(name);
-            assertThat(browser.driver.findElement(By.id("box-id-string")).getText()).isEqualTo(name);
+            // The record is redrawn by each live update: look it up inside the wait.
+            browser.until(d -> d.findElement(By.id("box-id-string")).getText().equals(name));
             assertThat(browser.driver.findElements(By.tagName("img"))).isEmpty();
             assertThat(browser.alertShown()).isFalse();
             browser.screenshot("08-xss-detail");
