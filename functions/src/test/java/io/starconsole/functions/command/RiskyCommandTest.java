@@ -34,6 +34,9 @@ class RiskyCommandTest {
     @Inject
     Pool pool;
 
+    @Inject
+    CommandQueue queue;
+
     @Test
     void changeAddress_promisedAtLease_registrationOnTheNewAddressIsOk_thenSucceeded() {
         Queue.TestBox box = box(newGroup());
@@ -75,6 +78,22 @@ class RiskyCommandTest {
         assertThat(view(id).getInt("counts.rolledBack")).isEqualTo(1);
         assertThat(query(pool, "SELECT 1 FROM address_leases WHERE address = $1::text::inet", wanted).size()).isZero();
         assertThat(Edge.registerBox(box.key(), null, box.spnIp()).getString("outcome")).isEqualTo("OK");
+    }
+
+    @Test
+    void changeAddress_expiredWhileLeased_releasesThePromise() {
+        Queue.TestBox box = box(newGroup());
+        String wanted = freeAddress();
+        Map<String, Object> body = new HashMap<>(command(104, toBox(box), wanted + "|255.255.0.0"));
+        body.put("expiresAt", java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(60).toString());
+        long id = enqueue(body).getLong("id");
+        lease(box);
+        assertThat(query(pool, "SELECT 1 FROM address_leases WHERE address = $1::text::inet", wanted).size()).isEqualTo(1);
+        // Past the risky lease (120 s) and the expiry: the sweep ends it.
+        queue.sweep(java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(200))
+                .await().atMost(java.time.Duration.ofSeconds(30));
+        assertThat(view(id).getString("state")).isEqualTo("expired");
+        assertThat(query(pool, "SELECT 1 FROM address_leases WHERE address = $1::text::inet", wanted).size()).isZero();
     }
 
     @Test
