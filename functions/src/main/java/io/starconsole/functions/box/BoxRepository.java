@@ -1,5 +1,6 @@
 package io.starconsole.functions.box;
 
+import io.starconsole.functions.command.CommandQueue;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -66,7 +67,7 @@ public class BoxRepository {
                         + "   listen_port = EXCLUDED.listen_port, firmware_version = EXCLUDED.firmware_version,"
                         + "   edge_id = EXCLUDED.edge_id, last_seen = now(), updated_at = now()"
                         + " RETURNING id, EXISTS (SELECT 1 FROM command_deliveries d"
-                        + "   WHERE d.box_id = spnclients.id AND d.state = 'queued') AS queued")
+                        + "   WHERE d.box_id = spnclients.id AND " + CommandQueue.DUE_FOR_DELIVERY + ") AS queued")
                 .execute(Tuple.from(Arrays.asList(box.realIp(), box.publicKey(), BoxFields.seedEdport(box.endpointPort()),
                         box.group(), box.allowedIps(), box.macAddress(), box.idString(), box.admission(), box.online(),
                         box.realPort(), box.endpointPort(), box.listenPort(), box.firmwareVersion(), box.edgeId(),

@@ -1,5 +1,6 @@
 package io.starconsole.functions.box;
 
+import io.starconsole.functions.command.CommandQueue;
 import io.smallrye.mutiny.Uni;
 import io.starconsole.functions.address.AddressConfig;
 import io.starconsole.functions.address.LeaseRepository;
@@ -83,7 +84,7 @@ public class PresenceService {
                                 + " SELECT count(*) FROM upd")
                         .execute(Tuple.of(keys, ips, ports, times, batch.edgeId()))
                         .flatMap(counted -> db.preparedQuery("SELECT DISTINCT c.publickey FROM spnclients c"
-                                        + " JOIN command_deliveries d ON d.box_id = c.id AND d.state = 'queued'"
+                                        + " JOIN command_deliveries d ON d.box_id = c.id AND " + CommandQueue.DUE_FOR_DELIVERY
                                         + " WHERE c.publickey = ANY($1)")
                                 .execute(Tuple.of((Object) keys))
                                 .onItem().transform(work -> {

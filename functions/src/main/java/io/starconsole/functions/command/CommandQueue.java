@@ -24,6 +24,14 @@ import java.util.List;
 @ApplicationScoped
 public class CommandQueue {
 
+    /**
+     * SQL (deliveries aliased {@code d}): a delivery the box should be told about — queued, or
+     * handed out earlier but not acknowledged within its lease (so it will be handed out again).
+     */
+    public static final String DUE_FOR_DELIVERY =
+            "(d.state = 'queued' OR (d.state = 'delivered' AND d.leased_until <= now()))";
+
+
     private static final int MAX_TRANSACTION_ATTEMPTS = 3;
     /** Deliveries failed on the way (e.g. a promised address taken) before giving up for this call. */
     private static final int MAX_PICKS = 4;
@@ -198,7 +206,7 @@ public class CommandQueue {
 
     private Uni<Boolean> morePending(SqlClient db, int boxId, OffsetDateTime now) {
         return db.preparedQuery("SELECT EXISTS (SELECT 1 FROM command_deliveries d JOIN commands c ON c.id = d.command_id"
-                        + " WHERE d.box_id = $1 AND d.state = 'queued' AND (c.not_before IS NULL OR c.not_before <= $2)"
+                        + " WHERE d.box_id = $1 AND " + DUE_FOR_DELIVERY + " AND (c.not_before IS NULL OR c.not_before <= $2)"
                         + " AND (c.expires_at IS NULL OR c.expires_at > $2))")
                 .execute(Tuple.of(boxId, now))
                 .onItem().transform(rows -> rows.iterator().next().getBoolean(0));
