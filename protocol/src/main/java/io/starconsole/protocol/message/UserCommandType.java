@@ -13,7 +13,9 @@ public enum UserCommandType implements WireCode {
     REGENERATE_L3_SPN_KEY(108),
     ADD_P2P_SPN_TUNNEL(109),
     REMOVE_P2P_SPN_TUNNEL(110),
-    FLUSH_USER_CMDS(111);
+    FLUSH_USER_CMDS(111),
+    /** Star Console: install a signed firmware release (OTA); contents in docs/ota.md. */
+    UPDATE_FIRMWARE(112);
 
     private final int code;
 

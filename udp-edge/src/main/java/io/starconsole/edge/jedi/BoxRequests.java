@@ -19,6 +19,7 @@ import io.starconsole.protocol.message.MessageType;
 import io.starconsole.protocol.message.Nok;
 import io.starconsole.protocol.message.NokReason;
 import io.starconsole.protocol.message.Ok;
+import io.starconsole.protocol.message.OtaStatus;
 import io.starconsole.protocol.message.PeerEntry;
 import io.starconsole.protocol.message.Ping;
 import io.starconsole.protocol.message.Pong;
@@ -84,6 +85,10 @@ public class BoxRequests {
                     info.endpointPort(), info.allowedIps(), info.listenPort()), MessageType.SND_SPN_INFO);
         } else if (message instanceof AskSpnInfo ask) {
             peers(session, ask.page());
+        } else if (message instanceof OtaStatus status) {
+            relay(session, "ota/status", new RelayModels.OtaStatusReport(session.boxKey(), status.releaseId(),
+                    status.version(), status.state().name().toLowerCase(java.util.Locale.ROOT),
+                    status.progressPercent(), status.message()), MessageType.OTA_STATUS);
         } else if (message instanceof AskUserCmd) {
             lease(session);
         } else if (message instanceof CommandResult result) {

@@ -77,4 +77,9 @@ public final class RelayModels {
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Pending(long cursor, List<String> boxes) {
     }
+
+    /** OTA_STATUS: {@code state} is pending, downloading, verifying, installing, rebooting, succeeded, failed or rolled_back. */
+    public record OtaStatusReport(String publicKey, String releaseId, String version, String state,
+                                  int progressPercent, String message) {
+    }
 }

@@ -18,6 +18,8 @@ import io.starconsole.protocol.message.MessageType;
 import io.starconsole.protocol.message.Nok;
 import io.starconsole.protocol.message.NokReason;
 import io.starconsole.protocol.message.Ok;
+import io.starconsole.protocol.message.OtaState;
+import io.starconsole.protocol.message.OtaStatus;
 import io.starconsole.protocol.message.OkNewIp;
 import io.starconsole.protocol.message.Ping;
 import io.starconsole.protocol.message.Pong;
@@ -158,6 +160,21 @@ class EdgeProtocolTest {
             assertThat(results.get(0).body().get("state").asText()).isEqualTo("succeeded");
             assertThat(results.get(0).body().get("commandId").asLong()).isEqualTo(42);
             assertThat(results.get(1).body().get("state").asText()).isEqualTo("rolled_back");
+        }
+    }
+
+    @Test
+    void otaStatus_isRelayedToTheRegistry() throws Exception {
+        FunctionsStandIn.ANSWERS.put("register", OK_NEWIP);
+        try (TestBox box = box()) {
+            box.hello("g");
+            assertThat(box.request(new OtaStatus("7", "2.0.0", OtaState.DOWNLOADING, 40, "")))
+                    .isEqualTo(new Ok(MessageType.OTA_STATUS));
+            JsonNode relayed = FunctionsStandIn.calls("ota/status").get(0).body();
+            assertThat(relayed.get("publicKey").asText()).isEqualTo(box.publicKey());
+            assertThat(relayed.get("releaseId").asText()).isEqualTo("7");
+            assertThat(relayed.get("state").asText()).isEqualTo("downloading");
+            assertThat(relayed.get("progressPercent").asInt()).isEqualTo(40);
         }
     }
 
