@@ -15,6 +15,12 @@ public interface EdgeConfig {
     /** This edge's name in the registry (which edge saw a box last); random when not set. */
     Optional<String> id();
 
+    /**
+     * The edge's private key, base64 (env STAR_CONSOLE_EDGE_PRIVATE_KEY, e.g. from a secret store):
+     * every edge behind one load balancer must share it. When set, the key directory is not used.
+     */
+    Optional<String> privateKey();
+
     /** Holds {@code edge.key} (private, 0600) and {@code edge.pub}; made at first start. */
     @WithDefault(".star-console/edge")
     Path keyDirectory();

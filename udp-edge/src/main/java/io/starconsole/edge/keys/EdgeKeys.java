@@ -31,6 +31,15 @@ public class EdgeKeys {
     @Produces
     @ApplicationScoped
     KeyPair edgeKeyPair(EdgeConfig config) {
+        if (config.privateKey().isPresent()) {
+            try {
+                KeyPair keys = KeyPair.fromPrivateKey(Key.fromBase64(config.privateKey().get().trim()));
+                LOG.infof("edge public key %s (from configuration)", keys.publicKey().toBase64());
+                return keys;
+            } catch (KeyFormatException e) {
+                throw new IllegalStateException("star-console.edge.private-key is not a base64 X25519 private key");
+            }
+        }
         try {
             return loadOrCreate(config.keyDirectory());
         } catch (IOException e) {
