@@ -1,6 +1,7 @@
 package io.starconsole.agent;
 
 import io.starconsole.agent.backend.Backend;
+import io.starconsole.agent.backend.FirmwareHooks;
 import io.starconsole.agent.backend.LinuxBackend;
 import io.starconsole.agent.backend.ProcessCommandRunner;
 import io.starconsole.agent.backend.SandboxBackend;
@@ -18,6 +19,8 @@ import io.starconsole.agent.lifecycle.BoxState;
 import io.starconsole.agent.lifecycle.BoxStatus;
 import io.starconsole.agent.lifecycle.LifecycleTimers;
 import io.starconsole.agent.link.BoxLink;
+import io.starconsole.agent.ota.FirmwareUpdater;
+import io.starconsole.agent.ota.TrustedKeys;
 import io.starconsole.protocol.crypto.Key;
 import io.starconsole.protocol.crypto.KeyPair;
 import io.starconsole.protocol.message.BoxInfo;
@@ -28,6 +31,7 @@ import java.lang.System.Logger.Level;
 import java.net.Inet4Address;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -47,13 +51,16 @@ public final class Box implements AutoCloseable {
     private final BoxLink link;
     private final BoxLifecycle lifecycle;
     private final TentativeChanges tentative;
+    private final FirmwareUpdater firmware;
 
-    private Box(AgentConfig config, Backend backend, BoxLink link, BoxLifecycle lifecycle, TentativeChanges tentative) {
+    private Box(AgentConfig config, Backend backend, BoxLink link, BoxLifecycle lifecycle, TentativeChanges tentative,
+            FirmwareUpdater firmware) {
         this.config = config;
         this.backend = backend;
         this.link = link;
         this.lifecycle = lifecycle;
         this.tentative = tentative;
+        this.firmware = firmware;
     }
 
     /** A box from {@code config} with the backend it names; not started. */
@@ -70,6 +77,10 @@ public final class Box implements AutoCloseable {
         TentativeChanges tentative = new TentativeChanges(backend, executed, config.stateDirectory(), config.keyFile(),
                 config.riskyChangeDeadline(), runtime.scheduler(), random, config.listenPort());
         Optional<CommandResult> rolledBack = tentative.recover(); // before the key is read: a key change may be undone
+        FirmwareUpdater firmware = new FirmwareUpdater(backend, executed, config.stateDirectory(), config.otaDirectory(), config.model(),
+                config.firmwareVersion(), new TrustedKeys(config.get(AgentConfig.Option.OTA_TRUSTED_KEYS), config.otaTrustedKeysFile()),
+                config.otaHealthDeadline(), runtime.scheduler());
+        Optional<CommandResult> firmwareRolledBack = firmware.recover(); // before registering: announce the slot that runs
         KeyPair keys = KeyFiles.loadOrCreate(config.keyFile(), random);
         EdgeKeySource edgeKeys = EdgeKeySource.of(config);
         AtomicReference<BoxLifecycle> lifecycle = new AtomicReference<>();
@@ -79,20 +90,25 @@ public final class Box implements AutoCloseable {
                 target.onDatagram(datagram);
             }
         });
-        CommandExecutor commands = new CommandExecutor(backend, executed, tentative);
+        CommandExecutor commands = new CommandExecutor(backend, executed, tentative, firmware);
         lifecycle.set(new BoxLifecycle(config.id(), keys, edgeKeys, () -> boxInfo(config, backend), link::send, backend,
                 runtime.scheduler(), timers, commands, random));
         tentative.attach(lifecycle.get());
+        firmware.attach(lifecycle.get());
         rolledBack.ifPresent(lifecycle.get()::sendResult); // sent once registered
-        return new Box(config, backend, link, lifecycle.get(), tentative);
+        firmwareRolledBack.ifPresent(lifecycle.get()::sendResult);
+        return new Box(config, backend, link, lifecycle.get(), tentative, firmware);
     }
 
     static Backend backendFor(AgentConfig config) {
         Optional<MacAddress> mac = config.mac().map(MacAddress::parse);
         if (config.backend().equals("linux")) {
+            FirmwareHooks hooks = new FirmwareHooks(config.otaHook(AgentConfig.Option.OTA_INSTALL_HOOK),
+                    config.otaHook(AgentConfig.Option.OTA_SWITCH_HOOK), config.otaHook(AgentConfig.Option.OTA_HEALTH_HOOK),
+                    config.otaDirectory(), Duration.ofMinutes(10));
             return new LinuxBackend(ProcessCommandRunner.fromEnvironment(), config.get(AgentConfig.Option.INTERFACE),
                     config.get(AgentConfig.Option.UPLINK_INTERFACE), config.get(AgentConfig.Option.ADMIN_USER),
-                    Path.of("/sys/class/net"), config.keyFile());
+                    Path.of("/sys/class/net"), config.keyFile(), hooks);
         }
         return new SandboxBackend(config.sandboxDirectory(), mac);
     }
@@ -117,7 +133,17 @@ public final class Box implements AutoCloseable {
         String id = Utf8Text.truncate(config.id(), BoxInfo.MAX_ID_STRING_BYTES);
         return new BoxInfo(config.group(), id, mac, address.map(SpnAddress::ip).orElse(ANY),
                 address.map(SpnAddress::prefixLength).orElse(0), listenPort, listenPort, config.allowedIps(),
-                config.firmwareVersion(), config.enrolmentToken());
+                firmwareVersion(config, backend), config.enrolmentToken());
+    }
+
+    /** The active slot's version, or the configured one (a box that never installed an update). */
+    static String firmwareVersion(AgentConfig config, Backend backend) {
+        try {
+            return Utf8Text.truncate(backend.firmwareVersion().orElse(config.firmwareVersion()), BoxInfo.MAX_FIRMWARE_VERSION_BYTES);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "cannot read the firmware version: " + e.getMessage());
+            return config.firmwareVersion();
+        }
     }
 
     public void start() {
@@ -127,6 +153,7 @@ public final class Box implements AutoCloseable {
     /** BYE (if registered), then the socket is closed. The data plane is left as it is. */
     public void stop() {
         tentative.close(); // a change still waiting stays pending: rolled back at the next start
+        firmware.close(); // a download stops where it is: resumed when the command comes again
         lifecycle.stop();
         try {
             link.close();

@@ -21,6 +21,7 @@ import io.starconsole.protocol.message.Nok;
 import io.starconsole.protocol.message.NokReason;
 import io.starconsole.protocol.message.Ok;
 import io.starconsole.protocol.message.OkNewIp;
+import io.starconsole.protocol.message.OtaStatus;
 import io.starconsole.protocol.message.Ping;
 import io.starconsole.protocol.message.Pong;
 import io.starconsole.protocol.message.UserCommand;
@@ -86,6 +87,7 @@ public final class TestEdge implements AutoCloseable {
     public final Set<Key> registeredKeys = ConcurrentHashMap.newKeySet();
     public final List<MessageType> requests = new CopyOnWriteArrayList<>();
     public final List<CommandResult> results = new CopyOnWriteArrayList<>();
+    public final List<OtaStatus> otaStatuses = new CopyOnWriteArrayList<>();
     public final AtomicInteger pings = new AtomicInteger();
     public final AtomicInteger byes = new AtomicInteger();
     public final AtomicInteger asks = new AtomicInteger();
@@ -231,6 +233,9 @@ public final class TestEdge implements AutoCloseable {
             if (commands.isEmpty()) {
                 commandsPendingFlag = false;
             }
+        } else if (message instanceof OtaStatus status) {
+            otaStatuses.add(status);
+            send(session.seal(new Ok(MessageType.OTA_STATUS)), source);
         } else if (message instanceof CommandResult result) {
             results.add(result);
             resultKeys.add(session.remoteStaticKey());

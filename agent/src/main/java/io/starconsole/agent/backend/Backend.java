@@ -2,6 +2,7 @@ package io.starconsole.agent.backend;
 
 import io.starconsole.protocol.crypto.Key;
 import io.starconsole.protocol.message.MacAddress;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -50,4 +51,35 @@ public interface Backend {
 
     /** Forgets peers, tunnels, address, hostname and password set since installation. */
     void factoryReset();
+
+    // ---- firmware slots (A/B), for OTA updates (docs/ota.md, "On the box") ------------------------
+
+    /** The slot the box runs: {@code A} or {@code B}. */
+    String activeSlot();
+
+    /** The firmware version installed in the active slot, if the backend knows it. */
+    Optional<String> firmwareVersion();
+
+    /**
+     * Installs the decrypted, verified image {@code image} as {@code version} into {@code slot} (never
+     * the active one). The file may be moved or deleted by this call.
+     */
+    void installFirmware(String slot, Path image, String version);
+
+    /** Makes {@code slot} the active one. */
+    void switchSlot(String slot);
+
+    /** The health check of the running firmware; empty if healthy, else the reason. */
+    Optional<String> firmwareHealthProblem();
+
+    /**
+     * True if the firmware switch takes a real reboot that ends this process (linux); false if the
+     * agent restarts its own registration instead (sandbox).
+     */
+    boolean switchRebootsTheBox();
+
+    /** The other slot. */
+    static String otherSlot(String slot) {
+        return slot.equals("A") ? "B" : "A";
+    }
 }

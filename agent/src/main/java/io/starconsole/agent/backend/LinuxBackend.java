@@ -29,6 +29,7 @@ public final class LinuxBackend implements Backend {
     private final String adminUser;
     private final Path sysClassNet;
     private final Path keyFile;
+    private final FirmwareHooks firmware;
 
     /**
      * @param sysClassNet {@code /sys/class/net} (tests give a directory of their own)
@@ -36,6 +37,13 @@ public final class LinuxBackend implements Backend {
      */
     public LinuxBackend(CommandRunner runner, String wgInterface, String uplinkInterface, String adminUser, Path sysClassNet,
             Path keyFile) {
+        this(runner, wgInterface, uplinkInterface, adminUser, sysClassNet, keyFile, FirmwareHooks.none(keyFile.toAbsolutePath().getParent()));
+    }
+
+    /** @param firmware the OTA hooks and where the agent keeps its record of the slots */
+    public LinuxBackend(CommandRunner runner, String wgInterface, String uplinkInterface, String adminUser, Path sysClassNet,
+            Path keyFile, FirmwareHooks firmware) {
+        this.firmware = firmware;
         this.runner = runner;
         this.wgInterface = requireName(wgInterface);
         this.uplinkInterface = requireName(uplinkInterface);
@@ -149,4 +157,84 @@ public final class LinuxBackend implements Backend {
         runner.run(List.of("star-console-factory-reset"), null);
     }
 
+
+    // ---- firmware slots: the hooks do the work; the agent records the active slot and versions ----
+
+    private static final String ACTIVE_SLOT = "active-slot";
+
+    @Override
+    public synchronized String activeSlot() {
+        return readSlotFile(ACTIVE_SLOT).filter(slot -> slot.equals("A") || slot.equals("B")).orElse("A");
+    }
+
+    @Override
+    public synchronized Optional<String> firmwareVersion() {
+        return readSlotFile("slot-" + activeSlot() + ".version");
+    }
+
+    @Override
+    public synchronized void installFirmware(String slot, Path image, String version) {
+        Path hook = firmware.install().orElseThrow(() -> new BackendException("ota-install-hook is not configured"));
+        if (slot.equals(activeSlot())) {
+            throw new BackendException("slot " + slot + " is the active one; firmware goes into the inactive slot");
+        }
+        writeSlotFile("slot-" + slot + ".version", null);
+        firmware.run(hook, List.of(image.toAbsolutePath().toString(), requireSlot(slot)));
+        writeSlotFile("slot-" + slot + ".version", version);
+    }
+
+    @Override
+    public synchronized void switchSlot(String slot) {
+        Path hook = firmware.switchSlot().orElseThrow(() -> new BackendException("ota-switch-hook is not configured"));
+        firmware.run(hook, List.of(requireSlot(slot)));
+        writeSlotFile(ACTIVE_SLOT, slot);
+    }
+
+    @Override
+    public Optional<String> firmwareHealthProblem() {
+        if (firmware.health().isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            firmware.run(firmware.health().get(), List.of(activeSlot()));
+            return Optional.empty();
+        } catch (BackendException e) {
+            return Optional.of("health check: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public boolean switchRebootsTheBox() {
+        return true;
+    }
+
+    private static String requireSlot(String slot) {
+        if (!slot.equals("A") && !slot.equals("B")) {
+            throw new BackendException("no slot " + slot);
+        }
+        return slot;
+    }
+
+    private Optional<String> readSlotFile(String name) {
+        Path file = firmware.stateDirectory().resolve(name);
+        try {
+            return Files.exists(file) ? Optional.of(Files.readString(file, StandardCharsets.UTF_8).strip()).filter(s -> !s.isEmpty())
+                    : Optional.empty();
+        } catch (IOException e) {
+            throw new BackendException("cannot read " + file, e);
+        }
+    }
+
+    private void writeSlotFile(String name, String value) {
+        Path file = firmware.stateDirectory().resolve(name);
+        try {
+            if (value == null) {
+                Files.deleteIfExists(file);
+            } else {
+                io.starconsole.agent.support.AtomicFiles.write(file, value + "\n", false);
+            }
+        } catch (IOException e) {
+            throw new BackendException("cannot write " + file, e);
+        }
+    }
 }

@@ -4,10 +4,12 @@ import io.starconsole.agent.support.AtomicFiles;
 import io.starconsole.protocol.crypto.Key;
 import io.starconsole.protocol.message.MacAddress;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,8 +22,9 @@ import java.util.function.Function;
  * {@code hostname}, {@code spn-address} ({@code 10.1.2.3/24}), {@code listen-port}, {@code peers}
  * and {@code p2p-tunnels} (one canonical rule per line), {@code admin-password-hash} (0600),
  * {@code private-key} (0600), {@code mac} (made at first use, locally administered) and
- * {@code reboots} / {@code factory-resets} (counters). The default backend for development, tests
- * and simulation.
+ * {@code reboots} / {@code factory-resets} (counters). Firmware: slots {@code slots/A} and
+ * {@code slots/B} (each an {@code image} and its {@code version}) and {@code active-slot}. The
+ * default backend for development, tests and simulation.
  */
 public final class SandboxBackend implements Backend {
 
@@ -35,6 +38,12 @@ public final class SandboxBackend implements Backend {
     public static final String MAC = "mac";
     public static final String REBOOTS = "reboots";
     public static final String FACTORY_RESETS = "factory-resets";
+    public static final String ACTIVE_SLOT = "active-slot";
+    public static final String SLOTS = "slots";
+    public static final String SLOT_IMAGE = "image";
+    public static final String SLOT_VERSION = "version";
+    /** An image containing this ASCII marker fails the sandbox's health check (how tests make a bad release). */
+    public static final String UNHEALTHY_MARKER = "UNHEALTHY";
 
     private final Path directory;
     private final Optional<MacAddress> fixedMac;
@@ -148,6 +157,91 @@ public final class SandboxBackend implements Backend {
             }
         }
         increment(FACTORY_RESETS);
+    }
+
+    @Override
+    public synchronized String activeSlot() {
+        return read(ACTIVE_SLOT).filter(slot -> slot.equals("A") || slot.equals("B")).orElse("A");
+    }
+
+    @Override
+    public synchronized Optional<String> firmwareVersion() {
+        return read(SLOTS + "/" + activeSlot() + "/" + SLOT_VERSION).filter(version -> !version.isEmpty());
+    }
+
+    @Override
+    public synchronized void installFirmware(String slot, Path image, String version) {
+        requireInactive(slot);
+        Path target = directory.resolve(SLOTS).resolve(slot);
+        try {
+            Files.createDirectories(target);
+            Files.deleteIfExists(target.resolve(SLOT_VERSION)); // a half-installed slot has no version
+            Files.move(image, target.resolve(SLOT_IMAGE), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new BackendException("cannot install into slot " + slot + ": " + e.getMessage(), e);
+        }
+        write(SLOTS + "/" + slot + "/" + SLOT_VERSION, version, false);
+    }
+
+    @Override
+    public synchronized void switchSlot(String slot) {
+        if (!slot.equals("A") && !slot.equals("B")) {
+            throw new BackendException("no slot " + slot);
+        }
+        write(ACTIVE_SLOT, slot, false);
+    }
+
+    /** Healthy unless the active slot's image contains {@value #UNHEALTHY_MARKER} (read in blocks, memory bounded). */
+    @Override
+    public synchronized Optional<String> firmwareHealthProblem() {
+        Path image = directory.resolve(SLOTS).resolve(activeSlot()).resolve(SLOT_IMAGE);
+        if (!Files.exists(image)) {
+            return Optional.empty(); // the factory firmware: no image file of its own
+        }
+        byte[] marker = UNHEALTHY_MARKER.getBytes(StandardCharsets.US_ASCII);
+        byte[] buffer = new byte[65536 + marker.length];
+        int kept = 0;
+        try (InputStream in = Files.newInputStream(image)) {
+            int read;
+            while ((read = in.read(buffer, kept, buffer.length - kept)) > 0) {
+                int filled = kept + read;
+                if (contains(buffer, filled, marker)) {
+                    return Optional.of("the firmware in slot " + activeSlot() + " reports itself unhealthy");
+                }
+                kept = Math.min(marker.length - 1, filled);
+                System.arraycopy(buffer, filled - kept, buffer, 0, kept);
+            }
+        } catch (IOException e) {
+            return Optional.of("cannot read the firmware image: " + e.getMessage());
+        }
+        return Optional.empty();
+    }
+
+    private static boolean contains(byte[] buffer, int length, byte[] marker) {
+        outer:
+        for (int i = 0; i + marker.length <= length; i++) {
+            for (int j = 0; j < marker.length; j++) {
+                if (buffer[i + j] != marker[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    @Override
+    public boolean switchRebootsTheBox() {
+        return false;
+    }
+
+    private void requireInactive(String slot) {
+        if (!slot.equals("A") && !slot.equals("B")) {
+            throw new BackendException("no slot " + slot);
+        }
+        if (slot.equals(activeSlot())) {
+            throw new BackendException("slot " + slot + " is the active one; firmware goes into the inactive slot");
+        }
     }
 
     /** Lines of {@code name}, without the one whose key is {@code key}, plus {@code newLine} if not null. */

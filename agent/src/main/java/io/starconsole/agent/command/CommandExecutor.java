@@ -6,6 +6,7 @@ import io.starconsole.agent.backend.P2pTunnelRule;
 import io.starconsole.agent.backend.PeerRule;
 import io.starconsole.agent.backend.SpnAddress;
 import io.starconsole.agent.lifecycle.CommandHandler;
+import io.starconsole.agent.ota.FirmwareUpdater;
 import io.starconsole.protocol.message.CommandResult;
 import io.starconsole.protocol.message.UserCommand;
 import java.io.UncheckedIOException;
@@ -21,7 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * command already in {@link ExecutedCommands} is not run again, its stored result is returned; a
  * command whose execution is still in progress (a risky change waiting for the console) returns
  * nothing. REBOOT and factory reset are acknowledged first and done in {@link #afterResultSent};
- * the SPN address, listen port and key are changed tentatively by {@link TentativeChanges}. The
+ * the SPN address, listen port and key are changed tentatively by {@link TentativeChanges}; a
+ * firmware update is carried out by the {@link FirmwareUpdater}, its result coming later. The
  * contents are the seed's argument text (without the SPN IP, which is the command's target).
  * Results never repeat the contents, so a password hash is not echoed.
  */
@@ -32,14 +34,16 @@ public final class CommandExecutor implements CommandHandler {
     private final Backend backend;
     private final ExecutedCommands executed;
     private final TentativeChanges tentative;
+    private final FirmwareUpdater firmware;
     private final Set<Long> inProgress = ConcurrentHashMap.newKeySet();
     /** Ids run by this delivery (not re-sent from the record): only they get their after-result action. */
     private final Set<Long> justRun = ConcurrentHashMap.newKeySet();
 
-    public CommandExecutor(Backend backend, ExecutedCommands executed, TentativeChanges tentative) {
+    public CommandExecutor(Backend backend, ExecutedCommands executed, TentativeChanges tentative, FirmwareUpdater firmware) {
         this.backend = backend;
         this.executed = executed;
         this.tentative = tentative;
+        this.firmware = firmware;
     }
 
     @Override
@@ -59,7 +63,7 @@ public final class CommandExecutor implements CommandHandler {
             record(command, result.join());
         } else {
             inProgress.add(id);
-            result.whenComplete((done, error) -> inProgress.remove(id)); // recorded by TentativeChanges
+            result.whenComplete((done, error) -> inProgress.remove(id)); // recorded by TentativeChanges / FirmwareUpdater
         }
         return result;
     }
@@ -78,6 +82,7 @@ public final class CommandExecutor implements CommandHandler {
                 case CHANGE_L3_SPN_IP_ADDRESS -> tentative.changeAddress(id, parseAddress(text));
                 case CHANGE_L3_SPN_LISTEN_PORT -> tentative.changeListenPort(id, parsePort(text));
                 case REGENERATE_L3_SPN_KEY -> CompletableFuture.completedFuture(tentative.prepareKey(id));
+                case UPDATE_FIRMWARE -> firmware.update(id, text);
                 default -> null;
             };
             if (risky != null) {
@@ -94,8 +99,8 @@ public final class CommandExecutor implements CommandHandler {
                 }
                 case REBOOT_SPNBOX -> "rebooting";
                 case GOTO_FACTORY_DEFAULT_STATE -> "resetting to factory defaults, then rebooting";
-                case CHANGE_L3_SPN_IP_ADDRESS, CHANGE_L3_SPN_LISTEN_PORT, REGENERATE_L3_SPN_KEY ->
-                    throw new IllegalStateException("risky changes are handled above");
+                case CHANGE_L3_SPN_IP_ADDRESS, CHANGE_L3_SPN_LISTEN_PORT, REGENERATE_L3_SPN_KEY, UPDATE_FIRMWARE ->
+                    throw new IllegalStateException("risky changes and firmware updates are handled above");
                 case ADD_L3_SPN_TUNNEL -> {
                     PeerRule peer = PeerRule.parse(text);
                     backend.addPeer(peer);

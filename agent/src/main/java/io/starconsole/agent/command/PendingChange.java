@@ -1,12 +1,7 @@
 package io.starconsole.agent.command;
 
-import io.starconsole.agent.support.AtomicFiles;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.starconsole.agent.support.FieldFiles;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -33,41 +28,23 @@ public record PendingChange(long commandId, Kind kind, String oldValue, String n
 
     /** Saves {@code this} as the pending change in {@code stateDirectory}, replacing any other. */
     public void save(Path stateDirectory) {
-        String text = "command=" + Long.toUnsignedString(commandId) + "\nkind=" + kind + "\nold=" + oldValue + "\nnew=" + newValue + "\n";
-        try {
-            AtomicFiles.write(stateDirectory.resolve(FILE_NAME), text, true);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        FieldFiles.write(stateDirectory.resolve(FILE_NAME), Map.of("command", Long.toUnsignedString(commandId), "kind", kind.name(),
+                "old", oldValue, "new", newValue));
     }
 
     public static Optional<PendingChange> load(Path stateDirectory) {
         Path file = stateDirectory.resolve(FILE_NAME);
-        if (!Files.exists(file)) {
-            return Optional.empty();
-        }
-        Map<String, String> fields = new LinkedHashMap<>();
-        try {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                int equals = line.indexOf('=');
-                if (equals > 0) {
-                    fields.put(line.substring(0, equals), line.substring(equals + 1));
-                }
+        return FieldFiles.read(file).map(fields -> {
+            try {
+                return new PendingChange(Long.parseUnsignedLong(fields.get("command")), Kind.valueOf(fields.get("kind")),
+                        fields.getOrDefault("old", ""), fields.getOrDefault("new", ""));
+            } catch (RuntimeException e) {
+                throw new IllegalStateException(file + " is damaged: " + e.getMessage());
             }
-            return Optional.of(new PendingChange(Long.parseUnsignedLong(fields.get("command")), Kind.valueOf(fields.get("kind")),
-                    fields.getOrDefault("old", ""), fields.getOrDefault("new", "")));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (RuntimeException e) {
-            throw new IllegalStateException(file + " is damaged: " + e.getMessage());
-        }
+        });
     }
 
     public static void clear(Path stateDirectory) {
-        try {
-            Files.deleteIfExists(stateDirectory.resolve(FILE_NAME));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        FieldFiles.delete(stateDirectory.resolve(FILE_NAME));
     }
 }

@@ -40,7 +40,15 @@ public final class AgentConfig {
         LISTEN_PORT("listen-port", "51820", "WireGuard listen port"),
         ALLOWED_IPS("allowed-ips", "", "WireGuard allowed IPs announced in HELLO"),
         RISKY_CHANGE_DEADLINE("risky-change-deadline", "PT30S", "how long a new SPN address, listen port or key waits for the console's OK before the box rolls it back"),
-        FIRMWARE_VERSION("firmware-version", "0.1.0", "running firmware version"),
+        FIRMWARE_VERSION("firmware-version", "0.1.0", "firmware version announced while the active slot has no version of its own"),
+        MODEL("model", "spnbox-sim", "the box's hardware model: a firmware release must list it in compatibleModels"),
+        OTA_TRUSTED_KEYS("ota-trusted-keys", "", "comma-separated base64 raw Ed25519 public keys whose firmware signatures are trusted"),
+        OTA_TRUSTED_KEYS_FILE("ota-trusted-keys-file", "", "file with one trusted base64 raw Ed25519 public key per line (read at each update)"),
+        OTA_DIRECTORY("ota-directory", "", "where downloads are kept (<release>.part) (default: <state-directory>/ota)"),
+        OTA_HEALTH_DEADLINE("ota-health-deadline", "PT60S", "how long new firmware has to re-register and pass its health check before the box rolls back"),
+        OTA_INSTALL_HOOK("ota-install-hook", "", "linux backend: program run as <hook> <image-path> <slot> to install firmware into a slot"),
+        OTA_SWITCH_HOOK("ota-switch-hook", "", "linux backend: program run as <hook> <slot> to make the boot loader start that slot"),
+        OTA_HEALTH_HOOK("ota-health-hook", "", "linux backend: program run as <hook> <slot>; exit 0 = the running firmware is healthy"),
         INTERFACE("interface", "spn0", "linux backend: the WireGuard interface"),
         UPLINK_INTERFACE("uplink-interface", "eth0", "linux backend: the interface whose MAC address identifies the box"),
         ADMIN_USER("admin-user", "admin", "linux backend: the account CHANGE_ADMIN_PASSWORD changes");
@@ -212,6 +220,26 @@ public final class AgentConfig {
 
     public String firmwareVersion() {
         return get(Option.FIRMWARE_VERSION);
+    }
+
+    public String model() {
+        return get(Option.MODEL);
+    }
+
+    public Path otaDirectory() {
+        return optional(Option.OTA_DIRECTORY).map(Path::of).orElseGet(() -> stateDirectory().resolve("ota"));
+    }
+
+    public Duration otaHealthDeadline() {
+        return parseDuration(get(Option.OTA_HEALTH_DEADLINE), Option.OTA_HEALTH_DEADLINE.key());
+    }
+
+    public Optional<Path> otaTrustedKeysFile() {
+        return optional(Option.OTA_TRUSTED_KEYS_FILE).map(Path::of);
+    }
+
+    public Optional<Path> otaHook(Option hook) {
+        return optional(hook).map(Path::of);
     }
 
     /** The configuration as a {@code key = value} file, the enrolment token hidden. */

@@ -21,6 +21,7 @@ import io.starconsole.protocol.message.Nok;
 import io.starconsole.protocol.message.NokReason;
 import io.starconsole.protocol.message.Ok;
 import io.starconsole.protocol.message.OkNewIp;
+import io.starconsole.protocol.message.OtaStatus;
 import io.starconsole.protocol.message.Ping;
 import io.starconsole.protocol.message.Pong;
 import io.starconsole.protocol.message.Reconnect;
@@ -90,7 +91,9 @@ public final class BoxLifecycle implements Registration {
     private String lastNok;
     private CompletableFuture<Message> registrationProbe;
     private boolean holdAddress;
-    private final Queue<CommandResult> outbox = new ArrayDeque<>();
+    /** Results and OTA statuses waiting for a session (statuses beyond {@link #MAX_QUEUED_STATUSES} are dropped). */
+    private final Queue<Message> outbox = new ArrayDeque<>();
+    private static final int MAX_QUEUED_STATUSES = 32;
 
     public BoxLifecycle(String name, KeyPair keys, EdgeKeySource edgeKeys, Supplier<BoxInfo> boxInfo, Consumer<byte[]> sender,
             Backend backend, ScheduledExecutorService scheduler, LifecycleTimers timers, CommandHandler commands,
@@ -181,6 +184,36 @@ public final class BoxLifecycle implements Registration {
         } else {
             outbox.add(result);
         }
+    }
+
+    @Override
+    public synchronized void sendStatus(OtaStatus status) {
+        if (session != null) {
+            sendOnSession(status);
+        } else if (outbox.stream().filter(OtaStatus.class::isInstance).count() < MAX_QUEUED_STATUSES) {
+            outbox.add(status);
+        }
+    }
+
+    /**
+     * As after a reboot, without one: BYE, the session is forgotten, and the box registers anew
+     * with HELLO, announcing what the backend holds now (e.g. its new firmware version).
+     */
+    @Override
+    public synchronized CompletableFuture<Message> restart() {
+        CompletableFuture<Message> probe = newProbe(false);
+        if (state == BoxState.CLOSED || state == BoxState.IDLE) {
+            return probe;
+        }
+        if (session != null) {
+            sendOnSession(new Bye());
+        }
+        dropSession();
+        cancelTimers();
+        forceHello = true;
+        state = BoxState.HANDSHAKING;
+        register();
+        return probe;
     }
 
     private CompletableFuture<Message> newProbe(boolean holdAddress) {

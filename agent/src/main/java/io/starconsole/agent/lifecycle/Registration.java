@@ -3,6 +3,7 @@ package io.starconsole.agent.lifecycle;
 import io.starconsole.protocol.crypto.KeyPair;
 import io.starconsole.protocol.message.CommandResult;
 import io.starconsole.protocol.message.Message;
+import io.starconsole.protocol.message.OtaStatus;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -27,4 +28,13 @@ public interface Registration {
 
     /** Sends {@code result} now if registered, else as soon as the box is registered again. */
     void sendResult(CommandResult result);
+
+    /** Sends an OTA_STATUS now if registered, else once registered again (a bounded number are kept). */
+    void sendStatus(OtaStatus status);
+
+    /**
+     * Re-registers as a rebooted box would: BYE, session forgotten, HELLO with what the backend holds
+     * now; the future as in {@link #reRegister}.
+     */
+    CompletableFuture<Message> restart();
 }
