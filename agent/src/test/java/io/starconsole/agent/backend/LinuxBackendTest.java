@@ -110,4 +110,62 @@ class LinuxBackendTest {
     void agentClassPath_hasNoBouncyCastle_soTheJdkX25519Runs() {
         assertThat(X25519.backend()).isEqualTo(X25519.Backend.JDK);
     }
+
+    // ---- OTA hooks ---------------------------------------------------------------------------------
+
+    /** A stand-in hook that records its arguments and exits with {@code status}. */
+    Path hook(String name, int status) throws Exception {
+        Path file = Files.createDirectories(temp.resolve("hooks")).resolve(name);
+        Files.writeString(file, "#!/bin/sh\n"
+                + "{ printf '%s' \"${0##*/}\"; for a in \"$@\"; do printf ' [%s]' \"$a\"; done; printf '\\n'; } >> '" + calls + "'\n"
+                + (status == 0 ? "" : "echo 'watchdog: no uplink' ; ") + "exit " + status + "\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return file;
+    }
+
+    LinuxBackend withHooks(int healthStatus) throws Exception {
+        FirmwareHooks hooks = new FirmwareHooks(java.util.Optional.of(hook("install-firmware", 0)),
+                java.util.Optional.of(hook("switch-slot", 0)), java.util.Optional.of(hook("check-health", healthStatus)),
+                Files.createDirectories(temp.resolve("ota")), Duration.ofSeconds(10));
+        return new LinuxBackend(new ProcessCommandRunner(List.of(bin), Duration.ofSeconds(10)), "spn0", "eth0", "admin",
+                temp.resolve("sys"), temp.resolve("agent.key"), hooks);
+    }
+
+    @Test
+    void firmware_installSwitchAndHealth_runTheConfiguredHooksAndTrackSlotAndVersion() throws Exception {
+        LinuxBackend linux = withHooks(0);
+        Path image = Files.writeString(temp.resolve("rel.img"), "image");
+        assertThat(linux.activeSlot()).isEqualTo("A");
+        assertThat(linux.firmwareVersion()).isEmpty();
+
+        linux.installFirmware("B", image, "1.2.0");
+        linux.switchSlot("B");
+
+        assertThat(recorded()).containsExactly(
+                "install-firmware [" + image.toAbsolutePath() + "] [B]",
+                "switch-slot [B]");
+        assertThat(linux.activeSlot()).isEqualTo("B");
+        assertThat(linux.firmwareVersion()).contains("1.2.0");
+        assertThat(linux.firmwareHealthProblem()).isEmpty();
+        assertThat(recorded()).endsWith("check-health [B]");
+        assertThat(linux.switchRebootsTheBox()).isTrue();
+    }
+
+    @Test
+    void firmware_failingHealthHook_isAHealthProblemWithItsFirstLine() throws Exception {
+        LinuxBackend linux = withHooks(3);
+        assertThat(linux.firmwareHealthProblem()).hasValueSatisfying(problem ->
+                assertThat(problem).isEqualTo("health check: check-health A failed (exit 3): watchdog: no uplink"));
+    }
+
+    @Test
+    void firmware_installIntoTheActiveSlotOrWithoutHooks_isRefused() throws Exception {
+        LinuxBackend linux = withHooks(0);
+        Path image = Files.writeString(temp.resolve("rel.img"), "image");
+        assertThatThrownBy(() -> linux.installFirmware("A", image, "1.2.0")).isInstanceOf(BackendException.class)
+                .hasMessageContaining("active one");
+        assertThatThrownBy(() -> backend.installFirmware("B", image, "1.2.0")).isInstanceOf(BackendException.class)
+                .hasMessageContaining("ota-install-hook is not configured");
+        assertThat(Files.exists(calls)).isFalse();
+    }
 }
