@@ -5,6 +5,7 @@ import io.smallrye.mutiny.Uni;
 import io.starconsole.functions.address.AddressConfig;
 import io.starconsole.functions.address.LeaseRepository;
 import io.starconsole.functions.error.ApiException;
+import io.starconsole.functions.ota.OtaHealth;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -32,9 +33,11 @@ public class PresenceService {
     private final AddressConfig addressConfig;
     private final LeaseRepository leases;
     private final BoxRepository boxes;
+    private final OtaHealth ota;
 
     public PresenceService(Pool pool, PresenceConfig presence, AddressConfig addressConfig, LeaseRepository leases,
-                           BoxRepository boxes) {
+                           BoxRepository boxes, OtaHealth ota) {
+        this.ota = ota;
         this.pool = pool;
         this.presence = presence;
         this.addressConfig = addressConfig;
@@ -83,6 +86,8 @@ public class PresenceService {
                                 + "     WHERE old_ip IS NOT NULL AND (old_ip <> ip OR old_port IS DISTINCT FROM port))"
                                 + " SELECT count(*) FROM upd")
                         .execute(Tuple.of(keys, ips, ports, times, batch.edgeId()))
+                        // boxes in a rollout, back on the new version, alive: the other half of the judgement
+                        .call(counted -> ota.heartbeats(db, keys))
                         .flatMap(counted -> db.preparedQuery("SELECT DISTINCT c.publickey FROM spnclients c"
                                         + " JOIN command_deliveries d ON d.box_id = c.id AND " + CommandQueue.DUE_FOR_DELIVERY
                                         + " WHERE c.publickey = ANY($1)")

@@ -9,6 +9,7 @@ import io.starconsole.functions.box.RegisterResult.NokReason;
 import io.starconsole.functions.box.RegisterResult.Outcome;
 import io.starconsole.functions.command.CommandQueue;
 import io.starconsole.functions.error.ApiException;
+import io.starconsole.functions.ota.OtaHealth;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,9 +34,11 @@ public class RegistrationService {
     private final AdmissionService admission;
     private final AddressAllocator addresses;
     private final CommandQueue commands;
+    private final OtaHealth ota;
 
     public RegistrationService(Pool pool, BoxRepository boxes, AdmissionService admission, AddressAllocator addresses,
-                               CommandQueue commands) {
+                               CommandQueue commands, OtaHealth ota) {
+        this.ota = ota;
         this.pool = pool;
         this.boxes = boxes;
         this.admission = admission;
@@ -132,7 +135,9 @@ public class RegistrationService {
                 }
                 Outcome outcome = assignment.address().equals(requested) ? Outcome.OK : Outcome.OK_NEWIP;
                 // A box that joined a group (or the fleet) gets the open commands meant for late joiners.
-                return written.flatMap(v -> commands.materialiseLateJoiners(db, boxId))
+                // A box in a rollout that came back on the release's version: half of its health judgement.
+                return written.flatMap(v -> ota.registered(db, boxId, BoxFields.blankToNull(hello.firmwareVersion())))
+                        .flatMap(v -> commands.materialiseLateJoiners(db, boxId))
                         .onItem().transform(joined -> new RegisterResult(outcome, boxId, assignment.address(),
                                 assignment.mask(), null, null, stored.commandsPending() || joined > 0));
             });

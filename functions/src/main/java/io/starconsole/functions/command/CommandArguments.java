@@ -26,6 +26,7 @@ public final class CommandArguments {
     private static final Pattern LABEL = Pattern.compile("^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$");
     private static final Pattern PORT = Pattern.compile("^[1-9]\\d{0,4}$");
     private static final Pattern NUMBER = Pattern.compile("^(0|[1-9]\\d{0,4})$");
+    private static final Pattern FIRMWARE = Pattern.compile("^release=([1-9]\\d{0,17})\\|force=([01])$");
     private static final String SALT_ALPHABET = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     private static final int SALT_LENGTH = 16;
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -37,6 +38,13 @@ public final class CommandArguments {
     public record P2pRule(String group, String vip, int localPort, String key, String server) {
         public String format() {
             return "groupname|" + group + "|vip|" + vip + "|lport|" + localPort + "|ekey|" + key + "|server|" + server;
+        }
+    }
+
+    /** UPDATE_FIRMWARE as stored: {@code release=<id>|force=<0|1>} (expanded for the box when leased). */
+    public record Firmware(long releaseId, boolean force) {
+        public String format() {
+            return "release=" + releaseId + "|force=" + (force ? 1 : 0);
         }
     }
 
@@ -53,11 +61,20 @@ public final class CommandArguments {
             case CHANGE_L3_SPN_LISTEN_PORT -> Integer.toString(port(arguments, "the listen port"));
             case ADD_L3_SPN_TUNNEL, REMOVE_L3_SPN_TUNNEL -> tunnelRule(arguments);
             case ADD_P2P_SPN_TUNNEL, REMOVE_P2P_SPN_TUNNEL -> p2pRule(arguments).format();
+            case UPDATE_FIRMWARE -> firmware(arguments).format();
         };
         if (contents.getBytes(StandardCharsets.UTF_8).length > MAX_CONTENTS_BYTES) {
             throw bad("arguments are longer than " + MAX_CONTENTS_BYTES + " bytes");
         }
         return contents;
+    }
+
+    public static Firmware firmware(String text) {
+        var matcher = FIRMWARE.matcher(text.trim());
+        if (!matcher.matches()) {
+            throw bad("UPDATE_FIRMWARE takes release=<release id>|force=<0|1>");
+        }
+        return new Firmware(Long.parseLong(matcher.group(1)), "1".equals(matcher.group(2)));
     }
 
     static String hostname(String text) {

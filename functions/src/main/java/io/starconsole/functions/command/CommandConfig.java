@@ -17,6 +17,13 @@ public interface CommandConfig {
     @WithDefault("PT120S")
     Duration riskyVisibilityTimeout();
 
+    /**
+     * The same for UPDATE_FIRMWARE (112): the box downloads, installs, reboots and re-registers on the
+     * new version before it answers.
+     */
+    @WithDefault("PT30M")
+    Duration firmwareVisibilityTimeout();
+
     /** Deliveries per command and box; one still unacknowledged after this many fails. */
     @WithDefault("5")
     int maxAttempts();

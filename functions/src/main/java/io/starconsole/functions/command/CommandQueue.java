@@ -40,18 +40,20 @@ public class CommandQueue {
     private final Pool pool;
     private final CommandConfig config;
     private final PairedOperations pairs;
+    private final FirmwareUpdates firmware;
 
-    public CommandQueue(Pool pool, CommandConfig config, PairedOperations pairs) {
+    public CommandQueue(Pool pool, CommandConfig config, PairedOperations pairs, FirmwareUpdates firmware) {
         this.pool = pool;
         this.config = config;
         this.pairs = pairs;
+        this.firmware = firmware;
     }
 
     /** ASK_USER_CMD relayed by an edge. */
     public record LeaseRequest(String publicKey, String edgeId) {
     }
 
-    /** What the box carries out: {@code type} 100..111, {@code priority} 0 normal / 1 high. */
+    /** What the box carries out: {@code type} 100..112, {@code priority} 0 normal / 1 high. */
     public record Leased(long commandId, int type, int priority, String target, String contents) {
     }
 
@@ -145,16 +147,23 @@ public class CommandQueue {
                     CommandType type = CommandType.ofCode(row.getShort("type"));
                     long deliveryId = row.getLong("id");
                     long commandId = row.getLong("command_id");
-                    OffsetDateTime until = now.plus(type.risky() ? config.riskyVisibilityTimeout() : config.visibilityTimeout());
-                    Uni<Boolean> promised = type == CommandType.CHANGE_L3_SPN_IP_ADDRESS
-                            ? reserve(db, boxId, commandId, row.getString("contents"), row.getString("groupname"))
-                            : Uni.createFrom().item(true);
-                    return promised.flatMap(ok -> {
-                        if (!ok) {
+                    OffsetDateTime until = now.plus(visibilityTimeout(type));
+                    String stored = row.getString("contents");
+                    Uni<Deliverable> deliverable = switch (type) {
+                        case CHANGE_L3_SPN_IP_ADDRESS -> reserve(db, boxId, commandId, stored, row.getString("groupname"))
+                                .onItem().transform(ok -> ok ? new Deliverable(stored, null)
+                                        : new Deliverable(null, "the new SPN IP is no longer free"));
+                        // The release key and a fresh download token exist only in this answer, never in the table.
+                        case UPDATE_FIRMWARE -> firmware.expand(db, deliveryId, boxId, stored, now)
+                                .onItem().transform(expanded -> expanded != null ? new Deliverable(expanded, null)
+                                        : new Deliverable(null, firmware.refusal()));
+                        default -> Uni.createFrom().item(new Deliverable(stored, null));
+                    };
+                    return deliverable.flatMap(ready -> {
+                        if (ready.refusal() != null) {
                             return db.preparedQuery("UPDATE command_deliveries SET state = 'failed', updated_at = now(),"
-                                            + " leased_until = NULL, result = 'the new SPN IP is no longer free'"
-                                            + " WHERE id = $1")
-                                    .execute(Tuple.of(deliveryId))
+                                            + " leased_until = NULL, result = $2 WHERE id = $1")
+                                    .execute(Tuple.of(deliveryId, ready.refusal()))
                                     .flatMap(v -> CommandStates.recompute(db, List.of(commandId)))
                                     .flatMap(v -> attempt >= MAX_PICKS ? Uni.createFrom().<Leased>nullItem()
                                             : pick(db, boxId, edgeId, now, attempt + 1));
@@ -165,9 +174,20 @@ public class CommandQueue {
                                 .flatMap(v -> db.preparedQuery("UPDATE commands SET state = 'in_progress', updated_at = now()"
                                         + " WHERE id = $1 AND state = 'queued'").execute(Tuple.of(commandId)))
                                 .replaceWith(new Leased(commandId, type.code(), row.getShort("priority"),
-                                        targetText(row), row.getString("contents")));
+                                        targetText(row), ready.contents()));
                     });
                 });
+    }
+
+    /** What a delivery carries to the box, or why it cannot be delivered any more. */
+    private record Deliverable(String contents, String refusal) {
+    }
+
+    private java.time.Duration visibilityTimeout(CommandType type) {
+        if (type == CommandType.UPDATE_FIRMWARE) {
+            return config.firmwareVisibilityTimeout();
+        }
+        return type.risky() ? config.riskyVisibilityTimeout() : config.visibilityTimeout();
     }
 
     private static String targetText(Row row) {

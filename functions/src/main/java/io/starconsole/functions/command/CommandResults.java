@@ -33,10 +33,12 @@ public class CommandResults {
 
     private final Pool pool;
     private final PairedOperations pairs;
+    private final FirmwareUpdates firmware;
 
-    public CommandResults(Pool pool, PairedOperations pairs) {
+    public CommandResults(Pool pool, PairedOperations pairs, FirmwareUpdates firmware) {
         this.pool = pool;
         this.pairs = pairs;
+        this.firmware = firmware;
     }
 
     /** {@code POST /internal/v1/commands/result}. */
@@ -176,6 +178,9 @@ public class CommandResults {
                 .execute(Tuple.of(deliveryId, outcome.state(), outcome.message()))
                 .flatMap(v -> promise)
                 .flatMap(v -> CommandStates.recompute(db, List.of(commandId)))
-                .flatMap(v -> type.p2p() ? pairs.settle(db, List.of(commandId)) : Uni.createFrom().voidItem());
+                .flatMap(v -> type.p2p() ? pairs.settle(db, List.of(commandId)) : Uni.createFrom().voidItem())
+                .flatMap(v -> type == CommandType.UPDATE_FIRMWARE
+                        ? firmware.resultReported(db, deliveryId, outcome.state(), outcome.message())
+                        : Uni.createFrom().voidItem());
     }
 }

@@ -36,9 +36,11 @@ public class CommandService {
     private final AddressPoolRepository pools;
     private final CommandQueries queries;
     private final AuditLog audit;
+    private final FirmwareUpdates firmware;
 
     public CommandService(Pool pool, Targets targets, AddressPoolRepository pools, CommandQueries queries,
-                          AuditLog audit) {
+                          AuditLog audit, FirmwareUpdates firmware) {
+        this.firmware = firmware;
         this.pool = pool;
         this.targets = targets;
         this.pools = pools;
@@ -126,6 +128,14 @@ public class CommandService {
     }
 
     private Uni<Written> write(SqlClient db, Checked checked, Caller caller) {
+        if (checked.type() == CommandType.UPDATE_FIRMWARE) {
+            return firmware.checkRelease(db, CommandArguments.firmware(checked.contents()).releaseId())
+                    .flatMap(v -> writeChecked(db, checked, caller));
+        }
+        return writeChecked(db, checked, caller);
+    }
+
+    private Uni<Written> writeChecked(SqlClient db, Checked checked, Caller caller) {
         if (!"box".equals(checked.target().kind())) {
             NewCommand command = newCommand(checked, checked.target().kind(), checked.target().value(),
                     checked.contents(), null, caller);

@@ -17,7 +17,9 @@ public enum CommandType {
     REGENERATE_L3_SPN_KEY(108),
     ADD_P2P_SPN_TUNNEL(109),
     REMOVE_P2P_SPN_TUNNEL(110),
-    FLUSH_USER_CMDS(111);
+    FLUSH_USER_CMDS(111),
+    /** OTA (docs/ota.md): stored as {@code release=<id>|force=<0|1>}, expanded when leased. */
+    UPDATE_FIRMWARE(112);
 
     /** What the API shows instead of a secret argument. */
     public static final String REDACTED = "********";
@@ -70,7 +72,7 @@ public enum CommandType {
     /** The seed's name or number (as a JSON number or text); {@code field} names the input in errors. */
     public static CommandType parse(Object value, String field) {
         if (value == null || value.toString().isBlank()) {
-            throw ApiException.badField(field, field + " is required: a command name such as CHANGE_SPNBOX_NAME or its number 100..111");
+            throw ApiException.badField(field, field + " is required: a command name such as CHANGE_SPNBOX_NAME or its number 100..112");
         }
         String text = value.toString().trim();
         if (text.matches("^\\d{3}$")) {
@@ -87,6 +89,6 @@ public enum CommandType {
                 }
             }
         }
-        throw ApiException.badField(field, field + " must be a command name such as CHANGE_SPNBOX_NAME or its number 100..111");
+        throw ApiException.badField(field, field + " must be a command name such as CHANGE_SPNBOX_NAME or its number 100..112");
     }
 }

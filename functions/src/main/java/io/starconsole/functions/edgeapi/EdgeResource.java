@@ -12,6 +12,8 @@ import io.starconsole.functions.box.RegistrationService;
 import io.starconsole.functions.command.CommandQueue;
 import io.starconsole.functions.command.CommandResults;
 import io.starconsole.functions.error.ApiException;
+import io.starconsole.functions.ota.OtaHealth;
+import io.starconsole.functions.ota.RolloutEngine;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -40,9 +42,13 @@ public class EdgeResource {
     private final PeerService peers;
     private final CommandQueue commands;
     private final CommandResults results;
+    private final OtaHealth ota;
+    private final RolloutEngine rollouts;
 
     public EdgeResource(RegistrationService registrations, PresenceService presence, PeerService peers,
-                        CommandQueue commands, CommandResults results) {
+                        CommandQueue commands, CommandResults results, OtaHealth ota, RolloutEngine rollouts) {
+        this.ota = ota;
+        this.rollouts = rollouts;
         this.registrations = registrations;
         this.presence = presence;
         this.peers = peers;
@@ -55,7 +61,8 @@ public class EdgeResource {
     }
 
     /** What one housekeeping run changed. */
-    public record HousekeepingResult(int wentOffline, int leasesReclaimed, int commandDeliveriesSwept) {
+    public record HousekeepingResult(int wentOffline, int leasesReclaimed, int commandDeliveriesSwept,
+                                     int rolloutChanges) {
     }
 
     /** CANCEL_IP relayed by an edge. */
@@ -106,12 +113,20 @@ public class EdgeResource {
 
     @POST
     @Path("/housekeeping")
-    @Operation(summary = "Run the offline check and lease reclaim now (for deployments without the in-process scheduler, e.g. Lambda)")
+    @Operation(summary = "Run the offline check, lease reclaim, queue sweep and rollout step now (for deployments without the in-process scheduler, e.g. Lambda)")
     public Uni<HousekeepingResult> housekeeping() {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         return presence.markSilentBoxesOffline(now).flatMap(offline -> presence.reclaimLeases(now)
                 .flatMap(reclaimed -> commands.sweep(now)
-                        .onItem().transform(swept -> new HousekeepingResult(offline, reclaimed, swept))));
+                        .flatMap(swept -> rollouts.tick(now)
+                                .onItem().transform(changed -> new HousekeepingResult(offline, reclaimed, swept, changed)))));
+    }
+
+    @POST
+    @Path("/ota/status")
+    @Operation(summary = "OTA_STATUS: the box's step of a firmware update (its rollout row; never success by itself)")
+    public Uni<Void> otaStatus(OtaHealth.StatusReport report) {
+        return ota.report(report);
     }
 
     @POST
