@@ -166,7 +166,8 @@ public final class FirmwareUpdater {
         send(request, OtaState.PENDING, 0, "update to " + request.version() + " received");
         worker.execute(() -> {
             try {
-                run(commandId, request).whenComplete((done, error) -> result.complete(done));
+                run(commandId, request).whenComplete((done, error) -> result.complete(
+                        error == null ? done : CommandOutcome.FAILED.result(commandId, "agent error: " + error)));
             } catch (RuntimeException e) {
                 result.complete(fail(commandId, request, "agent error: " + e));
             } finally {
