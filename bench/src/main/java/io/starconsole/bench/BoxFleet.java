@@ -1,0 +1,327 @@
+package io.starconsole.bench;
+
+import io.starconsole.protocol.codec.Packet;
+import io.starconsole.protocol.codec.PacketKind;
+import io.starconsole.protocol.codec.ProtocolException;
+import io.starconsole.protocol.crypto.Key;
+import io.starconsole.protocol.crypto.KeyPair;
+import io.starconsole.protocol.handshake.Established;
+import io.starconsole.protocol.handshake.InitiationAttempt;
+import io.starconsole.protocol.handshake.Initiator;
+import io.starconsole.protocol.message.BoxInfo;
+import io.starconsole.protocol.message.Hello;
+import io.starconsole.protocol.message.MacAddress;
+import io.starconsole.protocol.message.Message;
+import io.starconsole.protocol.message.Nok;
+import io.starconsole.protocol.message.OkNewIp;
+import io.starconsole.protocol.session.Session;
+import org.HdrHistogram.Histogram;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * N boxes in one process, each with its own X25519 key pair and its own JEDI/2 session made by a
+ * real handshake with the edge over real UDP. The boxes share a few UDP sockets ({@code sockets}),
+ * each bound to its own loopback address 127.0.0.<2+k> so that per-source limits of the edge see
+ * several sources; replies are routed to their box by the receiver index, as the edge does.
+ * Receiving runs on {@code receivers} threads; what arrives is handed to a {@link Listener}.
+ */
+final class BoxFleet implements AutoCloseable {
+
+    /** What the load generator does with what the edge sends. Called on a receiver thread. */
+    interface Listener {
+        void transport(Box box, Message message, long receivedNanos);
+    }
+
+    /** One simulated box. */
+    static final class Box {
+        final int number;
+        final KeyPair keys;
+        final Initiator initiator;
+        final DatagramChannel channel;
+        volatile InitiationAttempt attempt;
+        volatile long handshakeDueNanos;
+        volatile Session session;
+        volatile Message answer;
+        volatile String spnIp;
+
+        Box(int number, KeyPair keys, Key edgeKey, DatagramChannel channel) {
+            this.number = number;
+            this.keys = keys;
+            this.initiator = new Initiator(keys, edgeKey);
+            this.channel = channel;
+        }
+    }
+
+    private final List<Box> boxes = new ArrayList<>();
+    private final Map<Integer, Box> byIndex = new ConcurrentHashMap<>();
+    private final List<DatagramChannel> channels = new ArrayList<>();
+    private final List<Thread> receivers = new ArrayList<>();
+    private final InetSocketAddress edge;
+    private volatile Listener listener = (box, message, at) -> { };
+    private volatile boolean running = true;
+    private final Histogram handshakeLatency = LatencyReport.newHistogram();
+    private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong cookies = new AtomicLong();
+    private final AtomicLong junk = new AtomicLong();
+
+    BoxFleet(int n, Key edgeKey, InetSocketAddress edge, int sockets, int receiverThreads) throws IOException {
+        this.edge = edge;
+        for (int k = 0; k < sockets; k++) {
+            DatagramChannel channel = DatagramChannel.open();
+            channel.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
+            channel.setOption(StandardSocketOptions.SO_SNDBUF, 4 << 20);
+            channel.bind(new InetSocketAddress(InetAddress.getByName("127.0." + (k / 250) + "." + (2 + k % 250)), 0));
+            channel.configureBlocking(false);
+            channels.add(channel);
+        }
+        SecureRandom random = new SecureRandom();
+        for (int i = 0; i < n; i++) {
+            boxes.add(new Box(i + 1, KeyPair.generate(random), edgeKey, channels.get(i % sockets)));
+        }
+        for (int r = 0; r < receiverThreads; r++) {
+            Selector selector = Selector.open();
+            for (int k = r; k < sockets; k += receiverThreads) {
+                channels.get(k).register(selector, SelectionKey.OP_READ);
+            }
+            Thread thread = new Thread(() -> receive(selector), "fleet-receiver-" + r);
+            thread.setDaemon(true);
+            thread.start();
+            receivers.add(thread);
+        }
+    }
+
+    List<Box> boxes() {
+        return boxes;
+    }
+
+    void listener(Listener listener) {
+        this.listener = listener;
+    }
+
+    static BoxInfo info(int number) throws IOException {
+        return new BoxInfo("bench", "bench-" + number, MacAddress.parse(String.format(Locale.ROOT,
+                "02:54:00:%02x:%02x:%02x", (number >> 16) & 0xFF, (number >> 8) & 0xFF, number & 0xFF)),
+                (Inet4Address) InetAddress.getByName("0.0.0.0"), 0, 51820, 51820, "", "bench", "");
+    }
+
+    /**
+     * Starts a handshake (HELLO) for {@code box}, due at {@code dueNanos}: the handshake latency is
+     * measured from then to the consumed response.
+     */
+    void hello(Box box, long dueNanos) throws IOException {
+        InitiationAttempt previous = box.attempt;
+        if (previous != null) {
+            byIndex.remove(previous.localIndex(), box);
+        }
+        Session old = box.session;
+        if (old != null) {
+            byIndex.remove(old.localIndex(), box);
+        }
+        box.session = null;
+        box.answer = null;
+        box.handshakeDueNanos = dueNanos;
+        InitiationAttempt attempt = box.initiator.initiate(new Hello(info(box.number)));
+        box.attempt = attempt;
+        byIndex.put(attempt.localIndex(), box);
+        box.channel.send(ByteBuffer.wrap(attempt.datagram()), edge);
+    }
+
+    /** Seals {@code message} in the box's session and sends it; false if it could not be sent now. */
+    boolean send(Box box, Message message) throws IOException {
+        Session session = box.session;
+        if (session == null) {
+            return false;
+        }
+        try {
+            return box.channel.send(ByteBuffer.wrap(session.seal(message)), edge) > 0;
+        } catch (ProtocolException expired) {
+            return false;
+        }
+    }
+
+    private void receive(Selector selector) {
+        ByteBuffer buffer = ByteBuffer.allocate(Packet.MAX_DATAGRAM_SIZE_IN_BYTES + 64);
+        while (running) {
+            try {
+                selector.select(200);
+                for (SelectionKey key : selector.selectedKeys()) {
+                    DatagramChannel channel = (DatagramChannel) key.channel();
+                    while (true) {
+                        buffer.clear();
+                        if (channel.receive(buffer) == null) {
+                            break;
+                        }
+                        long now = System.nanoTime();
+                        buffer.flip();
+                        byte[] datagram = new byte[buffer.remaining()];
+                        buffer.get(datagram);
+                        dispatch(datagram, now);
+                    }
+                }
+                selector.selectedKeys().clear();
+            } catch (IOException | RuntimeException e) {
+                if (running) {
+                    junk.incrementAndGet();
+                }
+            }
+        }
+    }
+
+    private void dispatch(byte[] datagram, long now) throws IOException {
+        try {
+            PacketKind kind = Packet.kindOf(datagram);
+            switch (kind) {
+                case HANDSHAKE_RESPONSE -> response(datagram, now);
+                case COOKIE_REPLY -> cookie(datagram);
+                case TRANSPORT_DATA -> {
+                    Box box = byIndex.get(Packet.readInt(datagram, 4));
+                    Session session = box == null ? null : box.session;
+                    if (session == null) {
+                        junk.incrementAndGet();
+                        return;
+                    }
+                    listener.transport(box, session.open(datagram), now);
+                }
+                default -> junk.incrementAndGet();
+            }
+        } catch (ProtocolException e) {
+            junk.incrementAndGet();
+        }
+    }
+
+    private void response(byte[] datagram, long now) throws ProtocolException {
+        Box box = byIndex.get(Packet.readInt(datagram, 8));
+        InitiationAttempt attempt = box == null ? null : box.attempt;
+        if (attempt == null) {
+            junk.incrementAndGet();
+            return;
+        }
+        Established established = attempt.consumeResponse(datagram);
+        box.attempt = null;
+        synchronized (handshakeLatency) {
+            handshakeLatency.recordValue(Math.max(0, now - box.handshakeDueNanos));
+        }
+        box.answer = established.answer();
+        if (established.answer() instanceof Nok) {
+            refused.incrementAndGet();
+            established.session().destroy();
+            byIndex.remove(attempt.localIndex(), box);
+            return;
+        }
+        if (established.answer() instanceof OkNewIp ok) {
+            box.spnIp = ok.spnIp().getHostAddress();
+        }
+        box.session = established.session();
+        accepted.incrementAndGet();
+    }
+
+    /** The edge is under load: take its cookie and start again, as a real box does. */
+    private void cookie(byte[] datagram) throws IOException, ProtocolException {
+        cookies.incrementAndGet();
+        Box box = byIndex.get(Packet.readInt(datagram, 4));
+        InitiationAttempt attempt = box == null ? null : box.attempt;
+        if (attempt == null) {
+            return;
+        }
+        attempt.consumeCookieReply(datagram);
+        hello(box, box.handshakeDueNanos);
+    }
+
+    /** Waits until {@code count} boxes are answered (accepted or refused) or the timeout passes. */
+    boolean awaitAnswers(long count, long timeoutMillis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (accepted.get() + refused.get() < count) {
+            if (System.currentTimeMillis() > deadline) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
+    }
+
+    /**
+     * Handshakes every box at {@code rate} per second (open loop) and waits for the answers; boxes
+     * unanswered after {@code timeoutMillis} are counted as lost by the caller.
+     */
+    void helloAll(double rate, long timeoutMillis) throws IOException, InterruptedException {
+        long before = accepted.get() + refused.get();
+        RateSchedule schedule = new RateSchedule(System.nanoTime(), rate);
+        for (int i = 0; i < boxes.size(); i++) {
+            long due = schedule.dueNanos(i);
+            RateSchedule.awaitNanos(due);
+            hello(boxes.get(i), due);
+        }
+        awaitAnswers(before + boxes.size(), timeoutMillis);
+    }
+
+    Histogram handshakeLatency() {
+        synchronized (handshakeLatency) {
+            return handshakeLatency.copy();
+        }
+    }
+
+    void resetHandshakeLatency() {
+        synchronized (handshakeLatency) {
+            handshakeLatency.reset();
+        }
+    }
+
+    long accepted() {
+        return accepted.get();
+    }
+
+    long refused() {
+        return refused.get();
+    }
+
+    long cookies() {
+        return cookies.get();
+    }
+
+    long junk() {
+        return junk.get();
+    }
+
+    /** SPN addresses handed out by OK_NEWIP to more than one box. */
+    long duplicateAddresses() {
+        Map<String, Long> counts = boxes.stream().filter(b -> b.spnIp != null)
+                .collect(java.util.stream.Collectors.groupingBy(b -> b.spnIp, java.util.stream.Collectors.counting()));
+        return counts.values().stream().filter(n -> n > 1).count();
+    }
+
+    long established() {
+        return boxes.stream().filter(b -> b.session != null).count();
+    }
+
+    @Override
+    public void close() throws IOException {
+        running = false;
+        for (Thread receiver : receivers) {
+            try {
+                receiver.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (DatagramChannel channel : channels) {
+            channel.close();
+        }
+    }
+}

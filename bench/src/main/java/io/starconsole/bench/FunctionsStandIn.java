@@ -1,0 +1,112 @@
+package io.starconsole.bench;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A tiny stand-in for the functions' internal API, so the edge can be loaded on its own: every
+ * registration is accepted with a fresh address (OK_NEWIP), presence batches are accepted and
+ * COUNTED (calls and heartbeats), no box ever has work. Nothing is stored.
+ */
+final class FunctionsStandIn implements AutoCloseable {
+
+    private final HttpServer server;
+    private final ExecutorService threads = Executors.newFixedThreadPool(2);
+    private final AtomicLong registrations = new AtomicLong();
+    private final AtomicLong presenceCalls = new AtomicLong();
+    private final AtomicLong heartbeats = new AtomicLong();
+    private final AtomicLong otherCalls = new AtomicLong();
+
+    FunctionsStandIn() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
+        server.createContext("/internal/v1/", this::answer);
+        server.setExecutor(threads);
+        server.start();
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    private void answer(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getPath().substring("/internal/v1/".length());
+        byte[] body = exchange.getRequestBody().readAllBytes();
+        String answer;
+        switch (path) {
+            case "register" -> {
+                long n = registrations.incrementAndGet();
+                answer = "{\"outcome\":\"OK_NEWIP\",\"boxId\":" + n + ",\"spnIp\":\"" + address(n)
+                        + "\",\"mask\":\"8\",\"commandsPending\":false}";
+            }
+            case "presence" -> {
+                int count = occurrences(body, "\"publicKey\"");
+                presenceCalls.incrementAndGet();
+                heartbeats.addAndGet(count);
+                answer = "{\"accepted\":" + count + ",\"boxesWithWork\":[]}";
+            }
+            case "commands/pending" -> {
+                otherCalls.incrementAndGet();
+                answer = "{\"cursor\":0,\"boxes\":[]}";
+            }
+            default -> {
+                otherCalls.incrementAndGet();
+                answer = null;
+            }
+        }
+        if (answer == null) {
+            exchange.sendResponseHeaders(204, -1);
+        } else {
+            byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+        exchange.close();
+    }
+
+    /** 10.0.0.1, 10.0.0.2, ...: distinct for the first 16 million boxes. */
+    static String address(long n) {
+        return "10." + ((n >> 16) & 0xFF) + "." + ((n >> 8) & 0xFF) + "." + (n & 0xFF);
+    }
+
+    static int occurrences(byte[] body, String needle) {
+        String text = new String(body, StandardCharsets.UTF_8);
+        int count = 0;
+        for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + needle.length())) {
+            count++;
+        }
+        return count;
+    }
+
+    long registrations() {
+        return registrations.get();
+    }
+
+    long presenceCalls() {
+        return presenceCalls.get();
+    }
+
+    long heartbeats() {
+        return heartbeats.get();
+    }
+
+    long otherCalls() {
+        return otherCalls.get();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        threads.shutdownNow();
+    }
+}

@@ -1,0 +1,180 @@
+package io.starconsole.bench;
+
+import io.starconsole.protocol.crypto.KeyPair;
+import io.starconsole.protocol.message.Message;
+import io.starconsole.protocol.message.Ping;
+import io.starconsole.protocol.message.Pong;
+import org.HdrHistogram.Histogram;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * Edge keepalive: authenticated PING/PONG exchanges per second, open loop at fixed rates, against
+ * the built edge started here with a stand-in for the functions. For each rate: achieved rate,
+ * loss, round-trip percentiles from the scheduled send time, the edge's CPU per exchange, and the
+ * presence calls the edge made to the functions per second.
+ *
+ * <pre>
+ * java -cp bench/target/bench.jar io.starconsole.bench.KeepaliveBench --boxes 10000 --rates 25000,45000 --seconds 60
+ * </pre>
+ * Options: --boxes N, --rates r1,r2,... (or --rate r), --seconds S (measured), --warmup S,
+ * --sockets K (box-side UDP sockets), --receivers R, --edge-jar PATH, --edge-heap 256m, --jfr FILE.
+ */
+public final class KeepaliveBench {
+
+    private KeepaliveBench() {
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Args args = new Args(argv);
+        int boxes = args.integer("boxes", 10_000);
+        String rates = args.text("rates", args.text("rate", "25000"));
+        int seconds = args.integer("seconds", 60);
+        int warmup = args.integer("warmup", 5);
+        int sockets = args.integer("sockets", 8);
+        int receivers = args.integer("receivers", 2);
+        Path jar = Path.of(args.text("edge-jar", "udp-edge/target/quarkus-app/quarkus-run.jar"));
+        String heap = args.text("edge-heap", "256m");
+        String jfr = args.text("jfr", "");
+
+        System.out.println("KeepaliveBench: " + boxes + " boxes, rates " + rates + ", " + seconds + " s each; "
+                + Proc.machine());
+        KeyPair edgeKeys = KeyPair.generate(new SecureRandom());
+        int udpPort = freePort();
+        Path log = Files.createTempFile("bench-edge", ".log");
+        try (FunctionsStandIn functions = new FunctionsStandIn();
+             EdgeProcess edge = EdgeProcess.start(jar, heap, jfr.isEmpty() ? null : Path.of(jfr).toAbsolutePath(),
+                     Map.of("STAR_CONSOLE_EDGE_UDP_PORT", String.valueOf(udpPort),
+                             "STAR_CONSOLE_EDGE_FUNCTIONS_URL", functions.url(),
+                             "STAR_CONSOLE_EDGE_SECRET", "bench",
+                             "STAR_CONSOLE_EDGE_ID", "bench-edge",
+                             "STAR_CONSOLE_EDGE_PRIVATE_KEY", edgeKeys.privateKey().toBase64(),
+                             "STAR_CONSOLE_EDGE_HANDSHAKES_UNDER_LOAD_PER_SECOND", "1000000",
+                             "STAR_CONSOLE_EDGE_HANDSHAKES_PER_SOURCE_PER_SECOND", "1000000"),
+                     log, freePort());
+             BoxFleet fleet = new BoxFleet(boxes, edgeKeys.publicKey(),
+                     new InetSocketAddress("127.0.0.1", udpPort), sockets, receivers)) {
+            System.out.println("edge pid " + edge.pid() + ", log " + log);
+            for (String rate : rates.split(",")) {
+                run(fleet, edge, functions, boxes, Double.parseDouble(rate.trim()), seconds, warmup);
+            }
+        }
+    }
+
+    private static void run(BoxFleet fleet, EdgeProcess edge, FunctionsStandIn functions, int boxes, double rate,
+                            int seconds, int warmup) throws Exception {
+        // Fresh sessions for every step: a session lives at most 180 s.
+        long t0 = System.nanoTime();
+        fleet.helloAll(2000, 60_000);
+        System.out.printf(Locale.ROOT, "%n%d of %d boxes established in %.1f s (handshakes: %s)%n",
+                fleet.established(), boxes, (System.nanoTime() - t0) / 1e9, handshakeSummary(fleet));
+        List<BoxFleet.Box> ready = new ArrayList<>(fleet.boxes().stream().filter(b -> b.session != null).toList());
+
+        long warmupCount = (long) (rate * warmup);
+        long total = warmupCount + (long) (rate * seconds);
+        // due time of each PING, by sequence: the latency of a PONG is measured from it
+        AtomicLongArray due = new AtomicLongArray((int) Math.min(total, Integer.MAX_VALUE - 8));
+        AtomicLong answered = new AtomicLong();
+        int threads = 4;
+        Histogram[] histograms = new Histogram[threads];
+        for (int i = 0; i < threads; i++) {
+            histograms[i] = LatencyReport.newHistogram();
+        }
+        fleet.listener((box, message, receivedNanos) -> record(message, receivedNanos, due, warmupCount, total,
+                answered, histograms));
+
+        RateSchedule schedule = new RateSchedule(System.nanoTime() + 50_000_000, rate);
+        long edgeTicksBefore = 0;
+        long ownTicksBefore = 0;
+        long presenceBefore = 0;
+        long heartbeatsBefore = 0;
+        long measureStart = 0;
+        long sendFailures = 0;
+        for (long i = 0; i < total; i++) {
+            if (i == warmupCount) {
+                measureStart = System.nanoTime();
+                edgeTicksBefore = Proc.cpuTicks(edge.pid());
+                ownTicksBefore = Proc.cpuTicks(ProcessHandle.current().pid());
+                presenceBefore = functions.presenceCalls();
+                heartbeatsBefore = functions.heartbeats();
+            }
+            long dueNanos = schedule.dueNanos(i);
+            RateSchedule.awaitNanos(dueNanos);
+            due.set((int) i, dueNanos);
+            if (!fleet.send(ready.get((int) (i % ready.size())), new Ping(i))) {
+                sendFailures++;
+            }
+        }
+        long sendEnd = System.nanoTime();
+        long edgeTicks = Proc.cpuTicks(edge.pid()) - edgeTicksBefore;
+        long ownTicks = Proc.cpuTicks(ProcessHandle.current().pid()) - ownTicksBefore;
+        Thread.sleep(1500); // answers still in flight, and the last presence batch
+        long presenceCalls = functions.presenceCalls() - presenceBefore;
+        long heartbeats = functions.heartbeats() - heartbeatsBefore;
+        fleet.listener((box, message, at) -> { });
+        Thread.sleep(50);
+
+        Histogram all = LatencyReport.newHistogram();
+        for (Histogram h : histograms) {
+            synchronized (h) {
+                all.add(h);
+            }
+        }
+        double measuredSeconds = (sendEnd - measureStart) / 1e9;
+        LatencyReport report = new LatencyReport(String.format(Locale.ROOT, "keepalive @ %.0f/s target", rate),
+                total - warmupCount, answered.get(), measuredSeconds, all);
+        System.out.println(report.format());
+        double cpuSeconds = edgeTicks / (double) Proc.CLOCK_TICKS_PER_SECOND;
+        System.out.printf(Locale.ROOT,
+                "  edge CPU %.1f s in %.1f s (%.0f%% of one core) = %.1f us per exchange; load generator CPU %.1f s"
+                        + "; send failures %d%n",
+                cpuSeconds, measuredSeconds, 100 * cpuSeconds / measuredSeconds,
+                report.answered() == 0 ? 0 : 1e6 * cpuSeconds / report.answered(),
+                ownTicks / (double) Proc.CLOCK_TICKS_PER_SECOND, sendFailures);
+        System.out.printf(Locale.ROOT,
+                "  presence relayed to the functions: %d calls (%.2f per second) carrying %d heartbeats%n",
+                presenceCalls, presenceCalls / measuredSeconds, heartbeats);
+        System.out.println("  edge RSS " + Proc.rssKib(edge.pid()) / 1024 + " MiB; load average " + Proc.loadAverage());
+    }
+
+    private static void record(Message message, long receivedNanos, AtomicLongArray due, long warmupCount, long total,
+                               AtomicLong answered, Histogram[] histograms) {
+        if (!(message instanceof Pong pong)) {
+            return;
+        }
+        long sequence = pong.sequence();
+        if (sequence < warmupCount || sequence >= total) {
+            return;
+        }
+        long latency = Math.max(0, receivedNanos - due.get((int) sequence));
+        Histogram h = histograms[(int) (Thread.currentThread().getId() % histograms.length)];
+        synchronized (h) {
+            h.recordValue(Math.min(latency, h.getHighestTrackableValue()));
+        }
+        answered.incrementAndGet();
+    }
+
+    static String handshakeSummary(BoxFleet fleet) {
+        Histogram h = fleet.handshakeLatency();
+        return String.format(Locale.ROOT, "accepted %d, refused %d, cookies %d; p50 %.1f ms p99 %.1f ms",
+                fleet.accepted(), fleet.refused(), fleet.cookies(),
+                h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

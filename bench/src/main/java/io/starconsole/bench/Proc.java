@@ -1,0 +1,63 @@
+package io.starconsole.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** What Linux tells about a process (CPU time, resident memory) and about the machine (load average). */
+final class Proc {
+
+    /** USER_HZ: the unit of utime and stime in /proc/<pid>/stat on Linux (always 100 on x86-64). */
+    static final long CLOCK_TICKS_PER_SECOND = 100;
+
+    private Proc() {
+    }
+
+    /** utime + stime of {@code pid}, in clock ticks. */
+    static long cpuTicks(long pid) throws IOException {
+        return cpuTicksFromStat(Files.readString(Path.of("/proc", String.valueOf(pid), "stat")));
+    }
+
+    /**
+     * utime + stime (fields 14 and 15) from a /proc/<pid>/stat line. The command name (field 2) is in
+     * parentheses and may itself hold spaces or parentheses, so fields are counted after the last ')'.
+     */
+    static long cpuTicksFromStat(String stat) {
+        String[] after = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+        // after[0] is field 3 (state), so field n is after[n - 3]
+        return Long.parseLong(after[14 - 3]) + Long.parseLong(after[15 - 3]);
+    }
+
+    /** VmRSS of {@code pid} in KiB, or -1 if the process is gone. */
+    static long rssKib(long pid) {
+        try {
+            return rssKibFromStatus(Files.readString(Path.of("/proc", String.valueOf(pid), "status")));
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    static long rssKibFromStatus(String status) {
+        for (String line : status.split("\n")) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.substring(6).trim().split("\\s+")[0]);
+            }
+        }
+        return -1;
+    }
+
+    /** The three load averages, as /proc/loadavg shows them. */
+    static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    static String machine() {
+        return Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version")
+                + ", load average " + loadAverage();
+    }
+}

@@ -1,0 +1,75 @@
+package io.starconsole.bench;
+
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+class HarnessTest {
+
+    @Test
+    void schedule_dueTimes_followTheRateWhateverHappened() {
+        RateSchedule schedule = new RateSchedule(1_000, 4_000); // one every 250 us
+
+        assertThat(schedule.dueNanos(0)).isEqualTo(1_000);
+        assertThat(schedule.dueNanos(4_000)).isEqualTo(1_000 + 1_000_000_000L);
+        assertThat(schedule.dueBy(999)).isZero();
+        assertThat(schedule.dueBy(1_000 + 250_000)).isEqualTo(2);
+    }
+
+    @Test
+    void schedule_zeroRate_isRejected() {
+        assertThatThrownBy(() -> new RateSchedule(0, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void report_stalledAnswer_countsFromItsDueTime() {
+        // Open loop: 100 PINGs due 1 ms apart, the system stalls 50 ms before the first answer.
+        Histogram h = LatencyReport.newHistogram();
+        RateSchedule schedule = new RateSchedule(0, 1_000);
+        long stallEnd = 50_000_000;
+        for (int i = 0; i < 100; i++) {
+            long answeredAt = Math.max(stallEnd, schedule.dueNanos(i)) + 100_000;
+            h.recordValue(answeredAt - schedule.dueNanos(i));
+        }
+        LatencyReport report = new LatencyReport("t", 100, 100, 0.1, h);
+
+        // the 50 sends due during the stall waited 50.1 ms down to 1.1 ms: half the samples show it
+        assertThat(report.millis(50)).isCloseTo(0.1, within(0.01));
+        assertThat(report.millis(75)).isCloseTo(25.1, within(0.1));
+        assertThat(report.millis(100)).isCloseTo(50.1, within(0.1));
+        assertThat(report.lost()).isZero();
+    }
+
+    @Test
+    void report_lossAndRate() {
+        LatencyReport report = new LatencyReport("t", 1_000, 990, 2.0, LatencyReport.newHistogram());
+
+        assertThat(report.lost()).isEqualTo(10);
+        assertThat(report.lossPercent()).isEqualTo(1.0);
+        assertThat(report.achievedPerSecond()).isEqualTo(495.0);
+    }
+
+    @Test
+    void proc_cpuTicks_countFieldsAfterTheCommandName() {
+        String stat = "4242 (java (edge) x) S 1 4242 4242 0 -1 4194560 100 0 0 0 1234 567 0 0 20 0 30 0 1 2 3";
+
+        assertThat(Proc.cpuTicksFromStat(stat)).isEqualTo(1234 + 567);
+    }
+
+    @Test
+    void proc_rss_fromStatus() {
+        assertThat(Proc.rssKibFromStatus("Name:\tjava\nVmPeak:\t 9 kB\nVmRSS:\t  123456 kB\nThreads: 3\n"))
+                .isEqualTo(123456);
+    }
+
+    @Test
+    void standIn_countsHeartbeatsInABatch() {
+        byte[] body = "{\"edgeId\":\"e\",\"heartbeats\":[{\"publicKey\":\"a\"},{\"publicKey\":\"b\"}]}".getBytes();
+
+        assertThat(FunctionsStandIn.occurrences(body, "\"publicKey\"")).isEqualTo(2);
+        assertThat(FunctionsStandIn.address(258)).isEqualTo("10.0.1.2");
+    }
+}
