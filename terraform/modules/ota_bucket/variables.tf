@@ -6,7 +6,7 @@ variable "bucket_prefix" {
 variable "release_prefix" {
   description = "Key prefix under which releases are stored."
   type        = string
-  default     = "releases/"
+  default     = "firmware/"
 }
 
 variable "noncurrent_days" {

@@ -61,9 +61,9 @@ class OtaBucketLocalStackTest {
             assertThat(s3.getPublicAccessBlock(b -> b.bucket(bucket)).publicAccessBlockConfiguration().restrictPublicBuckets()).isTrue();
             assertThat(s3.getBucketPolicy(b -> b.bucket(bucket)).policy()).contains("REST-QUERY-STRING");
 
-            s3.putObject(b -> b.bucket(bucket).key("releases/1.0.0/image.enc"), RequestBody.fromString("firmware"));
+            s3.putObject(b -> b.bucket(bucket).key("firmware/spnbox/1.0.0/image.enc"), RequestBody.fromString("firmware"));
             URI url = presigner.presignGetObject(p -> p.signatureDuration(Duration.ofMinutes(5))
-                    .getObjectRequest(g -> g.bucket(bucket).key("releases/1.0.0/image.enc"))).url().toURI();
+                    .getObjectRequest(g -> g.bucket(bucket).key("firmware/spnbox/1.0.0/image.enc"))).url().toURI();
             HttpURLConnection connection = (HttpURLConnection) url.toURL().openConnection();
             assertThat(connection.getResponseCode()).isEqualTo(200);
             try (InputStream in = connection.getInputStream()) {

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -73,9 +72,6 @@ class BucketRulesTest {
         assertThat(policy).contains("\"aws:SecureTransport\": \"false\"").contains("REST-QUERY-STRING");
     }
 
-    @Disabled("terraform/modules/ota_bucket release_prefix defaults to \"releases/\", but releases live under"
-            + " \"firmware/\" (docs/ota.md): the STANDARD_IA transition never applies. Reported to the lead;"
-            + " enable once terraform/ is fixed.")
     @Test
     void terraform_otaBucketModule_transitionsTheFirmwarePrefix() throws IOException {
         String variables = Files.readString(MODULE.resolve("variables.tf"));
