@@ -21,15 +21,48 @@ final class Secrets {
         if (Files.exists(file)) {
             return Files.readString(file, StandardCharsets.UTF_8).trim();
         }
-        Files.createDirectories(file.getParent());
         String secret = random(18);
-        Files.writeString(file, secret + "\n", StandardCharsets.UTF_8);
+        writePrivate(file, secret);
+        return secret;
+    }
+
+    /**
+     * The firmware signing key (Ed25519, PKCS#8, base64) kept in {@code file}, made at first start;
+     * its public key (raw 32 bytes, base64) is written beside it for boxes to trust.
+     */
+    static String readOrCreateSigningKey(Path file, Path publicKeyFile) throws IOException {
+        if (!Files.exists(file)) {
+            try {
+                java.security.KeyPair pair = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+                writePrivate(file, Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded()));
+                byte[] spki = pair.getPublic().getEncoded();
+                byte[] raw = java.util.Arrays.copyOfRange(spki, spki.length - 32, spki.length);
+                Files.writeString(publicKeyFile, Base64.getEncoder().encodeToString(raw) + "\n", StandardCharsets.UTF_8);
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IOException("this JDK has no Ed25519", e);
+            }
+        }
+        return Files.readString(file, StandardCharsets.UTF_8).trim();
+    }
+
+    /** 32 random bytes, base64, kept in {@code file} (a key-encryption key). */
+    static String readOrCreateKey(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            byte[] raw = new byte[32];
+            RANDOM.nextBytes(raw);
+            writePrivate(file, Base64.getEncoder().encodeToString(raw));
+        }
+        return Files.readString(file, StandardCharsets.UTF_8).trim();
+    }
+
+    private static void writePrivate(Path file, String content) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, content + "\n", StandardCharsets.UTF_8);
         try {
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
         } catch (UnsupportedOperationException ignored) {
             // not a POSIX file system: the directory's own permissions apply
         }
-        return secret;
     }
 
     static String random(int bytes) {

@@ -85,6 +85,11 @@ public final class StarConsole {
         return options.dataDirectory().resolve("edge").resolve("edge.pub");
     }
 
+    /** The public key of the local firmware signing key, which local boxes trust. */
+    public Path otaTrustedKeysFile() {
+        return options.dataDirectory().resolve("ota-trusted-keys");
+    }
+
     public String adminPassword() throws IOException {
         return System.getenv("STAR_CONSOLE_ADMIN_PASSWORD") != null ? System.getenv("STAR_CONSOLE_ADMIN_PASSWORD")
                 : Secrets.readOrCreate(options.dataDirectory().resolve("admin-password"));
@@ -200,6 +205,7 @@ public final class StarConsole {
                         "--config", boxes.resolve("agent.conf").toString(),
                         "--edge", "127.0.0.1:" + ports.udp(),
                         "--edge-public-key-file", edgePublicKeyFile().toString(),
+                        "--ota-trusted-keys-file", otaTrustedKeysFile().toString(),
                         "--state-directory", boxes.toString(),
                         "--id", "sim", "--group", "default"));
         fleet.start();
@@ -224,7 +230,8 @@ public final class StarConsole {
         return process;
     }
 
-    private Map<String, String> functionsEnvironment(String adminUser, String adminPassword, String edgeSecret) {
+    private Map<String, String> functionsEnvironment(String adminUser, String adminPassword, String edgeSecret)
+            throws IOException {
         Map<String, String> env = new LinkedHashMap<>();
         cloud.functionsConfig().forEach((property, value) -> env.put(environmentName(property), value));
         env.put("QUARKUS_HTTP_PORT", String.valueOf(ports.http()));
@@ -233,6 +240,11 @@ public final class StarConsole {
         env.put("STAR_CONSOLE_ADMIN_PASSWORD", adminPassword);
         env.put("STAR_CONSOLE_EDGE_SECRET", edgeSecret);
         env.put("STAR_CONSOLE_WEB_DIRECTORY", options.home().resolve("web/src/main/web").toString());
+        Path data = options.dataDirectory();
+        env.put("STAR_CONSOLE_OTA_SIGNING_KEYS", Secrets.readOrCreateSigningKey(data.resolve("ota-signing-key"),
+                otaTrustedKeysFile()));
+        env.put("STAR_CONSOLE_OTA_KEY_ENCRYPTION_KEY", Secrets.readOrCreateKey(data.resolve("ota-key-encryption-key")));
+        env.put("STAR_CONSOLE_OTA_PUBLIC_URL", "http://127.0.0.1:" + ports.http());
         env.putAll(functionsSettings);
         return env;
     }
