@@ -1,0 +1,92 @@
+package io.starconsole.bench;
+
+import io.starconsole.localcloud.LocalCloud;
+import io.starconsole.localcloud.LocalCloudSettings;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Functions start-up: JVM start to the first answered request ({@code /q/health/live}) and resident
+ * memory, for {@code functions/target/quarkus-app/quarkus-run.jar} run as the launcher runs it, against a
+ * local cloud; the first run also migrates the fresh database. Also the sizes of the agent jar and
+ * the Lambda zip when they are built.
+ *
+ * <pre>
+ * java -cp bench/target/bench.jar io.starconsole.bench.FunctionsStartBench --runs 3
+ * </pre>
+ */
+public final class FunctionsStartBench {
+
+    private FunctionsStartBench() {
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Args args = new Args(argv);
+        int runs = args.integer("runs", 3);
+        Path jar = Path.of(args.text("jar", "functions/target/quarkus-app/quarkus-run.jar")).toAbsolutePath();
+        System.out.println("FunctionsStartBench: " + jar + "; " + Proc.machine());
+        try (LocalCloud cloud = LocalCloud.start(LocalCloudSettings.onFreePorts(Files.createTempDirectory("bench-cloud")))) {
+            for (int run = 1; run <= runs; run++) {
+                once(run, jar, cloud);
+            }
+        }
+        for (String file : List.of("agent/target/agent.jar", "functions-lambda/target/function.zip")) {
+            Path p = Path.of(file);
+            System.out.println(file + ": " + (Files.exists(p) ? Files.size(p) + " bytes" : "not built"));
+        }
+    }
+
+    private static void once(int run, Path jar, LocalCloud cloud) throws Exception {
+        int port = KeepaliveBench.freePort();
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-Xmx256m", "-jar", jar.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(Files.createTempFile("bench-functions", ".log").toFile());
+        Map<String, String> env = builder.environment();
+        cloud.functionsConfig().forEach((property, value) ->
+                env.put(property.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT), value));
+        env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        env.put("STAR_CONSOLE_ADMIN_USER", "admin");
+        env.put("STAR_CONSOLE_ADMIN_PASSWORD", "bench-admin-password");
+        env.put("STAR_CONSOLE_EDGE_SECRET", "bench");
+        HttpClient http = HttpClient.newHttpClient();
+        URI live = URI.create("http://127.0.0.1:" + port + "/q/health/live");
+        long start = System.nanoTime();
+        Process process = builder.start();
+        try {
+            while (true) {
+                try {
+                    if (http.send(HttpRequest.newBuilder(live).build(), HttpResponse.BodyHandlers.discarding())
+                            .statusCode() == 200) {
+                        break;
+                    }
+                } catch (java.io.IOException notYet) {
+                    // not listening yet
+                }
+                if (!process.isAlive() || System.nanoTime() - start > 120_000_000_000L) {
+                    throw new IllegalStateException("the functions did not answer");
+                }
+                Thread.sleep(5);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            long rssAtStart = Proc.rssKib(process.pid());
+            Thread.sleep(5000);
+            System.out.printf(Locale.ROOT, "run %d%s: JVM start to first answer %.2f s; RSS %d MiB then, %d MiB 5 s later;"
+                            + " load average %s%n", run, run == 1 ? " (fresh database: migrates)" : "", seconds,
+                    rssAtStart / 1024, Proc.rssKib(process.pid()) / 1024, Proc.loadAverage());
+        } finally {
+            process.destroy();
+            process.waitFor();
+        }
+    }
+}

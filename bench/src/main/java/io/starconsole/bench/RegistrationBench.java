@@ -1,0 +1,92 @@
+package io.starconsole.bench;
+
+import io.starconsole.launcher.LaunchOptions;
+import io.starconsole.launcher.StarConsole;
+import io.starconsole.protocol.crypto.Key;
+import org.HdrHistogram.Histogram;
+
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Registration through the whole console (local cloud, functions, edge as the launcher starts them,
+ * on free ports and a fresh data directory): N new boxes send HELLO at a fixed rate (open loop);
+ * the figures are the rate answered, handshake-to-answer percentiles from each HELLO's due time,
+ * answers by kind, and duplicate SPN addresses, both as the boxes were told (OK_NEWIP) and in
+ * {@code spnclients.vpnip}.
+ *
+ * <p>The edge allows 50 handshakes per second per source address by default. The boxes share
+ * {@code --sockets} UDP sockets, each bound to its own loopback address 127.0.x.y, so each source
+ * stays under the limit (64 sockets: 1,000/s is about 16/s per source). The edge inherits this
+ * process's environment, so {@code STAR_CONSOLE_EDGE_HANDSHAKES_PER_SOURCE_PER_SECOND} can raise it too.
+ *
+ * <pre>
+ * java -cp bench/target/bench.jar io.starconsole.bench.RegistrationBench --boxes 10000 --rate 1000
+ * </pre>
+ */
+public final class RegistrationBench {
+
+    private RegistrationBench() {
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Args args = new Args(argv);
+        int boxes = args.integer("boxes", 10_000);
+        double rate = args.decimal("rate", 1000);
+        int sockets = args.integer("sockets", 64);
+        Path home = Path.of(args.text("home", ".")).toAbsolutePath().normalize();
+        System.out.println("RegistrationBench: " + boxes + " new boxes at " + rate + "/s through edge, functions and "
+                + "Postgres; " + Proc.machine());
+        Path data = Files.createTempDirectory("star-console-bench");
+        Path log = data.resolve("console.log");
+        StarConsole.Ports ports = new StarConsole.Ports(KeepaliveBench.freePort(), KeepaliveBench.freePort(),
+                KeepaliveBench.freePort(), KeepaliveBench.freePort(), KeepaliveBench.freePort());
+        StarConsole console = new StarConsole(new LaunchOptions(home, data, 0), ports,
+                new PrintStream(Files.newOutputStream(log), true), Map.of());
+        try {
+            long t0 = System.nanoTime();
+            console.start();
+            System.out.printf(Locale.ROOT, "console up in %.1f s (log %s)%n", (System.nanoTime() - t0) / 1e9, log);
+            Key edgeKey = Key.fromBase64(Files.readString(console.edgePublicKeyFile(), StandardCharsets.US_ASCII).trim());
+            try (BoxFleet fleet = new BoxFleet(boxes, edgeKey, new InetSocketAddress("127.0.0.1", ports.udp()), sockets,
+                    2)) {
+                long start = System.nanoTime();
+                fleet.helloAll(rate, 120_000);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                Histogram h = fleet.handshakeLatency();
+                long answered = fleet.accepted() + fleet.refused();
+                System.out.printf(Locale.ROOT,
+                        "sent %d HELLO at %.0f/s; answered %d (accepted %d, refused %d, cookies %d) in %.1f s = %.0f/s; "
+                                + "unanswered %d%n", boxes, rate, answered, fleet.accepted(), fleet.refused(),
+                        fleet.cookies(), seconds, answered / seconds, boxes - answered);
+                System.out.printf(Locale.ROOT,
+                        "  handshake-to-answer ms: p50 %.1f  p90 %.1f  p99 %.1f  p99.9 %.1f  max %.1f%n",
+                        h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(90) / 1e6,
+                        h.getValueAtPercentile(99) / 1e6, h.getValueAtPercentile(99.9) / 1e6, h.getMaxValue() / 1e6);
+                System.out.println("  duplicate SPN addresses told to boxes: " + fleet.duplicateAddresses()
+                        + "; in spnclients.vpnip: " + duplicatesInRegistry(console.jdbcUrl())
+                        + "; load average " + Proc.loadAverage());
+            }
+        } finally {
+            console.stop();
+        }
+    }
+
+    private static String duplicatesInRegistry(String jdbcUrl) throws Exception {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, "spnbox", "spnbox");
+             ResultSet rows = c.createStatement().executeQuery(
+                     "select (select count(*) from spnclients), (select count(*) from (select vpnip from spnclients "
+                             + "group by vpnip having count(*) > 1) d)")) {
+            rows.next();
+            return rows.getLong(2) + " (rows " + rows.getLong(1) + ")";
+        }
+    }
+}
