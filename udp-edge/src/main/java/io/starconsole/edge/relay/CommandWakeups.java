@@ -4,13 +4,12 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.starconsole.edge.EdgeConfig;
 import io.starconsole.edge.relay.PresenceRelay.BoxesWithWork;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Learns within about half a second which of this edge's boxes got new commands: one call per edge
@@ -23,6 +22,7 @@ public class CommandWakeups {
 
     private static final Logger LOG = Logger.getLogger(CommandWakeups.class);
 
+    private final Vertx vertx;
     private final FunctionsClient functions;
     private final Event<BoxesWithWork> work;
     private final String edgeId;
@@ -31,7 +31,8 @@ public class CommandWakeups {
     private long cursor;
 
     public CommandWakeups(FunctionsClient functions, Event<BoxesWithWork> work, EdgeIdentity identity,
-                          EdgeConfig config) {
+                          EdgeConfig config, Vertx vertx) {
+        this.vertx = vertx;
         this.functions = functions;
         this.work = work;
         this.edgeId = identity.id();
@@ -49,7 +50,7 @@ public class CommandWakeups {
 
     private void schedule() {
         if (running) {
-            CompletableFuture.delayedExecutor(intervalMillis, TimeUnit.MILLISECONDS).execute(this::poll);
+            vertx.setTimer(intervalMillis, id -> poll());
         }
     }
 

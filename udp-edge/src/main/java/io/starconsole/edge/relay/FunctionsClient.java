@@ -12,6 +12,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,6 +28,12 @@ public class FunctionsClient {
     private final ObjectMapper json;
     private final EdgeConfig.Functions config;
     private final String authorization;
+    /** One timer thread for retry back-off: CompletableFuture's own delayed executor starts a thread per task. */
+    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "functions-retry");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public FunctionsClient(EdgeConfig config, ObjectMapper json) {
         this.config = config.functions();
@@ -69,9 +77,15 @@ public class FunctionsClient {
                         return CompletableFuture.<T>failedFuture(cause);
                     }
                     long delayMillis = config.backoff().toMillis() << (attempt - 1);
-                    return CompletableFuture.supplyAsync(() -> null,
-                                    CompletableFuture.delayedExecutor(delayMillis, TimeUnit.MILLISECONDS))
-                            .thenCompose(ignored -> attempt(request, answerType, attempt + 1));
+                    CompletableFuture<T> retry = new CompletableFuture<>();
+                    retries.schedule(() -> attempt(request, answerType, attempt + 1).whenComplete((value, error) -> {
+                        if (error != null) {
+                            retry.completeExceptionally(error);
+                        } else {
+                            retry.complete(value);
+                        }
+                    }), delayMillis, TimeUnit.MILLISECONDS);
+                    return retry;
                 })
                 .thenCompose(f -> f);
     }
