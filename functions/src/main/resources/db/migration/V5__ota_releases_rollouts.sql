@@ -3,6 +3,10 @@
 -- Nothing wrote firmware_releases or rollouts before this version, so the new NOT NULL columns
 -- need no backfill.
 
+-- UPDATE_FIRMWARE (112) joins the user commands.
+ALTER TABLE commands DROP CONSTRAINT commands_type_known,
+    ADD CONSTRAINT commands_type_known CHECK (type BETWEEN 100 AND 112);
+
 ALTER TABLE firmware_releases
     ADD COLUMN encrypted_size         bigint  NOT NULL CHECK (encrypted_size >= 0),
     ADD COLUMN compatible_models      text[]  NOT NULL,

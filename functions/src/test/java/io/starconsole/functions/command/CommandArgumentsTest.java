@@ -50,6 +50,7 @@ class CommandArgumentsTest {
     void type_byNameOrNumber() {
         assertThat(CommandType.parse("reboot_spnbox", "type")).isEqualTo(CommandType.REBOOT_SPNBOX);
         assertThat(CommandType.parse(111, "type")).isEqualTo(CommandType.FLUSH_USER_CMDS);
-        assertThatThrownBy(() -> CommandType.parse("112", "type")).isInstanceOf(ApiException.class);
+        assertThat(CommandType.parse("112", "type")).isEqualTo(CommandType.UPDATE_FIRMWARE);
+        assertThatThrownBy(() -> CommandType.parse("113", "type")).isInstanceOf(ApiException.class);
     }
 }
