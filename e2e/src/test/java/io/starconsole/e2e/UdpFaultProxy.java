@@ -27,7 +27,7 @@ final class UdpFaultProxy implements AutoCloseable {
     private static final byte HANDSHAKE_INITIATION = 1;
 
     private final DatagramSocket downstream;
-    private final InetSocketAddress edge;
+    private volatile InetSocketAddress edge;
     private final Map<SocketAddress, DatagramSocket> upstreamByBox = new ConcurrentHashMap<>();
     private final ScheduledExecutorService delays = Executors.newSingleThreadScheduledExecutor();
     private final Random random = new Random(31902);
@@ -52,6 +52,13 @@ final class UdpFaultProxy implements AutoCloseable {
 
     int port() {
         return downstream.getLocalPort();
+    }
+
+    /** Sends the boxes' traffic to another edge from now on, as a UDP load balancer may. */
+    void retarget(int edgePort) {
+        this.edge = new InetSocketAddress(InetAddress.getLoopbackAddress(), edgePort);
+        upstreamByBox.values().forEach(DatagramSocket::close); // replies of the old edge stop here
+        upstreamByBox.clear();
     }
 
     /** Drop, duplicate and delay (up to {@code maxDelayMillis}) with these probabilities. */
