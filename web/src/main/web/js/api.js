@@ -87,6 +87,17 @@ export const api = {
   cancelCommand: (commandId) => call("POST", `/api/v1/commands/${id(commandId)}/cancel`),
   previewTarget: (params) => call("GET", "/api/v1/commands/preview", { params }),
 
+  releases: (params) => call("GET", "/api/v1/releases", { params }),
+  release: (releaseId) => call("GET", `/api/v1/releases/${id(releaseId)}`),
+  withdrawRelease: (releaseId) => call("POST", `/api/v1/releases/${id(releaseId)}/withdraw`),
+
+  rollouts: (params) => call("GET", "/api/v1/rollouts", { params }),
+  rollout: (rolloutId) => call("GET", `/api/v1/rollouts/${id(rolloutId)}`),
+  rolloutBoxes: (rolloutId, params) => call("GET", `/api/v1/rollouts/${id(rolloutId)}/boxes`, { params }),
+  startRollout: (rollout) => call("POST", "/api/v1/rollouts", { body: rollout }),
+  haltRollout: (rolloutId) => call("POST", `/api/v1/rollouts/${id(rolloutId)}/halt`),
+  resumeRollout: (rolloutId) => call("POST", `/api/v1/rollouts/${id(rolloutId)}/resume`),
+
   accounts: () => call("GET", "/api/v1/admins"),
   createAccount: (account) => call("POST", "/api/v1/admins", { body: account }),
   changeAccount: (accountId, change) => call("PATCH", `/api/v1/admins/${id(accountId)}`, { body: change }),

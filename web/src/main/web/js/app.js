@@ -9,6 +9,10 @@ import * as boxes from "./views/boxes.js";
 import * as boxDetail from "./views/box-detail.js";
 import * as commands from "./views/commands.js";
 import * as commandDetail from "./views/command-detail.js";
+import * as releases from "./views/releases.js";
+import * as releaseDetail from "./views/release-detail.js";
+import * as rollouts from "./views/rollouts.js";
+import * as rolloutDetail from "./views/rollout-detail.js";
 import * as accounts from "./views/accounts.js";
 import * as password from "./views/password.js";
 
@@ -21,6 +25,10 @@ const routes = [
   { pattern: /^\/boxes\/(\d+)$/, view: boxDetail, name: "boxes" },
   { pattern: /^\/commands$/, view: commands, name: "commands" },
   { pattern: /^\/commands\/(\d+)$/, view: commandDetail, name: "commands" },
+  { pattern: /^\/releases$/, view: releases, name: "releases" },
+  { pattern: /^\/releases\/(\d+)$/, view: releaseDetail, name: "releases" },
+  { pattern: /^\/rollouts$/, view: rollouts, name: "rollouts" },
+  { pattern: /^\/rollouts\/(\d+)$/, view: rolloutDetail, name: "rollouts" },
   { pattern: /^\/accounts$/, view: accounts, name: "accounts", role: "admin" },
   { pattern: /^\/password$/, view: password, name: "password" },
 ];

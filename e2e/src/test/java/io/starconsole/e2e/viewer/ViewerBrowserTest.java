@@ -1,7 +1,5 @@
 package io.starconsole.e2e.viewer;
 
-import io.restassured.RestAssured;
-import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import io.starconsole.agent.Box;
 import io.starconsole.agent.backend.SandboxBackend;
@@ -9,7 +7,6 @@ import io.starconsole.agent.config.AgentConfig;
 import io.starconsole.agent.config.AgentConfig.Option;
 import io.starconsole.agent.lifecycle.BoxState;
 import io.starconsole.agent.simulation.SimulatedFleet;
-import io.starconsole.launcher.LaunchOptions;
 import io.starconsole.launcher.StarConsole;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,8 +16,6 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
 import java.io.IOException;
-import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,6 +39,7 @@ class ViewerBrowserTest {
     private static final Duration REGISTER_TIMEOUT = Duration.ofSeconds(60);
     private static final String XSS = "<img src=x onerror=alert(1)>";
 
+    private static ViewerConsole running;
     private static StarConsole console;
     private static Browser browser;
     private static String adminPassword;
@@ -51,17 +47,8 @@ class ViewerBrowserTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Path data = Files.createTempDirectory("star-console-viewer");
-        StarConsole.Ports ports = new StarConsole.Ports(freePort(), freePort(), freePort(), freePort(), freePort());
-        PrintStream log = new PrintStream(Files.newOutputStream(data.resolve("console.log")), true);
-        console = new StarConsole(new LaunchOptions(Path.of("").toAbsolutePath().getParent(), data, 0), ports, log,
-                Map.of("STAR_CONSOLE_PRESENCE_OFFLINE_AFTER", "PT3S", "STAR_CONSOLE_PRESENCE_CHECK_EVERY", "1s"));
-        try {
-            console.start();
-        } catch (Exception e) {
-            console.stop();
-            throw new AssertionError("the console did not start; see " + data.resolve("console.log"), e);
-        }
+        running = ViewerConsole.start("star-console-viewer", Map.of("STAR_CONSOLE_PRESENCE_OFFLINE_AFTER", "PT3S", "STAR_CONSOLE_PRESENCE_CHECK_EVERY", "1s"));
+        console = running.console;
         adminPassword = console.adminPassword();
         adminToken = login("admin", adminPassword);
         browser = Browser.open(base());
@@ -72,29 +59,21 @@ class ViewerBrowserTest {
         if (browser != null) {
             browser.close();
         }
-        if (console != null) {
-            console.stop();
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+        if (running != null) {
+            running.close();
         }
     }
 
     private static String base() {
-        return "http://127.0.0.1:" + console.ports().http();
+        return running.base();
     }
 
     private static String login(String username, String password) {
-        return RestAssured.given().baseUri(base()).contentType(ContentType.JSON)
-                .body(Map.of("username", username, "password", password))
-                .post("/api/v1/auth/login").then().statusCode(200).extract().path("token");
+        return running.login(username, password);
     }
 
     private static RequestSpecification api(String token) {
-        return RestAssured.given().baseUri(base()).auth().oauth2(token).contentType(ContentType.JSON);
+        return running.api(token);
     }
 
     private static AgentConfig boxes(String id) throws IOException {
