@@ -46,6 +46,10 @@ final class EmbeddedDatabase implements AutoCloseable {
                 .setServerConfig("unix_socket_directories", sockets.toString())
                 .setServerConfig("listen_addresses", "localhost")
                 .setServerConfig("password_encryption", "scram-sha-256")
+                // The embedded server turns both off (fast tests); the console must not lose a
+                // committed command or registration when PostgreSQL stops abruptly.
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("fsync", "on")
                 .setPGStartupWait(Duration.ofSeconds(60))
                 // LocalCloud.close() stops it, after the processes that use it.
                 .setRegisterShutdownHook(false)

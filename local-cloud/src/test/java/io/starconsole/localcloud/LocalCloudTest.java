@@ -70,6 +70,17 @@ class LocalCloudTest {
     }
 
     @Test
+    void database_commitsDurably() throws Exception {
+        try (Connection c = connectAsApplication(cloud.settings().databasePassword());
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT current_setting('synchronous_commit'), current_setting('fsync')")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("on");
+            assertThat(rs.getString(2)).isEqualTo("on");
+        }
+    }
+
+    @Test
     void sql_wrongPassword_isRefused() {
         assertThatThrownBy(() -> connectAsApplication("not-the-password").close())
                 .isInstanceOf(SQLException.class)
