@@ -17,6 +17,7 @@ import io.starconsole.protocol.message.Bye;
 import io.starconsole.protocol.message.CommandResult;
 import io.starconsole.protocol.message.Hello;
 import io.starconsole.protocol.message.Message;
+import io.starconsole.protocol.message.MessageType;
 import io.starconsole.protocol.message.Nok;
 import io.starconsole.protocol.message.NokReason;
 import io.starconsole.protocol.message.Ok;
@@ -65,6 +66,11 @@ public final class BoxLifecycle implements Registration {
     private final Consumer<byte[]> sender;
     private final Backend backend;
     private final ScheduledExecutorService scheduler;
+    /** What follows a command's result (reboot, switching to a new key) once the edge has it. */
+    private Runnable afterAcknowledged;
+    private ScheduledFuture<?> acknowledgementTimeout;
+    /** How long to wait for the edge's OK to a COMMAND_RESULT before acting anyway. */
+    static final long RESULT_ACKNOWLEDGEMENT_TIMEOUT_MILLIS = 10_000;
     private final LifecycleTimers timers;
     private final CommandHandler commands;
     private final Backoff backoff;
@@ -445,6 +451,8 @@ public final class BoxLifecycle implements Registration {
         } else if (message instanceof Nok nok) {
             lastNok = nok.reason().name();
             LOG.log(Level.WARNING, name + ": NOK " + nok.reason() + " to " + nok.inReplyTo());
+        } else if (message instanceof Ok ok && ok.inReplyTo() == MessageType.COMMAND_RESULT) {
+            runAcknowledged();
         } else if (!(message instanceof Ok)) {
             LOG.log(Level.DEBUG, name + ": ignored " + message.type());
         }
@@ -477,14 +485,41 @@ public final class BoxLifecycle implements Registration {
                 return;
             }
             if (result != null) {
+                // Registered before sending, under the lock the receive thread takes too, so the
+                // edge's OK cannot arrive before anyone waits for it.
+                awaitAcknowledgement(() -> commands.afterResultSent(command));
                 sendResult(result); // without a session: sent after the next registration
             }
             if (morePending && session != null) {
                 askForCommands();
             }
         }
-        if (result != null) {
-            commands.afterResultSent(command);
+    }
+
+    /**
+     * Acts on a sent result only once the edge has acknowledged it (it answers OK after the registry
+     * took it), or after a timeout: a new key must not register before the console has linked it to
+     * this box, and a reboot must not swallow its own acknowledgement.
+     */
+    private synchronized void awaitAcknowledgement(Runnable action) {
+        runAcknowledged(); // one outstanding at most: an earlier one goes now
+        afterAcknowledged = action;
+        acknowledgementTimeout = scheduler.schedule(this::runAcknowledged, RESULT_ACKNOWLEDGEMENT_TIMEOUT_MILLIS,
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void runAcknowledged() {
+        Runnable action;
+        synchronized (this) {
+            action = afterAcknowledged;
+            afterAcknowledged = null;
+            if (acknowledgementTimeout != null) {
+                acknowledgementTimeout.cancel(false);
+                acknowledgementTimeout = null;
+            }
+        }
+        if (action != null) {
+            scheduler.execute(action);
         }
     }
 
