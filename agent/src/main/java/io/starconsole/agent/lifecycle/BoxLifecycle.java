@@ -69,6 +69,8 @@ public final class BoxLifecycle implements Registration {
     /** What follows a command's result (reboot, switching to a new key) once the edge has it. */
     private Runnable afterAcknowledged;
     private ScheduledFuture<?> acknowledgementTimeout;
+    /** True from a result's sending until its follow-up has run: the next command waits for it. */
+    private boolean followUpPending;
     /** How long to wait for the edge's OK to a COMMAND_RESULT before acting anyway. */
     static final long RESULT_ACKNOWLEDGEMENT_TIMEOUT_MILLIS = 10_000;
     private final LifecycleTimers timers;
@@ -459,7 +461,9 @@ public final class BoxLifecycle implements Registration {
     }
 
     private void askForCommands() {
-        if (!commandInFlight && !commandRunning) {
+        // One command at a time, its follow-up (a reboot, a new key) included: a rename must not
+        // run before the factory reset acknowledged just before it.
+        if (!commandInFlight && !commandRunning && !followUpPending) {
             commandInFlight = true;
             commandAsks++;
             sendOnSession(new AskUserCmd());
@@ -504,6 +508,7 @@ public final class BoxLifecycle implements Registration {
     private synchronized void awaitAcknowledgement(Runnable action) {
         runAcknowledged(); // one outstanding at most: an earlier one goes now
         afterAcknowledged = action;
+        followUpPending = true;
         acknowledgementTimeout = scheduler.schedule(this::runAcknowledged, RESULT_ACKNOWLEDGEMENT_TIMEOUT_MILLIS,
                 TimeUnit.MILLISECONDS);
     }
@@ -519,7 +524,18 @@ public final class BoxLifecycle implements Registration {
             }
         }
         if (action != null) {
-            scheduler.execute(action);
+            scheduler.execute(() -> {
+                try {
+                    action.run();
+                } finally {
+                    synchronized (this) {
+                        followUpPending = false;
+                        if (session != null && state != BoxState.CLOSED) {
+                            askForCommands(); // commands may have queued up meanwhile
+                        }
+                    }
+                }
+            });
         }
     }
 
