@@ -110,7 +110,7 @@ public final class Box implements AutoCloseable {
                     config.get(AgentConfig.Option.UPLINK_INTERFACE), config.get(AgentConfig.Option.ADMIN_USER),
                     Path.of("/sys/class/net"), config.keyFile(), hooks);
         }
-        return new SandboxBackend(config.sandboxDirectory(), mac);
+        return new SandboxBackend(config.sandboxDirectory(), mac, config.sandboxChangeDelay());
     }
 
     /** What HELLO / RECONNECT says: the configuration, the backend's MAC and current address. */

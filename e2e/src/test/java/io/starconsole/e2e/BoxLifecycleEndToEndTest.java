@@ -37,7 +37,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
@@ -132,30 +131,16 @@ class BoxLifecycleEndToEndTest {
 
     @Test
     void killedAgent_goesOfflineAfterSilence_withHistory() throws Exception {
-        Path state = Files.createTempDirectory("e2e-killed");
-        Process agent = new ProcessBuilder(java(), "-Xmx32m", "-jar",
-                RunningConsole.HOME.resolve("agent/target/agent.jar").toString(), "run",
-                "--config", state.resolve("agent.conf").toString(),
-                "--edge", "127.0.0.1:" + console.udpPort(),
-                "--edge-public-key-file", console.console.edgePublicKeyFile().toString(),
-                "--key-file", state.resolve("agent.key").toString(),
-                "--state-directory", state.toString(), "--sandbox-directory", state.resolve("sandbox").toString(),
-                "--id", "killed-box", "--ping-interval", "PT1S")
-                .redirectErrorStream(true).redirectOutput(state.resolve("agent.log").toFile()).start();
-        try {
-            Path keyFile = state.resolve("agent.key");
-            awaitTrue(() -> Files.exists(keyFile), Duration.ofSeconds(20), "the agent made its key");
-            String publicKey = KeyPair.fromPrivateKey(Key.fromBase64(Files.readString(keyFile).trim()))
-                    .publicKey().toBase64();
+        try (AgentProcess agent = AgentProcess.start(Files.createTempDirectory("e2e-killed"), "killed-box",
+                console.udpPort(), console.console.edgePublicKeyFile())) {
+            String publicKey = agent.publicKey(Duration.ofSeconds(20));
             awaitTrue(() -> onlineCount(Set.of(publicKey)) == 1, REGISTER_TIMEOUT, "the agent comes online");
 
-            agent.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // kill -9: no BYE
+            agent.kill(); // no BYE
             awaitTrue(() -> onlineCount(Set.of(publicKey)) == 0, Duration.ofSeconds(15),
                     "silence makes the box offline");
             List<String> kinds = historyKinds(box(publicKey).getInt("id"));
             assertThat(kinds).contains("online", "offline").doesNotContain("bye");
-        } finally {
-            agent.destroyForcibly();
         }
     }
 
@@ -295,9 +280,4 @@ class BoxLifecycleEndToEndTest {
             return null;
         }
     }
-
-    private static String java() {
-        return ProcessHandle.current().info().command().orElse("java");
-    }
-
 }

@@ -172,10 +172,13 @@ class CommandsEndToEndTest {
 
             List<Long> ids = new ArrayList<>();
             ids.add(enqueue(Map.of("group", "lossy"), "REBOOT_SPNBOX", "now", "normal"));
+            String gone = tunnel(KeyPair.generate(new SecureRandom()).publicKey().toBase64(), "10.1.9.1");
+            ids.add(enqueue(Map.of("group", "lossy"), "ADD_L3_SPN_TUNNEL", gone, "normal"));
             console.console.restart("edge");
-            String peer = KeyPair.generate(new SecureRandom()).publicKey().toBase64();
-            ids.add(enqueue(Map.of("group", "lossy"), "ADD_L3_SPN_TUNNEL",
-                    peer + "|allowed-ips|10.1.9.1/32|endpoint|198.51.100.9:51820|persistent-keepalive|25", "normal"));
+            // Order matters from here: removed after it was added, so it must end absent.
+            ids.add(enqueue(Map.of("group", "lossy"), "REMOVE_L3_SPN_TUNNEL", gone, "normal"));
+            String kept = KeyPair.generate(new SecureRandom()).publicKey().toBase64();
+            ids.add(enqueue(Map.of("group", "lossy"), "ADD_L3_SPN_TUNNEL", tunnel(kept, "10.1.9.2"), "normal"));
             console.console.restart("functions");
             ids.add(enqueue(Map.of("group", "lossy"), "CHANGE_SPNBOX_NAME", "after-restarts", "normal"));
 
@@ -183,15 +186,47 @@ class CommandsEndToEndTest {
                 assertThat(awaitDone(id, Duration.ofSeconds(150)).getString("state")).isEqualTo("succeeded");
             }
             for (Box box : fleet.boxes()) {
-                // Commands whose effects commute: a lost ANS_USER_CMD can let a later command overtake
-                // an earlier one (an open item of the queue), so this test checks effect counts only.
                 assertThat(read(box.sandboxDirectory(), SandboxBackend.REBOOTS)).as("rebooted once").isEqualTo("1");
-                assertThat(read(box.sandboxDirectory(), SandboxBackend.PEERS).lines()
-                        .filter(line -> line.startsWith(peer)).count()).as("peer added once").isEqualTo(1);
+                String peers = read(box.sandboxDirectory(), SandboxBackend.PEERS);
+                assertThat(peers).as("added, then removed: in that order").doesNotContain(gone.substring(0, 44));
+                assertThat(peers.lines().filter(line -> line.startsWith(kept)).count()).as("added once").isEqualTo(1);
                 assertThat(read(box.sandboxDirectory(), SandboxBackend.HOSTNAME)).isEqualTo("after-restarts");
             }
             assertThat(proxy.dropped.get()).as("the network really was bad").isPositive();
             assertThat(proxy.duplicated.get()).isPositive();
+        }
+    }
+
+    @Test
+    void agentKilledInTheMiddleOfACommand_getsItAgainAfterItsRestart_andItTakesEffectOnce() throws Exception {
+        Path state = Files.createTempDirectory("e2e-crash");
+        String peer = KeyPair.generate(new SecureRandom()).publicKey().toBase64();
+        long id;
+        String publicKey;
+        // A slow box: each change takes 30 s, so the kill lands while the command runs.
+        try (AgentProcess slow = AgentProcess.start(state, "crash-box", console.udpPort(),
+                console.console.edgePublicKeyFile(), "--sandbox-change-delay", "PT30S")) {
+            publicKey = slow.publicKey(Duration.ofSeconds(20));
+            awaitTrue(() -> find(publicKey) != null && boxById(find(publicKey)).getBoolean("online"),
+                    DONE_TIMEOUT, "the agent comes online");
+            id = enqueue(Map.of("box", String.valueOf(find(publicKey))), "ADD_L3_SPN_TUNNEL",
+                    tunnel(peer, "10.1.8.1"), "normal");
+            awaitTrue(() -> "delivered".equals(delivery(id).getString("state")), DONE_TIMEOUT,
+                    "the box has the command");
+            Thread.sleep(1_000);
+            slow.kill();
+        }
+        assertThat(read(AgentProcess.sandbox(state), SandboxBackend.PEERS)).as("killed before the change").doesNotContain(peer);
+        assertThat(delivery(id).getString("state")).isEqualTo("delivered");
+
+        try (AgentProcess restarted = AgentProcess.start(state, "crash-box", console.udpPort(),
+                console.console.edgePublicKeyFile())) {
+            assertThat(restarted.publicKey(Duration.ofSeconds(5))).as("the same box").isEqualTo(publicKey);
+            JsonPath done = awaitDone(id, DONE_TIMEOUT);
+            assertThat(done.getString("state")).isEqualTo("succeeded");
+            assertThat(read(restarted.sandbox(), SandboxBackend.PEERS).lines().filter(l -> l.startsWith(peer)).count())
+                    .as("the tunnel exists once").isEqualTo(1);
+            assertThat(delivery(id).getInt("attempts")).as("delivered again after the restart").isEqualTo(2);
         }
     }
 
@@ -223,6 +258,10 @@ class CommandsEndToEndTest {
     }
 
     // --- helpers ---
+
+    private static String tunnel(String peerKey, String allowedAddress) {
+        return peerKey + "|allowed-ips|" + allowedAddress + "/32|endpoint|198.51.100.9:51820|persistent-keepalive|25";
+    }
 
     private static void run(int boxId, String type, String arguments, String expectedState) throws Exception {
         long id = enqueue(Map.of("box", String.valueOf(boxId)), type, arguments, "normal");
@@ -256,9 +295,13 @@ class CommandsEndToEndTest {
         }
     }
 
-    private static JsonPath delivery(long commandId) throws IOException {
-        return new JsonPath(console.api().get("/api/v1/commands/" + commandId + "/deliveries").asString())
-                .setRootPath("items[0]");
+    private static JsonPath delivery(long commandId) {
+        try {
+            return new JsonPath(console.api().get("/api/v1/commands/" + commandId + "/deliveries").asString())
+                    .setRootPath("items[0]");
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private static int preview(String group) {

@@ -96,9 +96,16 @@ public interface EdgeConfig {
     }
 
     interface Commands {
-        /** How often the edge asks the registry which of its boxes got new commands. */
+        /**
+         * How long the edge's wake-up feed request may wait at the registry for new commands of its
+         * boxes (a long poll: the registry answers as soon as there are some).
+         */
+        @WithDefault("PT20S")
+        Duration wakeUpWait();
+
+        /** The pause before asking again after a failed feed request, or an empty answer that came early. */
         @WithDefault("PT0.5S")
-        Duration wakeUpInterval();
+        Duration wakeUpRetry();
     }
 
     interface Handshakes {

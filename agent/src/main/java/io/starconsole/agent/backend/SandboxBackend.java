@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -47,11 +48,21 @@ public final class SandboxBackend implements Backend {
 
     private final Path directory;
     private final Optional<MacAddress> fixedMac;
+    private final Duration changeDelay;
 
     /** @param fixedMac the MAC to report; empty = the one in the {@code mac} file, made at first use */
     public SandboxBackend(Path directory, Optional<MacAddress> fixedMac) {
+        this(directory, fixedMac, Duration.ZERO);
+    }
+
+    /**
+     * @param changeDelay how long each change of the box's settings takes before it is written, as on
+     *                    a slow box (demos, and tests that stop an agent in the middle of a command)
+     */
+    public SandboxBackend(Path directory, Optional<MacAddress> fixedMac, Duration changeDelay) {
         this.directory = directory;
         this.fixedMac = fixedMac;
+        this.changeDelay = changeDelay;
         try {
             Files.createDirectories(directory);
         } catch (IOException e) {
@@ -70,6 +81,7 @@ public final class SandboxBackend implements Backend {
 
     @Override
     public synchronized void setSpnAddress(SpnAddress address) {
+        changeTakesTime();
         write(SPN_ADDRESS, address.toString(), false);
     }
 
@@ -96,11 +108,13 @@ public final class SandboxBackend implements Backend {
 
     @Override
     public synchronized void setHostname(String hostname) {
+        changeTakesTime();
         write(HOSTNAME, Hostnames.require(hostname), false);
     }
 
     @Override
     public synchronized void setAdminPasswordHash(String cryptHash) {
+        changeTakesTime();
         write(ADMIN_PASSWORD_HASH, CryptHashes.require(cryptHash), true);
     }
 
@@ -112,43 +126,51 @@ public final class SandboxBackend implements Backend {
 
     @Override
     public synchronized void setListenPort(int port) {
+        changeTakesTime();
         write(LISTEN_PORT, Integer.toString(port), false);
     }
 
     @Override
     public synchronized void addPeer(PeerRule peer) {
+        changeTakesTime();
         replaceLines(PEERS, PeerRule::parse, PeerRule::publicKey, peer.publicKey(), peer.toRule());
     }
 
     @Override
     public synchronized void removePeer(PeerRule peer) {
+        changeTakesTime();
         replaceLines(PEERS, PeerRule::parse, PeerRule::publicKey, peer.publicKey(), null);
     }
 
     @Override
     public synchronized void addP2pTunnel(P2pTunnelRule tunnel) {
+        changeTakesTime();
         replaceLines(P2P_TUNNELS, line -> P2pTunnelRule.parse(line, false), P2pTunnelRule::groupName,
                 tunnel.groupName(), tunnel.toRule());
     }
 
     @Override
     public synchronized void removeP2pTunnel(P2pTunnelRule tunnel) {
+        changeTakesTime();
         replaceLines(P2P_TUNNELS, line -> P2pTunnelRule.parse(line, false), P2pTunnelRule::groupName,
                 tunnel.groupName(), null);
     }
 
     @Override
     public synchronized void setPrivateKey(Key privateKey) {
+        changeTakesTime();
         write(PRIVATE_KEY, privateKey.toBase64(), true);
     }
 
     @Override
     public synchronized void reboot() {
+        changeTakesTime();
         increment(REBOOTS);
     }
 
     @Override
     public synchronized void factoryReset() {
+        changeTakesTime();
         for (String name : List.of(HOSTNAME, SPN_ADDRESS, LISTEN_PORT, PEERS, P2P_TUNNELS, ADMIN_PASSWORD_HASH)) {
             try {
                 Files.deleteIfExists(directory.resolve(name));
@@ -241,6 +263,18 @@ public final class SandboxBackend implements Backend {
         }
         if (slot.equals(activeSlot())) {
             throw new BackendException("slot " + slot + " is the active one; firmware goes into the inactive slot");
+        }
+    }
+
+    private void changeTakesTime() {
+        if (changeDelay.isZero()) {
+            return;
+        }
+        try {
+            Thread.sleep(changeDelay.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackendException("interrupted before the change was made", e);
         }
     }
 

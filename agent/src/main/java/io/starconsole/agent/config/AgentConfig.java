@@ -34,6 +34,7 @@ public final class AgentConfig {
         ID("id", "", "id string: phone, e-mail, nickname or hostname (default: the host name)"),
         BACKEND("backend", "sandbox", "sandbox (box state as files) or linux (ip, wg, hostnamectl, chpasswd, reboot)"),
         SANDBOX_DIRECTORY("sandbox-directory", "/var/lib/star-console/sandbox", "the sandbox backend's directory"),
+        SANDBOX_CHANGE_DELAY("sandbox-change-delay", "PT0S", "sandbox backend: how long each change of the box's settings takes, as on a slow box"),
         PING_INTERVAL("ping-interval", "PT5S", "PING interval, ISO-8601 (PT5S) or 5s / 200ms"),
         ENROLMENT_TOKEN("enrolment-token", "", "enrolment token for admission, if the console demands one"),
         MAC("mac", "", "MAC address sent in HELLO (default: read from the backend)"),
@@ -198,6 +199,10 @@ public final class AgentConfig {
         return parseDuration(get(Option.PING_INTERVAL), Option.PING_INTERVAL.key());
     }
 
+    public Duration sandboxChangeDelay() {
+        return parseDurationOrZero(get(Option.SANDBOX_CHANGE_DELAY), Option.SANDBOX_CHANGE_DELAY.key());
+    }
+
     public Duration riskyChangeDeadline() {
         return parseDuration(get(Option.RISKY_CHANGE_DEADLINE), Option.RISKY_CHANGE_DEADLINE.key());
     }
@@ -257,6 +262,15 @@ public final class AgentConfig {
 
     /** {@code 5s}, {@code 200ms}, {@code 2m} or ISO-8601 {@code PT5S}; must be positive. */
     public static Duration parseDuration(String text, String what) {
+        Duration duration = parseDurationOrZero(text, what);
+        if (duration.isZero()) {
+            throw new IllegalArgumentException(what + " must be positive");
+        }
+        return duration;
+    }
+
+    /** As {@link #parseDuration}, zero allowed. */
+    public static Duration parseDurationOrZero(String text, String what) {
         String value = text.strip().toLowerCase(Locale.ROOT);
         Duration duration;
         try {
@@ -277,8 +291,8 @@ public final class AgentConfig {
             }
             throw new IllegalArgumentException(what + ": '" + text + "' is not a duration (5s, 200ms, PT5S)");
         }
-        if (duration.isNegative() || duration.isZero()) {
-            throw new IllegalArgumentException(what + " must be positive");
+        if (duration.isNegative()) {
+            throw new IllegalArgumentException(what + " must not be negative");
         }
         return duration;
     }

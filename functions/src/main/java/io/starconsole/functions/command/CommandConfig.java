@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /** {@code star-console.commands.*}: leases of the command queue. */
 @ConfigMapping(prefix = "star-console.commands")
@@ -35,4 +36,30 @@ public interface CommandConfig {
     /** How often the sweep runs (a Quarkus scheduler interval). */
     @WithDefault("10s")
     String sweepEvery();
+
+    /** The edges' wake-up feed. */
+    Feed feed();
+
+    interface Feed {
+        /**
+         * Whether this instance LISTENs for the database's announcements of new deliveries (one
+         * dedicated connection). Off, or while the connection is down, a waiting feed request polls.
+         */
+        @WithDefault("true")
+        boolean listen();
+
+        /**
+         * A direct database URL for LISTEN when the datasource goes through a pooling proxy that
+         * does not pass notifications on (RDS Proxy); default: the datasource's reactive URL.
+         */
+        Optional<String> listenUrl();
+
+        /** How often a waiting feed request looks again when announcements are not heard. */
+        @WithDefault("PT0.25S")
+        Duration pollInterval();
+
+        /** The longest an edge's feed request is held waiting for new work. */
+        @WithDefault("PT20S")
+        Duration maxWait();
+    }
 }

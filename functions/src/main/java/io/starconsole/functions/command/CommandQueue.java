@@ -17,9 +17,10 @@ import java.util.List;
 
 /**
  * The box's side of the queue, as the edges relay it: lease the next delivery, and (in
- * {@link CommandResults}) report its result. A lease takes the box's next due delivery with
- * {@code FOR UPDATE SKIP LOCKED}, so concurrent leases on any number of instances never hand out
- * one delivery twice. Times come in as a parameter so tests can move the clock.
+ * {@link CommandResults}) report its result. A box has at most one delivery out at a time, and
+ * its leases are serialised by a per-box advisory lock, so concurrent leases on any number of
+ * instances never hand out one delivery twice and never out of order. Times come in as a parameter
+ * so tests can move the clock.
  */
 @ApplicationScoped
 public class CommandQueue {
@@ -36,6 +37,8 @@ public class CommandQueue {
     /** Deliveries failed on the way (e.g. a promised address taken) before giving up for this call. */
     private static final int MAX_PICKS = 4;
     private static final String ANY_ADDRESS = "0.0.0.0";
+    /** First key of the per-box advisory lock that serialises leases (the second is the box id). */
+    private static final int BOX_QUEUE_LOCK_CLASS = 0x5c0_0001;
 
     private final Pool pool;
     private final CommandConfig config;
@@ -49,8 +52,12 @@ public class CommandQueue {
         this.firmware = firmware;
     }
 
-    /** ASK_USER_CMD relayed by an edge. */
-    public record LeaseRequest(String publicKey, String edgeId) {
+    /**
+     * ASK_USER_CMD relayed by an edge. {@code requestId} (optional, the same on the edge's retries of
+     * one relay) makes a retry idempotent: its answer is the delivery the first try leased, in case
+     * that answer was lost on the way back.
+     */
+    public record LeaseRequest(String publicKey, String edgeId, String requestId) {
     }
 
     /** What the box carries out: {@code type} 100..112, {@code priority} 0 normal / 1 high. */
@@ -62,10 +69,24 @@ public class CommandQueue {
     }
 
     public Uni<LeaseAnswer> lease(String publicKey, String edgeId, OffsetDateTime now) {
+        return lease(publicKey, edgeId, null, now);
+    }
+
+    public Uni<LeaseAnswer> lease(String publicKey, String edgeId, String requestId, OffsetDateTime now) {
         return TransientFailures.retry(() -> pool.withTransaction(db -> boxId(db, publicKey)
-                .flatMap(boxId -> materialiseLateJoiners(db, boxId)
+                .flatMap(boxId -> lockBoxQueue(db, boxId)
+                        .flatMap(v -> materialiseLateJoiners(db, boxId))
                         .flatMap(v -> expireAndGiveUp(db, boxId, now))
-                        .flatMap(v -> pick(db, boxId, edgeId, now, 1))
+                        .flatMap(v -> outstanding(db, boxId, now))
+                        .flatMap(out -> {
+                            Lease lease = new Lease(boxId, edgeId, requestId, now);
+                            if (out == null) {
+                                return pick(db, lease, 1);
+                            }
+                            // The same relay tried again: its first answer may have been lost.
+                            return requestId != null && requestId.equals(out.requestId())
+                                    ? handOutAgain(db, lease, out.deliveryId()) : Uni.createFrom().<Leased>nullItem();
+                        })
                         .flatMap(leased -> morePending(db, boxId, now)
                                 .onItem().transform(more -> new LeaseAnswer(leased, more))))), MAX_TRANSACTION_ATTEMPTS);
     }
@@ -78,6 +99,35 @@ public class CommandQueue {
                     }
                     return rows.iterator().next().getInteger("id");
                 });
+    }
+
+    /**
+     * Serialises the leases of one box (until the transaction ends) without locking its
+     * {@code spnclients} row, which presence and registration update all the time.
+     */
+    private static Uni<Void> lockBoxQueue(SqlClient db, int boxId) {
+        return db.preparedQuery("SELECT pg_advisory_xact_lock($1, $2)")
+                .execute(Tuple.of(BOX_QUEUE_LOCK_CLASS, boxId)).replaceWithVoid();
+    }
+
+    /**
+     * One delivery out at a time per box: while one is handed out and its lease runs, the box gets
+     * nothing else, so a lost answer cannot let a later command overtake an earlier one.
+     */
+    private static Uni<Outstanding> outstanding(SqlClient db, int boxId, OffsetDateTime now) {
+        return db.preparedQuery("SELECT id, lease_request FROM command_deliveries WHERE box_id = $1"
+                        + " AND state = 'delivered' AND leased_until > $2 LIMIT 1")
+                .execute(Tuple.of(boxId, now))
+                .onItem().transform(rows -> rows.size() == 0 ? null
+                        : new Outstanding(rows.iterator().next().getLong("id"), rows.iterator().next().getString("lease_request")));
+    }
+
+    /** The delivery a box has out, and the relay request that leased it. */
+    private record Outstanding(long deliveryId, String requestId) {
+    }
+
+    /** Who leases, and when. */
+    private record Lease(int boxId, String edgeId, String requestId, OffsetDateTime now) {
     }
 
     /**
@@ -131,52 +181,64 @@ public class CommandQueue {
                 .flatMap(v -> pairs.settle(db, ids));
     }
 
-    private Uni<Leased> pick(SqlClient db, int boxId, String edgeId, OffsetDateTime now, int attempt) {
-        return db.preparedQuery("SELECT d.id, d.command_id, c.type, c.priority, c.target_kind, c.target_value,"
-                        + " c.contents, b.vpnip, b.groupname"
-                        + " FROM command_deliveries d JOIN commands c ON c.id = d.command_id JOIN spnclients b ON b.id = d.box_id"
+    private static final String DELIVERY_TO_HAND_OUT = "SELECT d.id, d.command_id, c.type, c.priority, c.target_kind,"
+            + " c.target_value, c.contents, b.vpnip, b.groupname"
+            + " FROM command_deliveries d JOIN commands c ON c.id = d.command_id JOIN spnclients b ON b.id = d.box_id";
+
+    private Uni<Leased> pick(SqlClient db, Lease lease, int attempt) {
+        return db.preparedQuery(DELIVERY_TO_HAND_OUT
                         + " WHERE d.box_id = $1 AND (d.state = 'queued' OR (d.state = 'delivered' AND d.leased_until <= $2))"
                         + " AND (c.not_before IS NULL OR c.not_before <= $2) AND (c.expires_at IS NULL OR c.expires_at > $2)"
-                        + " ORDER BY c.priority DESC, c.id LIMIT 1 FOR UPDATE OF d SKIP LOCKED")
-                .execute(Tuple.of(boxId, now))
-                .flatMap(rows -> {
-                    if (rows.size() == 0) {
-                        return Uni.createFrom().nullItem();
-                    }
-                    Row row = rows.iterator().next();
-                    CommandType type = CommandType.ofCode(row.getShort("type"));
-                    long deliveryId = row.getLong("id");
-                    long commandId = row.getLong("command_id");
-                    OffsetDateTime until = now.plus(visibilityTimeout(type));
-                    String stored = row.getString("contents");
-                    Uni<Deliverable> deliverable = switch (type) {
-                        case CHANGE_L3_SPN_IP_ADDRESS -> reserve(db, boxId, commandId, stored, row.getString("groupname"))
-                                .onItem().transform(ok -> ok ? new Deliverable(stored, null)
-                                        : new Deliverable(null, "the new SPN IP is no longer free"));
-                        // The release key and a fresh download token exist only in this answer, never in the table.
-                        case UPDATE_FIRMWARE -> firmware.expand(db, deliveryId, boxId, stored, now)
-                                .onItem().transform(expanded -> expanded != null ? new Deliverable(expanded, null)
-                                        : new Deliverable(null, firmware.refusal()));
-                        default -> Uni.createFrom().item(new Deliverable(stored, null));
-                    };
-                    return deliverable.flatMap(ready -> {
-                        if (ready.refusal() != null) {
-                            return db.preparedQuery("UPDATE command_deliveries SET state = 'failed', updated_at = now(),"
-                                            + " leased_until = NULL, result = $2 WHERE id = $1")
-                                    .execute(Tuple.of(deliveryId, ready.refusal()))
-                                    .flatMap(v -> CommandStates.recompute(db, List.of(commandId)))
-                                    .flatMap(v -> attempt >= MAX_PICKS ? Uni.createFrom().<Leased>nullItem()
-                                            : pick(db, boxId, edgeId, now, attempt + 1));
-                        }
-                        return db.preparedQuery("UPDATE command_deliveries SET state = 'delivered', attempts = attempts + 1,"
-                                        + " leased_until = $2, leased_by = $3, updated_at = now() WHERE id = $1")
-                                .execute(Tuple.of(deliveryId, until, edgeId))
-                                .flatMap(v -> db.preparedQuery("UPDATE commands SET state = 'in_progress', updated_at = now()"
-                                        + " WHERE id = $1 AND state = 'queued'").execute(Tuple.of(commandId)))
-                                .replaceWith(new Leased(commandId, type.code(), row.getShort("priority"),
-                                        targetText(row), ready.contents()));
-                    });
-                });
+                        // Not SKIP LOCKED: skipping a head row locked by a cancel would hand out the next one first.
+                        + " ORDER BY c.priority DESC, c.id LIMIT 1 FOR UPDATE OF d")
+                .execute(Tuple.of(lease.boxId(), lease.now()))
+                .flatMap(rows -> rows.size() == 0 ? Uni.createFrom().<Leased>nullItem()
+                        : handOut(db, lease, rows.iterator().next(), false, attempt));
+    }
+
+    private Uni<Leased> handOutAgain(SqlClient db, Lease lease, long deliveryId) {
+        return db.preparedQuery(DELIVERY_TO_HAND_OUT + " WHERE d.id = $1 FOR UPDATE OF d")
+                .execute(Tuple.of(deliveryId))
+                .flatMap(rows -> rows.size() == 0 ? Uni.createFrom().<Leased>nullItem()
+                        : handOut(db, lease, rows.iterator().next(), true, 1));
+    }
+
+    /** Leases this delivery to the box ({@code again}: to the same relay request, not counted as a new attempt). */
+    private Uni<Leased> handOut(SqlClient db, Lease lease, Row row, boolean again, int attempt) {
+        int boxId = lease.boxId();
+        CommandType type = CommandType.ofCode(row.getShort("type"));
+        long deliveryId = row.getLong("id");
+        long commandId = row.getLong("command_id");
+        OffsetDateTime until = lease.now().plus(visibilityTimeout(type));
+        String stored = row.getString("contents");
+        Uni<Deliverable> deliverable = switch (type) {
+            case CHANGE_L3_SPN_IP_ADDRESS -> reserve(db, boxId, commandId, stored, row.getString("groupname"))
+                    .onItem().transform(ok -> ok ? new Deliverable(stored, null)
+                            : new Deliverable(null, "the new SPN IP is no longer free"));
+            // The release key and a fresh download token exist only in this answer, never in the table.
+            case UPDATE_FIRMWARE -> firmware.expand(db, deliveryId, boxId, stored, lease.now())
+                    .onItem().transform(expanded -> expanded != null ? new Deliverable(expanded, null)
+                            : new Deliverable(null, firmware.refusal()));
+            default -> Uni.createFrom().item(new Deliverable(stored, null));
+        };
+        return deliverable.flatMap(ready -> {
+            if (ready.refusal() != null) {
+                return db.preparedQuery("UPDATE command_deliveries SET state = 'failed', updated_at = now(),"
+                                + " leased_until = NULL, result = $2 WHERE id = $1")
+                        .execute(Tuple.of(deliveryId, ready.refusal()))
+                        .flatMap(v -> CommandStates.recompute(db, List.of(commandId)))
+                        .flatMap(v -> attempt >= MAX_PICKS ? Uni.createFrom().<Leased>nullItem()
+                                : pick(db, lease, attempt + 1));
+            }
+            return db.preparedQuery("UPDATE command_deliveries SET state = 'delivered',"
+                            + " attempts = attempts + " + (again ? "0" : "1") + ","
+                            + " leased_until = $2, leased_by = $3, lease_request = $4, updated_at = now() WHERE id = $1")
+                    .execute(Tuple.of(deliveryId, until, lease.edgeId(), lease.requestId()))
+                    .flatMap(v -> db.preparedQuery("UPDATE commands SET state = 'in_progress', updated_at = now()"
+                            + " WHERE id = $1 AND state = 'queued'").execute(Tuple.of(commandId)))
+                    .replaceWith(new Leased(commandId, type.code(), row.getShort("priority"),
+                            targetText(row), ready.contents()));
+        });
     }
 
     /** What a delivery carries to the box, or why it cannot be delivered any more. */
@@ -238,8 +300,8 @@ public class CommandQueue {
                 MAX_TRANSACTION_ATTEMPTS);
     }
 
-    /** {@code POST /internal/v1/commands/pending}. */
-    public record PendingRequest(String edgeId, Long after) {
+    /** {@code POST /internal/v1/commands/pending}; {@code waitMillis} holds the answer until there is work. */
+    public record PendingRequest(String edgeId, Long after, Long waitMillis) {
     }
 
     public record Pending(long cursor, List<String> boxes) {

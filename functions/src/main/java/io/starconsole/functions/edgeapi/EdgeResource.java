@@ -11,6 +11,7 @@ import io.starconsole.functions.box.RegisterResult;
 import io.starconsole.functions.box.RegistrationService;
 import io.starconsole.functions.command.CommandQueue;
 import io.starconsole.functions.command.CommandResults;
+import io.starconsole.functions.command.WakeUpFeed;
 import io.starconsole.functions.error.ApiException;
 import io.starconsole.functions.ota.OtaHealth;
 import io.starconsole.functions.ota.RolloutEngine;
@@ -23,6 +24,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
@@ -44,9 +46,12 @@ public class EdgeResource {
     private final CommandResults results;
     private final OtaHealth ota;
     private final RolloutEngine rollouts;
+    private final WakeUpFeed feed;
 
     public EdgeResource(RegistrationService registrations, PresenceService presence, PeerService peers,
-                        CommandQueue commands, CommandResults results, OtaHealth ota, RolloutEngine rollouts) {
+                        CommandQueue commands, CommandResults results, OtaHealth ota, RolloutEngine rollouts,
+                        WakeUpFeed feed) {
+        this.feed = feed;
         this.ota = ota;
         this.rollouts = rollouts;
         this.registrations = registrations;
@@ -138,7 +143,10 @@ public class EdgeResource {
         }
         EdgeInput.requireKey(request.publicKey());
         EdgeInput.requireEdgeId(request.edgeId());
-        return commands.lease(request.publicKey(), request.edgeId(), OffsetDateTime.now(ZoneOffset.UTC));
+        if (request.requestId() != null && (request.requestId().isEmpty() || request.requestId().length() > 64)) {
+            throw ApiException.badField("requestId", "requestId must be 1 to 64 characters");
+        }
+        return commands.lease(request.publicKey(), request.edgeId(), request.requestId(), OffsetDateTime.now(ZoneOffset.UTC));
     }
 
     @POST
@@ -150,7 +158,8 @@ public class EdgeResource {
 
     @POST
     @Path("/commands/pending")
-    @Operation(summary = "Wake-up feed: this edge's boxes that got a queued command after the cursor")
+    @Operation(summary = "Wake-up feed: this edge's boxes that got a queued command after the cursor;"
+            + " held up to waitMillis (at most 20 s) until there are some")
     public Uni<CommandQueue.Pending> pending(CommandQueue.PendingRequest request) {
         if (request == null) {
             throw ApiException.badField("edgeId", "a JSON body is required");
@@ -160,6 +169,10 @@ public class EdgeResource {
         if (after < 0) {
             throw ApiException.badField("after", "after must be 0 or a cursor this call returned");
         }
-        return commands.pending(request.edgeId(), after);
+        long waitMillis = request.waitMillis() == null ? 0 : request.waitMillis();
+        if (waitMillis < 0) {
+            throw ApiException.badField("waitMillis", "waitMillis must be 0 (answer at once) or more");
+        }
+        return feed.pending(request.edgeId(), after, Duration.ofMillis(waitMillis));
     }
 }

@@ -62,13 +62,15 @@ class CommandLeaseTest {
         assertThat(one.getInt("command.type")).isEqualTo(107);
         assertThat(one.getString("command.target")).isEqualTo(box.spnIp());
         assertThat(one.getBoolean("morePending")).isTrue();
+        succeed(box, high);
         assertThat(lease(box).getLong("command.commandId")).isEqualTo(first);
+        succeed(box, first);
         JsonPath last = lease(box);
         assertThat(last.getLong("command.commandId")).isEqualTo(second);
         assertThat(last.getString("command.contents")).isEqualTo(CommandApiTest.TUNNEL);
         assertThat(last.getBoolean("morePending")).isFalse();
         assertThat(lease(box).getString("command")).isNull();
-        assertThat(view(first).getString("state")).isEqualTo("in_progress");
+        assertThat(view(second).getString("state")).isEqualTo("in_progress");
     }
 
     @Test
@@ -211,27 +213,35 @@ class CommandLeaseTest {
     }
 
     @Test
-    void lease_manyConcurrentLeases_neverHandOutOneDeliveryTwice() throws Exception {
+    void lease_manyConcurrentLeases_neverHandOutOneDeliveryTwice_norOutOfOrder() throws Exception {
         String group = newGroup();
         List<Queue.TestBox> boxes = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             boxes.add(box(group));
         }
+        List<Long> commandIds = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            enqueue(command(102, Map.of("group", group), "now"));
+            commandIds.add(enqueue(command(102, Map.of("group", group), "now")).getLong("id"));
         }
         ExecutorService threads = Executors.newFixedThreadPool(8);
-        List<String> handedOut = Collections.synchronizedList(new ArrayList<>());
+        Map<String, List<Long>> handedOut = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicInteger total = new java.util.concurrent.atomic.AtomicInteger();
         try {
             List<Future<?>> done = new ArrayList<>();
             for (int t = 0; t < 8; t++) {
                 int thread = t;
                 done.add(threads.submit(() -> {
-                    for (int i = 0; i < 50; i++) {
-                        Queue.TestBox box = boxes.get((thread * 50 + i) % boxes.size());
-                        JsonPath leased = lease(box);
-                        if (leased.get("command") != null) {
-                            handedOut.add(box.id() + "/" + leased.getLong("command.commandId"));
+                    // Two threads per box (threads t and t + 4 share boxes), leasing and acknowledging.
+                    for (int round = 0; round < 200 && total.get() < 200; round++) {
+                        for (int b = thread % 4; b < boxes.size(); b += 4) {
+                            Queue.TestBox box = boxes.get(b);
+                            JsonPath leased = lease(box);
+                            if (leased.get("command") != null) {
+                                long id = leased.getLong("command.commandId");
+                                handedOut.computeIfAbsent(box.key(), k -> Collections.synchronizedList(new ArrayList<>())).add(id);
+                                total.incrementAndGet();
+                                succeed(box, id);
+                            }
                         }
                     }
                 }));
@@ -242,12 +252,39 @@ class CommandLeaseTest {
         } finally {
             threads.shutdown();
         }
-        // 400 leases over 200 deliveries: each handed out exactly once (the visibility timeout is 30 s).
-        Set<String> distinct = new HashSet<>(handedOut);
-        assertThat(handedOut).hasSize(200);
-        assertThat(distinct).hasSize(200);
+        // 200 deliveries: each box got each of the 10 commands exactly once, in the order they were asked.
+        assertThat(total.get()).isEqualTo(200);
+        for (Queue.TestBox box : boxes) {
+            assertThat(handedOut.get(box.key())).containsExactlyElementsOf(commandIds);
+        }
         assertThat(one(pool, "SELECT count(*) FROM command_deliveries d JOIN spnclients b ON b.id = d.box_id"
-                + " WHERE b.groupname = $1 AND d.attempts = 1 AND d.state = 'delivered'", group).getLong(0)).isEqualTo(200);
+                + " WHERE b.groupname = $1 AND d.attempts = 1 AND d.state = 'succeeded'", group).getLong(0)).isEqualTo(200);
+    }
+
+    @Test
+    void lease_whileOneIsOut_handsOutNothing_soALostAnswerCannotLetALaterCommandOvertake() {
+        Queue.TestBox box = box(newGroup());
+        long first = enqueueFor(box, 102, "now");
+        long second = enqueueFor(box, 106, CommandApiTest.TUNNEL);
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        assertThat(queue.lease(box.key(), "edge-1", now).await().atMost(WAIT).command().commandId()).isEqualTo(first);
+        // The answer was lost: the box asks again within the lease and gets nothing, not the second.
+        CommandQueue.LeaseAnswer again = queue.lease(box.key(), "edge-1", now.plusSeconds(5)).await().atMost(WAIT);
+        assertThat(again.command()).isNull();
+        // Even a high-priority command waits for the one that is out.
+        long urgent = enqueue(CommandApiTest.withPriority(command(107, toBox(box), CommandApiTest.TUNNEL), "high")).getLong("id");
+        assertThat(queue.lease(box.key(), "edge-1", now.plusSeconds(6)).await().atMost(WAIT).command()).isNull();
+        // Past the lease the queue is in order again: high priority first, then the first again
+        // (delivered anew), and the second only once the first is acknowledged.
+        assertThat(queue.lease(box.key(), "edge-1", now.plusSeconds(31)).await().atMost(WAIT).command().commandId())
+                .isEqualTo(urgent);
+        succeed(box, urgent);
+        assertThat(queue.lease(box.key(), "edge-1", now.plusSeconds(32)).await().atMost(WAIT).command().commandId())
+                .isEqualTo(first);
+        assertThat(queue.lease(box.key(), "edge-1", now.plusSeconds(33)).await().atMost(WAIT).command()).isNull();
+        succeed(box, first);
+        assertThat(queue.lease(box.key(), "edge-1", now.plusSeconds(34)).await().atMost(WAIT).command().commandId())
+                .isEqualTo(second);
     }
 
     @Test
@@ -269,5 +306,69 @@ class CommandLeaseTest {
                 .then().statusCode(200).body("boxes", empty()).body("cursor", equalTo((int) cursor));
         Edge.call().body(Map.of("edgeId", "edge-2", "after", start)).post("/internal/v1/commands/pending")
                 .then().statusCode(200).body("boxes", contains(elsewhere.get("publicKey")));
+    }
+
+    @Test
+    void lease_retriedByTheEdgeWithTheSameRequest_getsTheSameDeliveryAgain_notCountedAsAnAttempt() {
+        Queue.TestBox box = box(newGroup());
+        long first = enqueueFor(box, 102, "now");
+        enqueueFor(box, 106, CommandApiTest.TUNNEL);
+        Map<String, Object> request = Map.of("publicKey", box.key(), "edgeId", "edge-1", "requestId", "relay-7");
+        long leased = Edge.call().body(request).post("/internal/v1/commands/lease")
+                .then().statusCode(200).extract().jsonPath().getLong("command.commandId");
+        assertThat(leased).isEqualTo(first);
+        // The answer was lost between functions and edge; the edge tries the same request again.
+        Edge.call().body(request).post("/internal/v1/commands/lease")
+                .then().statusCode(200).body("command.commandId", equalTo((int) first));
+        // Another request (the box asking anew) gets nothing while the first is out.
+        assertThat(lease(box).getString("command")).isNull();
+        assertThat(one(pool, "SELECT attempts FROM command_deliveries WHERE command_id = $1", first).getInteger(0))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void lease_requestIdTooLong_isRefused() {
+        Queue.TestBox box = box(newGroup());
+        Edge.call().body(Map.of("publicKey", box.key(), "edgeId", "edge-1", "requestId", "x".repeat(65)))
+                .post("/internal/v1/commands/lease").then().statusCode(400).body("field", equalTo("requestId"));
+    }
+
+    @Test
+    void pending_withWait_isHeldUntilACommandForThisEdgeIsEnqueued_thenAnswersAtOnce() throws Exception {
+        Queue.TestBox mine = box(newGroup());
+        long start = one(pool, "SELECT coalesce(max(id), 0) FROM command_deliveries").getLong(0);
+        ExecutorService edge = Executors.newSingleThreadExecutor();
+        try {
+            long asked = System.nanoTime();
+            Future<JsonPath> held = edge.submit(() -> Edge.call()
+                    .body(Map.of("edgeId", "edge-1", "after", start, "waitMillis", 15_000))
+                    .post("/internal/v1/commands/pending").then().statusCode(200).extract().jsonPath());
+            Thread.sleep(500);
+            assertThat(held).as("nothing queued yet: the request is held").isNotDone();
+            enqueueFor(mine, 102, "now");
+            JsonPath answer = held.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(answer.getList("boxes", String.class)).contains(mine.key());
+            assertThat(System.nanoTime() - asked).as("answered on the announcement, not at the end of the wait")
+                    .isLessThan(Duration.ofSeconds(12).toNanos());
+        } finally {
+            edge.shutdownNow();
+        }
+    }
+
+    @Test
+    void pending_withWait_forAnEdgeWithoutNewWork_answersEmptyWhenTheWaitRunsOut() {
+        String otherEdge = "edge-idle-" + System.nanoTime();
+        long start = one(pool, "SELECT coalesce(max(id), 0) FROM command_deliveries").getLong(0);
+        long asked = System.nanoTime();
+        enqueueFor(box(newGroup()), 102, "now"); // announced for edge-1 only
+        Edge.call().body(Map.of("edgeId", otherEdge, "after", start, "waitMillis", 1_500))
+                .post("/internal/v1/commands/pending").then().statusCode(200).body("boxes", empty());
+        assertThat(System.nanoTime() - asked).isGreaterThanOrEqualTo(Duration.ofMillis(1_500).toNanos());
+    }
+
+    @Test
+    void pending_negativeWait_isRefused() {
+        Edge.call().body(Map.of("edgeId", "edge-1", "after", 0, "waitMillis", -1))
+                .post("/internal/v1/commands/pending").then().statusCode(400).body("field", equalTo("waitMillis"));
     }
 }

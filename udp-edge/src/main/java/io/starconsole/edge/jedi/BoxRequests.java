@@ -32,6 +32,7 @@ import org.jboss.logging.Logger;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -110,7 +111,8 @@ public class BoxRequests {
 
     /** ASK_USER_CMD: the box's next command from the queue, leased to it for the visibility timeout. */
     private void lease(EdgeSession session) {
-        functions.post("commands/lease", new RelayModels.LeaseRequest(session.boxKey(), edgeId), RelayModels.Lease.class)
+        functions.post("commands/lease", new RelayModels.LeaseRequest(session.boxKey(), edgeId, UUID.randomUUID().toString()),
+                        RelayModels.Lease.class)
                 .whenComplete((lease, failure) -> loop.execute(() -> {
                     if (failure != null || lease == null) {
                         reply(session, RelayMapping.tryAgain(MessageType.ASK_USER_CMD));

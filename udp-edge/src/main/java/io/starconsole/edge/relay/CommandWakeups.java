@@ -10,23 +10,28 @@ import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
+
 
 /**
- * Learns within about half a second which of this edge's boxes got new commands: one call per edge
- * per interval to the registry's pending feed (a cursor over new deliveries for boxes on this edge),
- * never a query per box. The boxes named are woken at once; a box that misses the wake-up still
- * sees the flag in its next PONG.
+ * Learns at once which of this edge's boxes got new commands: one long-poll request at a time to
+ * the registry's wake-up feed (a cursor over new deliveries for boxes on this edge), held by the
+ * registry until there is work or the wait runs out — never a query per box. The boxes named are
+ * woken at once; a box that misses the wake-up still sees the flag in its next PONG.
  */
 @ApplicationScoped
 public class CommandWakeups {
 
     private static final Logger LOG = Logger.getLogger(CommandWakeups.class);
+    /** Time beyond the wait for the registry to answer before the request counts as failed. */
+    private static final Duration ANSWER_MARGIN = Duration.ofSeconds(5);
 
     private final Vertx vertx;
     private final FunctionsClient functions;
     private final Event<BoxesWithWork> work;
     private final String edgeId;
-    private final long intervalMillis;
+    private final Duration wait;
+    private final long retryMillis;
     private volatile boolean running;
     private long cursor;
 
@@ -36,37 +41,46 @@ public class CommandWakeups {
         this.functions = functions;
         this.work = work;
         this.edgeId = identity.id();
-        this.intervalMillis = config.commands().wakeUpInterval().toMillis();
+        this.wait = config.commands().wakeUpWait();
+        this.retryMillis = Math.max(1, config.commands().wakeUpRetry().toMillis());
     }
 
     void start(@Observes StartupEvent event) {
         running = true;
-        schedule();
+        vertx.runOnContext(v -> poll());
     }
 
     void stop(@Observes ShutdownEvent event) {
         running = false;
     }
 
-    private void schedule() {
-        if (running) {
-            vertx.setTimer(intervalMillis, id -> poll());
-        }
-    }
-
-    /** One call at a time: the next is scheduled when this one is answered. */
+    /** One request at a time: the next goes when this one is answered. */
     void poll() {
-        functions.post("commands/pending", new RelayModels.PendingRequest(edgeId, cursor), RelayModels.Pending.class)
+        if (!running) {
+            return;
+        }
+        long started = System.nanoTime();
+        functions.postOnce("commands/pending", new RelayModels.PendingRequest(edgeId, cursor, wait.toMillis()),
+                        RelayModels.Pending.class, wait.plus(ANSWER_MARGIN))
                 .whenComplete((pending, failure) -> {
+                    boolean found = false;
                     if (failure != null) {
-                        LOG.debugf("pending-command feed failed: %s", failure.getClass().getSimpleName());
+                        LOG.debugf("wake-up feed failed: %s", failure.getClass().getSimpleName());
                     } else if (pending != null) {
+                        found = pending.cursor() > cursor; // ask again at once only when the feed moved on
                         cursor = Math.max(cursor, pending.cursor());
                         if (pending.boxes() != null && !pending.boxes().isEmpty()) {
                             work.fire(new BoxesWithWork(pending.boxes()));
                         }
                     }
-                    schedule();
+                    // An empty answer long before the wait ran out means the registry did not hold
+                    // the request (failing, or shutting down): pause instead of spinning.
+                    boolean early = System.nanoTime() - started < wait.toNanos() / 2;
+                    if (found || (failure == null && !early)) {
+                        vertx.runOnContext(v -> poll());
+                    } else {
+                        vertx.setTimer(retryMillis, id -> poll());
+                    }
                 });
     }
 }

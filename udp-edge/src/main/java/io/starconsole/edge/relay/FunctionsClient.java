@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
@@ -44,6 +45,18 @@ public class FunctionsClient {
 
     /** POSTs {@code body} to {@code /internal/v1/<path>}; completes with the decoded answer (null for 204). */
     public <T> CompletableFuture<T> post(String path, Object body, Class<T> answerType) {
+        return send(path, body, answerType, config.timeout(), config.attempts());
+    }
+
+    /**
+     * One POST, not repeated, with its own timeout: for a long poll, whose caller asks again anyway
+     * and whose answer may take {@code timeout} to come.
+     */
+    public <T> CompletableFuture<T> postOnce(String path, Object body, Class<T> answerType, Duration timeout) {
+        return send(path, body, answerType, timeout, 1);
+    }
+
+    private <T> CompletableFuture<T> send(String path, Object body, Class<T> answerType, Duration timeout, int attempts) {
         byte[] payload;
         try {
             payload = json.writeValueAsBytes(body);
@@ -51,12 +64,12 @@ public class FunctionsClient {
             return CompletableFuture.failedFuture(e);
         }
         HttpRequest request = HttpRequest.newBuilder(endpoint(path))
-                .timeout(config.timeout())
+                .timeout(timeout)
                 .header("Content-Type", "application/json")
                 .header("Authorization", authorization)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(payload))
                 .build();
-        return attempt(request, answerType, 1);
+        return attempt(request, answerType, 1, attempts);
     }
 
     private URI endpoint(String path) {
@@ -64,7 +77,7 @@ public class FunctionsClient {
         return URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/internal/v1/" + path);
     }
 
-    private <T> CompletableFuture<T> attempt(HttpRequest request, Class<T> answerType, int attempt) {
+    private <T> CompletableFuture<T> attempt(HttpRequest request, Class<T> answerType, int attempt, int attempts) {
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
                 .thenApply(response -> decode(response, answerType))
                 .handle((answer, failure) -> {
@@ -73,12 +86,12 @@ public class FunctionsClient {
                     }
                     Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                             ? failure.getCause() : failure;
-                    if (attempt >= config.attempts() || !mayPass(cause)) {
+                    if (attempt >= attempts || !mayPass(cause)) {
                         return CompletableFuture.<T>failedFuture(cause);
                     }
                     long delayMillis = config.backoff().toMillis() << (attempt - 1);
                     CompletableFuture<T> retry = new CompletableFuture<>();
-                    retries.schedule(() -> attempt(request, answerType, attempt + 1).whenComplete((value, error) -> {
+                    retries.schedule(() -> attempt(request, answerType, attempt + 1, attempts).whenComplete((value, error) -> {
                         if (error != null) {
                             retry.completeExceptionally(error);
                         } else {

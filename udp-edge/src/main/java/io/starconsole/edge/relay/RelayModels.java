@@ -56,7 +56,8 @@ public final class RelayModels {
                           Integer listenPort) {
     }
 
-    public record LeaseRequest(String publicKey, String edgeId) {
+    /** {@code requestId}: the same on every retry of one relay, so a retry gets what the first try leased. */
+    public record LeaseRequest(String publicKey, String edgeId, String requestId) {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -71,7 +72,8 @@ public final class RelayModels {
     public record CommandResult(String publicKey, long commandId, String state, String message) {
     }
 
-    public record PendingRequest(String edgeId, long after) {
+    /** {@code waitMillis}: the registry holds the answer up to this long until there is work. */
+    public record PendingRequest(String edgeId, long after, long waitMillis) {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
