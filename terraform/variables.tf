@@ -37,6 +37,11 @@ variable "zone_count" {
   description = "Availability zones to use (at least 2)."
   type        = number
   default     = 2
+
+  validation {
+    condition     = var.zone_count >= 2 && var.zone_count <= 6
+    error_message = "zone_count must be between 2 and 6."
+  }
 }
 
 variable "nat_gateway_per_zone" {
@@ -49,12 +54,22 @@ variable "database_min_capacity" {
   description = "Aurora Serverless v2 minimum ACUs."
   type        = number
   default     = 0.5
+
+  validation {
+    condition     = var.database_min_capacity >= 0.5 && var.database_min_capacity <= 256 && floor(var.database_min_capacity * 2) == var.database_min_capacity * 2
+    error_message = "Serverless v2 capacity is 0.5 to 256 ACUs in steps of 0.5."
+  }
 }
 
 variable "database_max_capacity" {
   description = "Aurora Serverless v2 maximum ACUs."
   type        = number
   default     = 4
+
+  validation {
+    condition     = var.database_max_capacity >= 0.5 && var.database_max_capacity <= 256 && floor(var.database_max_capacity * 2) == var.database_max_capacity * 2
+    error_message = "Serverless v2 capacity is 0.5 to 256 ACUs in steps of 0.5."
+  }
 }
 
 variable "database_instance_count" {
@@ -73,12 +88,22 @@ variable "database_proxy_connections_percent" {
   description = "Share of max_connections the RDS Proxy may use."
   type        = number
   default     = 75
+
+  validation {
+    condition     = var.database_proxy_connections_percent >= 1 && var.database_proxy_connections_percent <= 100
+    error_message = "The proxy takes 1 to 100 percent of max_connections."
+  }
 }
 
 variable "database_backup_retention_days" {
   description = "Days of automated database backups."
   type        = number
   default     = 7
+
+  validation {
+    condition     = var.database_backup_retention_days >= 1 && var.database_backup_retention_days <= 35
+    error_message = "Backups stay on: 1 to 35 days."
+  }
 }
 
 variable "functions_zip" {
@@ -103,6 +128,11 @@ variable "functions_reserved_concurrency" {
   description = "Reserved concurrency of the API function; null sizes it to the proxy: floor(max_connections * proxy share / pool size)."
   type        = number
   default     = null
+
+  validation {
+    condition     = var.functions_reserved_concurrency == null || try(var.functions_reserved_concurrency >= 1, false)
+    error_message = "null (sized to the proxy) or at least 1."
+  }
 }
 
 variable "api_throttle_rate" {
@@ -144,6 +174,11 @@ variable "edge_min_tasks" {
   description = "Edge tasks at least (2 or more)."
   type        = number
   default     = 2
+
+  validation {
+    condition     = var.edge_min_tasks >= 2
+    error_message = "At least two edge tasks, in two zones."
+  }
 }
 
 variable "edge_max_tasks" {
@@ -156,6 +191,11 @@ variable "ota_noncurrent_days" {
   description = "Days replaced firmware object versions are kept."
   type        = number
   default     = 90
+
+  validation {
+    condition     = var.ota_noncurrent_days >= 1
+    error_message = "S3 expires noncurrent versions after 1 day at the earliest."
+  }
 }
 
 variable "viewer_directory" {
@@ -168,6 +208,11 @@ variable "log_retention_days" {
   description = "Retention of every log group."
   type        = number
   default     = 30
+
+  validation {
+    condition     = contains([0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "CloudWatch Logs keeps logs for one of these numbers of days: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 (0: forever)."
+  }
 }
 
 variable "alarm_emails" {

@@ -221,6 +221,11 @@ resource "aws_db_proxy_default_target_group" "this" {
     max_idle_connections_percent = 50
     connection_borrow_timeout    = 30
   }
+
+  # The provider docs: without this, a replaced proxy leaves these resources tracking the old one.
+  lifecycle {
+    replace_triggered_by = [aws_db_proxy.this.id]
+  }
 }
 
 resource "aws_db_proxy_target" "this" {
@@ -229,4 +234,8 @@ resource "aws_db_proxy_target" "this" {
   db_cluster_identifier = aws_rds_cluster.this.cluster_identifier
 
   depends_on = [aws_rds_cluster_instance.this]
+
+  lifecycle {
+    replace_triggered_by = [aws_db_proxy.this.id]
+  }
 }

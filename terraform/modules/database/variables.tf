@@ -46,12 +46,22 @@ variable "min_capacity" {
   description = "Serverless v2 minimum, in ACUs (0.5 ACU is about 1 GiB of memory)."
   type        = number
   default     = 0.5
+
+  validation {
+    condition     = var.min_capacity >= 0.5 && var.min_capacity <= 256 && floor(var.min_capacity * 2) == var.min_capacity * 2
+    error_message = "Serverless v2 capacity is 0.5 to 256 ACUs in steps of 0.5."
+  }
 }
 
 variable "max_capacity" {
   description = "Serverless v2 maximum, in ACUs."
   type        = number
   default     = 4
+
+  validation {
+    condition     = var.max_capacity >= 0.5 && var.max_capacity <= 256 && floor(var.max_capacity * 2) == var.max_capacity * 2
+    error_message = "Serverless v2 capacity is 0.5 to 256 ACUs in steps of 0.5."
+  }
 }
 
 variable "instance_count" {
@@ -70,6 +80,11 @@ variable "proxy_max_connections_percent" {
   description = "Share of max_connections the RDS Proxy may open (the rest stays for direct clients and operators)."
   type        = number
   default     = 75
+
+  validation {
+    condition     = var.proxy_max_connections_percent >= 1 && var.proxy_max_connections_percent <= 100
+    error_message = "The proxy takes 1 to 100 percent of max_connections."
+  }
 }
 
 variable "backup_retention_days" {
@@ -78,8 +93,8 @@ variable "backup_retention_days" {
   default     = 7
 
   validation {
-    condition     = var.backup_retention_days >= 1
-    error_message = "Backups stay on: backup_retention_days must be at least 1."
+    condition     = var.backup_retention_days >= 1 && var.backup_retention_days <= 35
+    error_message = "Backups stay on: backup_retention_days must be 1 to 35."
   }
 }
 
@@ -99,4 +114,9 @@ variable "secret_recovery_days" {
   description = "Days a deleted secret can be restored (0 deletes at once)."
   type        = number
   default     = 7
+
+  validation {
+    condition     = var.secret_recovery_days == 0 || (var.secret_recovery_days >= 7 && var.secret_recovery_days <= 30)
+    error_message = "Secrets Manager takes 0 (delete at once) or 7 to 30 days."
+  }
 }

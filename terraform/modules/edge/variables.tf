@@ -112,12 +112,22 @@ variable "log_retention_days" {
   description = "Retention of the edge's log group."
   type        = number
   default     = 30
+
+  validation {
+    condition     = contains([0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "CloudWatch Logs keeps logs for one of these numbers of days: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 (0: forever)."
+  }
 }
 
 variable "secret_recovery_days" {
   description = "Days a deleted secret can be restored (0 deletes at once)."
   type        = number
   default     = 7
+
+  validation {
+    condition     = var.secret_recovery_days == 0 || (var.secret_recovery_days >= 7 && var.secret_recovery_days <= 30)
+    error_message = "Secrets Manager takes 0 (delete at once) or 7 to 30 days."
+  }
 }
 
 variable "force_destroy" {

@@ -12,6 +12,11 @@ variable "architecture" {
   description = "Lambda architecture: x86_64 or arm64 (both support SnapStart on java21)."
   type        = string
   default     = "x86_64"
+
+  validation {
+    condition     = contains(["x86_64", "arm64"], var.architecture)
+    error_message = "Lambda architectures are x86_64 or arm64."
+  }
 }
 
 variable "memory_mb" {
@@ -24,11 +29,21 @@ variable "timeout_seconds" {
   description = "The API function's timeout (API Gateway gives up after 29 s anyway)."
   type        = number
   default     = 29
+
+  validation {
+    condition     = var.timeout_seconds >= 1 && var.timeout_seconds <= 30
+    error_message = "The HTTP API waits at most 30 s for its integration: timeout_seconds must be 1 to 30."
+  }
 }
 
 variable "reserved_concurrency" {
   description = "Concurrent executions of the API function at most; with pool_size it bounds the connections to the proxy."
   type        = number
+
+  validation {
+    condition     = var.reserved_concurrency >= 1
+    error_message = "At least one concurrent execution (0 would stop the API)."
+  }
 }
 
 variable "pool_size" {
@@ -149,4 +164,9 @@ variable "log_retention_days" {
   description = "Retention of the functions' and the API's log groups."
   type        = number
   default     = 30
+
+  validation {
+    condition     = contains([0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "CloudWatch Logs keeps logs for one of these numbers of days: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 (0: forever)."
+  }
 }

@@ -13,6 +13,11 @@ variable "noncurrent_days" {
   description = "Days a replaced or deleted object version is kept before it expires."
   type        = number
   default     = 90
+
+  validation {
+    condition     = var.noncurrent_days >= 1
+    error_message = "S3 expires noncurrent versions after 1 day at the earliest."
+  }
 }
 
 variable "release_archive_days" {

@@ -75,6 +75,51 @@ class TerraformCliTest {
         assertThat(validate.exit()).as(validate.output()).isZero();
     }
 
+    /**
+     * The variables alone need no provider: each directory's {@code variables.tf}, copied into an
+     * empty directory, must init and validate offline (types, defaults and every {@code validation}
+     * expression), and a few values AWS would refuse at apply time must be refused at plan time.
+     */
+    @Test
+    void variables_validateOffline_andRefuseWhatAwsWouldRefuse(@TempDir Path temp) throws Exception {
+        assumeTrue(terraform != null, "no terraform binary");
+        List<Path> directories = new ArrayList<>(sources.modules());
+        directories.add(sources.directory());
+        for (Path directory : directories) {
+            Path copy = Files.createDirectories(temp.resolve(directory.getFileName().toString()));
+            Files.copy(directory.resolve("variables.tf"), copy.resolve("variables.tf"));
+            Result init = run(copy, "init", "-backend=false", "-input=false", "-no-color");
+            assertThat(init.exit()).as(directory + ": terraform init of the variables alone\n" + init.output()).isZero();
+            Result validate = run(copy, "validate", "-no-color");
+            assertThat(validate.exit()).as(directory + "/variables.tf: terraform validate\n" + validate.output()).isZero();
+        }
+        Path root = temp.resolve(sources.directory().getFileName().toString());
+        List<String> required = List.of("-var", "region=eu-west-1", "-var", "edge_image=example/udp-edge:1",
+                "-var", "edge_private_key=" + "A".repeat(43) + "=");
+        assertThat(plan(root, required).exit()).as("the root's defaults plan").isZero();
+        for (String refused : List.of("log_retention_days=31", "database_max_capacity=4.25", "database_min_capacity=0.25",
+                "database_backup_retention_days=0", "database_backup_retention_days=36", "zone_count=1", "edge_min_tasks=1",
+                "functions_reserved_concurrency=0", "database_proxy_connections_percent=101")) {
+            Result plan = plan(root, concatVars(required, refused));
+            assertThat(plan.exit()).as(refused + " must be refused:\n" + plan.output()).isNotZero();
+            assertThat(plan.output()).as(refused).contains("Invalid value for variable");
+        }
+        System.out.println("terraform validate of every variables.tf (offline): passed; 9 out-of-range values refused at plan time");
+    }
+
+    private static Result plan(Path directory, List<String> vars) throws IOException, InterruptedException {
+        List<String> arguments = new ArrayList<>(List.of("plan", "-input=false", "-no-color", "-lock=false"));
+        arguments.addAll(vars);
+        return run(directory, arguments.toArray(String[]::new));
+    }
+
+    private static List<String> concatVars(List<String> vars, String assignment) {
+        List<String> all = new ArrayList<>(vars);
+        all.add("-var");
+        all.add(assignment);
+        return all;
+    }
+
     static List<String> headlines(String output) {
         List<String> found = new ArrayList<>();
         Matcher m = ERROR_HEADLINE.matcher(output);
