@@ -26,6 +26,9 @@ locals {
     STAR_CONSOLE_EDGE_SECRET           = var.edge_secret
     STAR_CONSOLE_PRESENCE_JOBS_ENABLED = "false"
     STAR_CONSOLE_COMMANDS_JOBS_ENABLED = "false"
+    # No LISTEN through RDS Proxy (it pins the connection and a frozen Lambda would not drain it):
+    # an edge's held wake-up request reads the feed every 250 ms instead (docs/commands.md).
+    STAR_CONSOLE_COMMANDS_FEED_LISTEN = "false"
   }
 
   # An API Gateway HTTP API (payload 2.0) request for the liveness check: starting the application
