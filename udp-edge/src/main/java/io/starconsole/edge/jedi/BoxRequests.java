@@ -29,7 +29,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -64,8 +63,7 @@ public class BoxRequests {
 
     void handle(EdgeSession session, Message message) {
         if (message instanceof Ping ping) {
-            presence.record(new RelayModels.Heartbeat(session.boxKey(), session.address().hostAddress(),
-                    session.address().port(), Instant.now()));
+            presence.record(session);
             reply(session, new Pong(ping.sequence(), session.commandsPending() ? Pong.COMMANDS_PENDING : 0,
                     System.currentTimeMillis()));
         } else if (message instanceof Bye) {

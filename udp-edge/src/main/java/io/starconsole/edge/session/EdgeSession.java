@@ -14,6 +14,7 @@ public final class EdgeSession {
     private SocketAddress address;
     private long lastSeenNanos;
     private boolean commandsPending;
+    private boolean presenceDue;
 
     public EdgeSession(Session session, String boxKey, SocketAddress address, long nowNanos, boolean commandsPending) {
         this.session = session;
@@ -49,6 +50,15 @@ public final class EdgeSession {
 
     public void commandsPending(boolean pending) {
         this.commandsPending = pending;
+    }
+
+    /** True while this box's presence waits for the next heartbeat batch. */
+    public boolean presenceDue() {
+        return presenceDue;
+    }
+
+    public void presenceDue(boolean due) {
+        this.presenceDue = due;
     }
 
     /** Records an authenticated datagram; the box may have moved (NAT rebinding, new uplink). */

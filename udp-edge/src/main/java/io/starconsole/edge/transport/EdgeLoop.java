@@ -1,6 +1,7 @@
 package io.starconsole.edge.transport;
 
 import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.datagram.DatagramSocket;
 import io.vertx.core.net.SocketAddress;
@@ -13,8 +14,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class EdgeLoop {
 
+    private final Vertx vertx;
     private volatile DatagramSocket socket;
     private volatile Context context;
+
+    public EdgeLoop(Vertx vertx) {
+        this.vertx = vertx;
+    }
 
     void bind(DatagramSocket socket, Context context) {
         this.context = context;
@@ -50,11 +56,11 @@ public class EdgeLoop {
         }
     }
 
-    /** Runs {@code task} on the loop every {@code periodMillis}. */
+    /**
+     * Runs {@code task} on the loop every {@code periodMillis}. May be called before the socket is
+     * bound (start-up observers run in no fixed order): ticks before that are skipped.
+     */
     public void every(long periodMillis, Runnable task) {
-        Context current = context;
-        if (current != null) {
-            current.owner().setPeriodic(periodMillis, id -> execute(task));
-        }
+        vertx.setPeriodic(periodMillis, id -> execute(task));
     }
 }
