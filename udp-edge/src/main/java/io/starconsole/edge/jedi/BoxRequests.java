@@ -79,7 +79,7 @@ public class BoxRequests {
         } else if (message instanceof CancelIp) {
             relay(session, "cancel-ip", new RelayModels.CancelIpRequest(session.boxKey()), MessageType.CANCEL_IP);
         } else if (message instanceof SndSpnInfo info) {
-            relay(session, "spn-info", new RelayModels.SpnInfo(session.boxKey(), session.address().hostAddress(),
+            relay(session, "spn-info", new RelayModels.SpnInfo(session.boxKey(), session.address().getAddress().getHostAddress(),
                     info.endpointPort(), info.allowedIps(), info.listenPort()), MessageType.SND_SPN_INFO);
         } else if (message instanceof AskSpnInfo ask) {
             peers(session, ask.page());

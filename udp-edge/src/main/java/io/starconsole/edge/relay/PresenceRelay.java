@@ -96,7 +96,7 @@ public class PresenceRelay {
         List<Heartbeat> heartbeats = new ArrayList<>(batch.size());
         for (EdgeSession s : batch) {
             s.presenceDue(false);
-            heartbeats.add(new Heartbeat(s.boxKey(), s.address().hostAddress(), s.address().port(),
+            heartbeats.add(new Heartbeat(s.boxKey(), s.address().getAddress().getHostAddress(), s.address().getPort(),
                     now.minusNanos(Math.max(0, nowNanos - s.lastSeenNanos()))));
         }
         relayThread.execute(() -> relay(heartbeats));
