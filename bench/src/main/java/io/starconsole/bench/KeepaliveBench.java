@@ -109,7 +109,7 @@ public final class KeepaliveBench {
                 try {
                     for (long i = first; i < total; i += senders) {
                         long dueNanos = schedule.dueNanos(i);
-                        RateSchedule.awaitNanos(dueNanos);
+                        RateSchedule.parkUntil(dueNanos);
                         due.set((int) i, dueNanos);
                         if (!fleet.send(ready.get((int) (i % usable)), new Ping(i))) {
                             sendFailures.incrementAndGet();
