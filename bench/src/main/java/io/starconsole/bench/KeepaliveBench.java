@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * java -cp bench/target/bench.jar io.starconsole.bench.KeepaliveBench --boxes 10000 --rates 25000,45000 --seconds 60
  * </pre>
  * Options: --boxes N, --rates r1,r2,... (or --rate r), --seconds S (measured), --warmup S,
- * --sockets K (box-side UDP sockets), --receivers R, --edge-jar PATH, --edge-heap 256m, --jfr FILE.
+ * --sockets K (box-side UDP sockets), --receivers R, --senders S (threads sending PINGs, each its own share
+ * of the schedule and of the boxes), --edge-jar PATH, --edge-heap 256m, --jfr FILE.
  */
 public final class KeepaliveBench {
 
@@ -44,6 +45,7 @@ public final class KeepaliveBench {
         int warmup = args.integer("warmup", 5);
         int sockets = args.integer("sockets", 8);
         int receivers = args.integer("receivers", 2);
+        int senders = args.integer("senders", 2);
         Path jar = Path.of(args.text("edge-jar", "udp-edge/target/quarkus-app/quarkus-run.jar"));
         String heap = args.text("edge-heap", "256m");
         String jfr = args.text("jfr", "");
@@ -67,19 +69,22 @@ public final class KeepaliveBench {
                      new InetSocketAddress("127.0.0.1", udpPort), sockets, receivers)) {
             System.out.println("edge pid " + edge.pid() + ", log " + log);
             for (String rate : rates.split(",")) {
-                run(fleet, edge, functions, boxes, Double.parseDouble(rate.trim()), seconds, warmup);
+                run(fleet, edge, functions, boxes, Double.parseDouble(rate.trim()), seconds, warmup, senders);
             }
         }
     }
 
     private static void run(BoxFleet fleet, EdgeProcess edge, FunctionsStandIn functions, int boxes, double rate,
-                            int seconds, int warmup) throws Exception {
+                            int seconds, int warmup, int senders) throws Exception {
         // Fresh sessions for every step: a session lives at most 180 s.
         long t0 = System.nanoTime();
         fleet.helloAll(2000, 60_000);
         System.out.printf(Locale.ROOT, "%n%d of %d boxes established in %.1f s (handshakes: %s)%n",
                 fleet.established(), boxes, (System.nanoTime() - t0) / 1e9, handshakeSummary(fleet));
         List<BoxFleet.Box> ready = new ArrayList<>(fleet.boxes().stream().filter(b -> b.session != null).toList());
+        // Each sender owns the boxes whose position is its number modulo the senders, so no box's
+        // counter is shared between threads (a box's PINGs leave in order).
+        int usable = ready.size() - ready.size() % senders;
 
         long warmupCount = (long) (rate * warmup);
         long total = warmupCount + (long) (rate * seconds);
@@ -95,26 +100,36 @@ public final class KeepaliveBench {
                 answered, histograms));
 
         RateSchedule schedule = new RateSchedule(System.nanoTime() + 50_000_000, rate);
-        long edgeTicksBefore = 0;
-        long ownTicksBefore = 0;
-        long presenceBefore = 0;
-        long heartbeatsBefore = 0;
-        long measureStart = 0;
-        long sendFailures = 0;
-        for (long i = 0; i < total; i++) {
-            if (i == warmupCount) {
-                measureStart = System.nanoTime();
-                edgeTicksBefore = Proc.cpuTicks(edge.pid());
-                ownTicksBefore = Proc.cpuTicks(ProcessHandle.current().pid());
-                presenceBefore = functions.presenceCalls();
-                heartbeatsBefore = functions.heartbeats();
-            }
-            long dueNanos = schedule.dueNanos(i);
-            RateSchedule.awaitNanos(dueNanos);
-            due.set((int) i, dueNanos);
-            if (!fleet.send(ready.get((int) (i % ready.size())), new Ping(i))) {
-                sendFailures++;
-            }
+        long warmupEnd = schedule.dueNanos(warmupCount);
+        AtomicLong sendFailures = new AtomicLong();
+        List<Thread> sending = new ArrayList<>();
+        for (int t = 0; t < senders; t++) {
+            int first = t;
+            Thread thread = new Thread(() -> {
+                try {
+                    for (long i = first; i < total; i += senders) {
+                        long dueNanos = schedule.dueNanos(i);
+                        RateSchedule.parkUntil(dueNanos);
+                        due.set((int) i, dueNanos);
+                        if (!fleet.send(ready.get((int) (i % usable)), new Ping(i))) {
+                            sendFailures.incrementAndGet();
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    sendFailures.incrementAndGet();
+                }
+            }, "keepalive-sender-" + t);
+            thread.start();
+            sending.add(thread);
+        }
+        RateSchedule.awaitNanos(warmupEnd);
+        long measureStartNanos = System.nanoTime();
+        long edgeTicksBefore = Proc.cpuTicks(edge.pid());
+        long ownTicksBefore = Proc.cpuTicks(ProcessHandle.current().pid());
+        long presenceBefore = functions.presenceCalls();
+        long heartbeatsBefore = functions.heartbeats();
+        for (Thread thread : sending) {
+            thread.join();
         }
         long sendEnd = System.nanoTime();
         long edgeTicks = Proc.cpuTicks(edge.pid()) - edgeTicksBefore;
@@ -131,17 +146,19 @@ public final class KeepaliveBench {
                 all.add(h);
             }
         }
-        double measuredSeconds = (sendEnd - measureStart) / 1e9;
+        double measuredSeconds = (sendEnd - measureStartNanos) / 1e9;
         LatencyReport report = new LatencyReport(String.format(Locale.ROOT, "keepalive @ %.0f/s target", rate),
                 total - warmupCount, answered.get(), measuredSeconds, all);
         System.out.println(report.format());
         double cpuSeconds = edgeTicks / (double) Proc.CLOCK_TICKS_PER_SECOND;
+        double ownSeconds = ownTicks / (double) Proc.CLOCK_TICKS_PER_SECOND;
         System.out.printf(Locale.ROOT,
                 "  edge CPU %.1f s in %.1f s (%.0f%% of one core) = %.1f us per exchange; load generator CPU %.1f s"
-                        + "; send failures %d%n",
+                        + " (%.0f%% of one core) = %.1f us per exchange, %d senders; send failures %d%n",
                 cpuSeconds, measuredSeconds, 100 * cpuSeconds / measuredSeconds,
                 report.answered() == 0 ? 0 : 1e6 * cpuSeconds / report.answered(),
-                ownTicks / (double) Proc.CLOCK_TICKS_PER_SECOND, sendFailures);
+                ownSeconds, 100 * ownSeconds / measuredSeconds,
+                report.answered() == 0 ? 0 : 1e6 * ownSeconds / report.answered(), senders, sendFailures.get());
         System.out.printf(Locale.ROOT,
                 "  presence relayed to the functions: %d calls (%.2f per second) carrying %d heartbeats%n",
                 presenceCalls, presenceCalls / measuredSeconds, heartbeats);

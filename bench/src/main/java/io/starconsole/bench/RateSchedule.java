@@ -31,6 +31,19 @@ final class RateSchedule {
         return (long) ((nowNanos - startNanos) / intervalNanos) + 1;
     }
 
+    /**
+     * Waits until {@code dueNanos} by parking only, never spinning: the thread wakes up to a
+     * park's granularity late (tens of microseconds) and then sends everything due by then in one
+     * burst. For load generators that share the cores with the system under test, where a spinning
+     * sender would take CPU from it. Lateness is still measured, from the due time.
+     */
+    static void parkUntil(long dueNanos) {
+        long left;
+        while ((left = dueNanos - System.nanoTime()) > 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(left);
+        }
+    }
+
     /** Waits, sleeping when far and spinning when near, until {@code dueNanos}. */
     static void awaitNanos(long dueNanos) {
         long left;

@@ -4,7 +4,6 @@ import io.starconsole.edge.session.EdgeSession;
 import io.starconsole.edge.session.SessionTable;
 import io.starconsole.protocol.crypto.Key;
 import io.starconsole.protocol.session.Session;
-import io.vertx.core.net.SocketAddress;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -20,8 +19,8 @@ import java.util.function.LongSupplier;
 /**
  * Edge memory per box: fills the edge's own {@link SessionTable} with N {@link EdgeSession}s, each
  * holding a protocol {@link Session} (keys, replay window), the box key as the edge keeps it
- * (base64 String), and the box's address as Vert.x hands it to the edge (a SocketAddress made from
- * an InetSocketAddress, one distinct address per box); then compares live-heap class histograms
+ * (base64 String), and the box's address as the edge's socket hands it over (an InetSocketAddress,
+ * one distinct address per box); then compares live-heap class histograms
  * ({@code jcmd <pid> GC.class_histogram}, which collects first) before and after.
  *
  * <pre>
@@ -56,7 +55,7 @@ public final class SessionMemoryBench {
             Session session = new Session(table.freshIndex(), random.nextInt(), boxKey, send, receive, false, clock);
             InetSocketAddress from = new InetSocketAddress(InetAddress.getByAddress(new byte[] {
                     10, (byte) (i >> 16), (byte) (i >> 8), (byte) i}), 1024 + (i & 0x7FFF));
-            table.put(new EdgeSession(session, boxKey.toBase64(), SocketAddress.inetSocketAddress(from),
+            table.put(new EdgeSession(session, boxKey.toBase64(), from,
                     System.nanoTime(), false));
         }
         System.out.printf(Locale.ROOT, "filled in %.1f s; table size %d%n", (System.nanoTime() - t0) / 1e9, table.size());

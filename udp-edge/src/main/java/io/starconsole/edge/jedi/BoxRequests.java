@@ -29,7 +29,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -65,8 +64,7 @@ public class BoxRequests {
 
     void handle(EdgeSession session, Message message) {
         if (message instanceof Ping ping) {
-            presence.record(new RelayModels.Heartbeat(session.boxKey(), session.address().hostAddress(),
-                    session.address().port(), Instant.now()));
+            presence.record(session);
             reply(session, new Pong(ping.sequence(), session.commandsPending() ? Pong.COMMANDS_PENDING : 0,
                     System.currentTimeMillis()));
         } else if (message instanceof Bye) {
@@ -82,7 +80,7 @@ public class BoxRequests {
         } else if (message instanceof CancelIp) {
             relay(session, "cancel-ip", new RelayModels.CancelIpRequest(session.boxKey()), MessageType.CANCEL_IP);
         } else if (message instanceof SndSpnInfo info) {
-            relay(session, "spn-info", new RelayModels.SpnInfo(session.boxKey(), session.address().hostAddress(),
+            relay(session, "spn-info", new RelayModels.SpnInfo(session.boxKey(), session.address().getAddress().getHostAddress(),
                     info.endpointPort(), info.allowedIps(), info.listenPort()), MessageType.SND_SPN_INFO);
         } else if (message instanceof AskSpnInfo ask) {
             peers(session, ask.page());

@@ -26,7 +26,6 @@ import io.starconsole.protocol.message.Ok;
 import io.starconsole.protocol.message.OkNewIp;
 import io.starconsole.protocol.message.Reconnect;
 import io.starconsole.protocol.session.Session;
-import io.vertx.core.net.SocketAddress;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
@@ -88,7 +87,7 @@ public class JediHandler implements DatagramHandler {
     }
 
     @Override
-    public void handle(byte[] datagram, SocketAddress sender) {
+    public void handle(byte[] datagram, InetSocketAddress sender) {
         try {
             PacketKind kind = Packet.kindOf(datagram);
             switch (kind) {
@@ -102,10 +101,10 @@ public class JediHandler implements DatagramHandler {
         }
     }
 
-    private void initiation(byte[] datagram, SocketAddress sender) throws ProtocolException {
+    private void initiation(byte[] datagram, InetSocketAddress sender) throws ProtocolException {
         InitiationResult result;
         try {
-            result = responder.consumeInitiation(datagram, new InetSocketAddress(sender.hostAddress(), sender.port()));
+            result = responder.consumeInitiation(datagram, sender);
         } catch (ProtocolException e) {
             if (e.reason() == ProtocolException.Reason.AUTHENTICATION_FAILED
                     || e.reason() == ProtocolException.Reason.STALE_TIMESTAMP) {
@@ -144,7 +143,7 @@ public class JediHandler implements DatagramHandler {
     }
 
     /** Answers the handshake; an accepted box gets a session, a refused one only the answer. */
-    private void finish(PendingHandshake pending, String boxKey, SocketAddress sender, Message reply,
+    private void finish(PendingHandshake pending, String boxKey, InetSocketAddress sender, Message reply,
                         boolean commandsPending) {
         try {
             HandshakeResponse response = pending.respond(reply, sessions.freshIndex());
@@ -159,7 +158,7 @@ public class JediHandler implements DatagramHandler {
         }
     }
 
-    private void transport(byte[] datagram, SocketAddress sender) throws ProtocolException {
+    private void transport(byte[] datagram, InetSocketAddress sender) throws ProtocolException {
         EdgeSession session = sessions.byIndex(Session.receiverIndexOf(datagram));
         if (session == null) {
             throw new ProtocolException(ProtocolException.Reason.UNKNOWN_SESSION, "no such session");

@@ -17,10 +17,10 @@ import io.starconsole.protocol.message.NokReason;
 import io.starconsole.protocol.message.Ok;
 import io.starconsole.protocol.message.OkNewIp;
 import io.starconsole.protocol.message.PeerEntry;
-import io.vertx.core.net.SocketAddress;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -32,10 +32,10 @@ final class RelayMapping {
     private RelayMapping() {
     }
 
-    static RelayModels.RegisterRequest register(String boxKey, String edgeId, SocketAddress source, boolean reconnect,
+    static RelayModels.RegisterRequest register(String boxKey, String edgeId, InetSocketAddress source, boolean reconnect,
                                                 BoxInfo info) {
         String requested = info.requestedSpnIp() == null ? null : info.requestedSpnIp().getHostAddress();
-        return new RelayModels.RegisterRequest(boxKey, edgeId, source.hostAddress(), source.port(), reconnect,
+        return new RelayModels.RegisterRequest(boxKey, edgeId, source.getAddress().getHostAddress(), source.getPort(), reconnect,
                 new RelayModels.Hello(info.groupName(), info.idString(),
                         info.macAddress() == null ? null : info.macAddress().toString(), requested,
                         info.prefixLength(), info.listenPort(), info.endpointPort(), info.allowedIps(),

@@ -2,20 +2,21 @@ package io.starconsole.edge.relay;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.smallrye.mutiny.Multi;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.starconsole.edge.EdgeConfig;
 import io.starconsole.edge.relay.RelayModels.Heartbeat;
 import io.starconsole.edge.relay.RelayModels.HeartbeatBatch;
 import io.starconsole.edge.relay.RelayModels.HeartbeatResult;
+import io.starconsole.edge.session.EdgeSession;
+import io.starconsole.edge.transport.EdgeLoop;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
-import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Emitter;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.OnOverflow;
-import org.eclipse.microprofile.reactive.messaging.Outgoing;
+import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
+import java.net.InetSocketAddress;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -23,64 +24,104 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
- * Keepalives to the registry in batches, never one call per PING: heartbeats go onto the
- * {@code heartbeats} channel, are grouped once a second (or every {@code batch-size}), reduced to the
- * latest per box, and relayed in one call. While the functions are unreachable the latest heartbeat of
- * each box is kept (bounded) and relayed with the next batch that goes through.
+ * Keepalives to the registry in batches, never one call per PING. A PING only marks its session
+ * seen (on the edge's loop: a flag and, the first time in an interval, one list append); once per
+ * {@code batch-interval} the loop hands the seen sessions over and a relay thread turns them into
+ * heartbeats (the latest per box, by construction) and relays them in calls of up to
+ * {@code batch-size}. While the functions are unreachable the latest heartbeat of each box is kept
+ * (bounded) and relayed with the next batch that goes through.
  */
 @ApplicationScoped
 public class PresenceRelay {
 
     private static final Logger LOG = Logger.getLogger(PresenceRelay.class);
-    static final int CHANNEL_BUFFER = 200_000;
 
-    private final Emitter<Heartbeat> heartbeats;
     private final FunctionsClient functions;
     private final EdgeConfig config;
+    private final EdgeLoop loop;
     private final String edgeId;
     private final Event<BoxesWithWork> work;
+    /** Sessions seen since the last hand-over; touched only on the edge's loop. */
+    private List<EdgeSession> seen = new ArrayList<>();
     private final Map<String, Heartbeat> pending = new LinkedHashMap<>();
+    /** Builds, serialises and sends batches off the edge's loop, one hand-over at a time. */
+    private final ExecutorService relayThread = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "edge-presence-relay");
+        thread.setDaemon(true);
+        return thread;
+    });
     private final Counter calls;
     private final Counter failures;
-    private final Counter overflow;
 
-    public PresenceRelay(@Channel("heartbeats") @OnOverflow(value = OnOverflow.Strategy.BUFFER,
-                                 bufferSize = CHANNEL_BUFFER) Emitter<Heartbeat> heartbeats,
-                         FunctionsClient functions, EdgeConfig config, EdgeIdentity identity,
+    public PresenceRelay(FunctionsClient functions, EdgeConfig config, EdgeLoop loop, EdgeIdentity identity,
                          Event<BoxesWithWork> work, MeterRegistry registry) {
-        this.heartbeats = heartbeats;
         this.functions = functions;
         this.config = config;
+        this.loop = loop;
         this.edgeId = identity.id();
         this.work = work;
         this.calls = Counter.builder("edge.relay.presence.calls").register(registry);
         this.failures = Counter.builder("edge.relay.presence.failures").register(registry);
-        this.overflow = Counter.builder("edge.relay.presence.overflow")
-                .description("heartbeats dropped because the channel was full (the next PING repairs it)")
-                .register(registry);
         registry.gauge("edge.relay.presence.backlog", pending, Map::size);
     }
 
-    /** Queues one heartbeat; never blocks the event loop. */
-    public void record(Heartbeat heartbeat) {
-        try {
-            heartbeats.send(heartbeat);
-        } catch (RuntimeException full) {
-            overflow.increment();
+    void start(@Observes StartupEvent event) {
+        loop.every(config.presence().batchInterval().toMillis(), this::handOver);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        relayThread.shutdownNow();
+    }
+
+    /** The box of {@code session} is alive now. On the edge's loop; costs a flag test per PING. */
+    public void record(EdgeSession session) {
+        if (!session.presenceDue()) {
+            session.presenceDue(true);
+            seen.add(session);
         }
     }
 
-    @Incoming("heartbeats")
-    @Outgoing("heartbeat-batches")
-    public Multi<List<Heartbeat>> group(Multi<Heartbeat> stream) {
-        return stream.group().intoLists().of(config.presence().batchSize(), config.presence().batchInterval());
+    /**
+     * On the edge's loop: takes the sessions seen in this interval, copies what a heartbeat needs
+     * (address, last seen) and clears their flags; the heartbeats (address formatting, timestamps)
+     * are built on the relay thread, so a large fleet costs the loop only a few stores per box.
+     */
+    private void handOver() {
+        if (seen.isEmpty()) {
+            return;
+        }
+        List<EdgeSession> batch = seen;
+        seen = new ArrayList<>(Math.max(16, batch.size()));
+        int n = batch.size();
+        InetSocketAddress[] addresses = new InetSocketAddress[n];
+        long[] lastSeenNanos = new long[n];
+        for (int i = 0; i < n; i++) {
+            EdgeSession s = batch.get(i);
+            s.presenceDue(false);
+            addresses[i] = s.address();
+            lastSeenNanos[i] = s.lastSeenNanos();
+        }
+        long nowNanos = System.nanoTime();
+        relayThread.execute(() -> relay(heartbeats(batch, addresses, lastSeenNanos, nowNanos)));
     }
 
-    /** Called for one batch at a time; the stream never fails, whatever the functions answer. */
-    @Incoming("heartbeat-batches")
-    public CompletionStage<Void> relay(List<Heartbeat> batch) {
+    private static List<Heartbeat> heartbeats(List<EdgeSession> sessions, InetSocketAddress[] addresses,
+                                              long[] lastSeenNanos, long nowNanos) {
+        Instant now = Instant.now().minusNanos(Math.max(0, System.nanoTime() - nowNanos));
+        List<Heartbeat> heartbeats = new ArrayList<>(sessions.size());
+        for (int i = 0; i < addresses.length; i++) {
+            heartbeats.add(new Heartbeat(sessions.get(i).boxKey(), addresses[i].getAddress().getHostAddress(),
+                    addresses[i].getPort(), now.minusNanos(Math.max(0, nowNanos - lastSeenNanos[i]))));
+        }
+        return heartbeats;
+    }
+
+    /** Queues the heartbeats of one interval and relays what is pending; never fails. */
+    CompletionStage<Void> relay(List<Heartbeat> batch) {
         synchronized (pending) {
             for (Heartbeat h : batch) {
                 pending.remove(h.publicKey());

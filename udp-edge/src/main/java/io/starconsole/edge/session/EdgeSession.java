@@ -1,7 +1,7 @@
 package io.starconsole.edge.session;
 
 import io.starconsole.protocol.session.Session;
-import io.vertx.core.net.SocketAddress;
+import java.net.InetSocketAddress;
 
 /**
  * One box as the edge sees it: its secure session, its key (base64, as the registry names it),
@@ -11,11 +11,12 @@ public final class EdgeSession {
 
     private final Session session;
     private final String boxKey;
-    private SocketAddress address;
+    private InetSocketAddress address;
     private long lastSeenNanos;
     private boolean commandsPending;
+    private boolean presenceDue;
 
-    public EdgeSession(Session session, String boxKey, SocketAddress address, long nowNanos, boolean commandsPending) {
+    public EdgeSession(Session session, String boxKey, InetSocketAddress address, long nowNanos, boolean commandsPending) {
         this.session = session;
         this.boxKey = boxKey;
         this.address = address;
@@ -35,7 +36,7 @@ public final class EdgeSession {
         return boxKey;
     }
 
-    public SocketAddress address() {
+    public InetSocketAddress address() {
         return address;
     }
 
@@ -51,8 +52,17 @@ public final class EdgeSession {
         this.commandsPending = pending;
     }
 
+    /** True while this box's presence waits for the next heartbeat batch. */
+    public boolean presenceDue() {
+        return presenceDue;
+    }
+
+    public void presenceDue(boolean due) {
+        this.presenceDue = due;
+    }
+
     /** Records an authenticated datagram; the box may have moved (NAT rebinding, new uplink). */
-    public void touch(SocketAddress from, long nowNanos) {
+    public void touch(InetSocketAddress from, long nowNanos) {
         this.lastSeenNanos = nowNanos;
         if (!from.equals(address)) {
             this.address = from;

@@ -1,9 +1,9 @@
 package io.starconsole.edge.transport;
 
-import io.vertx.core.net.SocketAddress;
+import java.net.InetSocketAddress;
 
 /** What the edge does with one received datagram. Called on the edge's event loop. */
 public interface DatagramHandler {
 
-    void handle(byte[] datagram, SocketAddress sender);
+    void handle(byte[] datagram, InetSocketAddress sender);
 }
