@@ -1,0 +1,61 @@
+package io.starconsole.launcher;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How the launcher starts each child JVM. The benchmarks start the services through here too, so
+ * what they measure is what {@code ./star-console up} runs.
+ */
+public final class JvmOptions {
+
+    /** The heap of the functions and of the edge. */
+    public static final String SERVICE_MAX_HEAP = "256m";
+
+    private JvmOptions() {
+    }
+
+    /**
+     * The functions ({@code functions/target/quarkus-app/quarkus-run.jar}). Besides the common options:
+     * {@code -XX:TieredStopAtLevel=1}, the quick compiler only: start-up is mostly compiling code that
+     * runs a few times, and C2 threads compete with start-up for the two cores; the functions' requests
+     * wait on the database far more than on compiled code.
+     */
+    public static JavaCommand functions(String java, Path jar) {
+        List<String> command = common(java, SERVICE_MAX_HEAP);
+        command.add("-XX:TieredStopAtLevel=1");
+        command.addAll(List.of("-jar", jar.toString()));
+        return new JavaCommand(command, null);
+    }
+
+    /** Any other service jar (edge, simulated boxes), with the given heap and program arguments. */
+    public static JavaCommand service(String java, Path jar, String maxHeap, List<String> arguments) {
+        List<String> command = common(java, maxHeap);
+        command.addAll(List.of("-jar", jar.toString()));
+        command.addAll(arguments);
+        return new JavaCommand(command, null);
+    }
+
+    /** Serial GC: one small heap and no parallel GC threads competing for a small machine's cores. */
+    private static List<String> common(String java, String maxHeap) {
+        return new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-Xmx" + maxHeap));
+    }
+
+    /** A command line and the directory to run it in ({@code null}: the caller's). */
+    public record JavaCommand(List<String> command, Path directory) {
+
+        public JavaCommand {
+            command = List.copyOf(command);
+        }
+
+        /** A process builder for this command in its directory. */
+        public ProcessBuilder processBuilder() {
+            ProcessBuilder builder = new ProcessBuilder(command);
+            if (directory != null) {
+                builder.directory(directory.toFile());
+            }
+            return builder;
+        }
+    }
+}
