@@ -1,5 +1,6 @@
 package io.starconsole.launcher;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +10,9 @@ import java.util.List;
  * what they measure is what {@code ./star-console up} runs.
  */
 public final class JvmOptions {
+
+    /** The class-data archive the functions' build writes next to {@code quarkus-run.jar}. */
+    public static final String FUNCTIONS_CLASS_ARCHIVE = "app-cds.jsa";
 
     /** The heap of the functions and of the edge. */
     public static final String SERVICE_MAX_HEAP = "256m";
@@ -21,12 +25,23 @@ public final class JvmOptions {
      * {@code -XX:TieredStopAtLevel=1}, the quick compiler only: start-up is mostly compiling code that
      * runs a few times, and C2 threads compete with start-up for the two cores; the functions' requests
      * wait on the database far more than on compiled code.
+     *
+     * <p>When the build wrote an AppCDS archive ({@value #FUNCTIONS_CLASS_ARCHIVE},
+     * {@code quarkus.package.jar.appcds.enabled}), the JVM maps the classes from it instead of loading,
+     * parsing and verifying them. The archive names the class path relative to {@code quarkus-app/},
+     * so the functions then run in that directory.
      */
     public static JavaCommand functions(String java, Path jar) {
+        Path application = jar.toAbsolutePath().getParent();
         List<String> command = common(java, SERVICE_MAX_HEAP);
         command.add("-XX:TieredStopAtLevel=1");
-        command.addAll(List.of("-jar", jar.toString()));
-        return new JavaCommand(command, null);
+        Path directory = null;
+        if (Files.isRegularFile(application.resolve(FUNCTIONS_CLASS_ARCHIVE))) {
+            command.add("-XX:SharedArchiveFile=" + FUNCTIONS_CLASS_ARCHIVE);
+            directory = application;
+        }
+        command.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
+        return new JavaCommand(command, directory);
     }
 
     /** Any other service jar (edge, simulated boxes), with the given heap and program arguments. */
