@@ -1,5 +1,7 @@
 package io.starconsole.bench;
 
+import io.starconsole.launcher.JvmOptions;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,17 +26,16 @@ final class EdgeProcess implements AutoCloseable {
     }
 
     /**
-     * Starts the edge with the launcher's JVM options ({@code -XX:+UseSerialGC -Xmx<heap>}), plus a
+     * Starts the edge with the launcher's JVM options ({@link JvmOptions#service}), plus a
      * JFR recording into {@code jfrFile} when it is not null, and waits until it is ready.
      */
     static EdgeProcess start(Path jar, String heap, Path jfrFile, Map<String, String> environment, Path log,
                              int httpPort) throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-Xmx" + heap));
+        List<String> command = new ArrayList<>(JvmOptions.service(java, jar, heap, List.of()).command());
         if (jfrFile != null) {
-            command.add("-XX:StartFlightRecording=filename=" + jfrFile + ",settings=profile,dumponexit=true");
+            command.add(1, "-XX:StartFlightRecording=filename=" + jfrFile + ",settings=profile,dumponexit=true");
         }
-        command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().putAll(environment);

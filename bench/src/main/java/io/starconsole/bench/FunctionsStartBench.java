@@ -1,5 +1,6 @@
 package io.starconsole.bench;
 
+import io.starconsole.launcher.JvmOptions;
 import io.starconsole.localcloud.LocalCloud;
 import io.starconsole.localcloud.LocalCloudSettings;
 
@@ -9,7 +10,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -18,7 +18,8 @@ import java.util.Map;
  * Functions start-up: JVM start to the first answered request ({@code /q/health/live}) and resident
  * memory, for {@code functions/target/quarkus-app/quarkus-run.jar} run as the launcher runs it, against a
  * local cloud; the first run also migrates the fresh database. Also the sizes of the agent jar and
- * the Lambda zip when they are built.
+ * the Lambda zip when they are built. The CPU time (user + system) the process used until its first
+ * answer is printed too: on a machine shared with other work it varies far less than the wall time.
  *
  * <pre>
  * java -cp bench/target/bench.jar io.starconsole.bench.FunctionsStartBench --runs 3
@@ -48,8 +49,12 @@ public final class FunctionsStartBench {
     private static void once(int run, Path jar, LocalCloud cloud) throws Exception {
         int port = KeepaliveBench.freePort();
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-Xmx256m", "-jar", jar.toString()));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        JvmOptions.JavaCommand command = JvmOptions.functions(java, jar);
+        if (run == 1) {
+            System.out.println("command: " + String.join(" ", command.command()) + (command.directory() == null ? ""
+                    : " (in " + command.directory() + ")"));
+        }
+        ProcessBuilder builder = command.processBuilder().redirectErrorStream(true)
                 .redirectOutput(Files.createTempFile("bench-functions", ".log").toFile());
         Map<String, String> env = builder.environment();
         cloud.functionsConfig().forEach((property, value) ->
@@ -80,10 +85,11 @@ public final class FunctionsStartBench {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             long rssAtStart = Proc.rssKib(process.pid());
+            double cpuSeconds = (double) Proc.cpuTicks(process.pid()) / Proc.CLOCK_TICKS_PER_SECOND;
             Thread.sleep(5000);
-            System.out.printf(Locale.ROOT, "run %d%s: JVM start to first answer %.2f s; RSS %d MiB then, %d MiB 5 s later;"
-                            + " load average %s%n", run, run == 1 ? " (fresh database: migrates)" : "", seconds,
-                    rssAtStart / 1024, Proc.rssKib(process.pid()) / 1024, Proc.loadAverage());
+            System.out.printf(Locale.ROOT, "run %d%s: JVM start to first answer %.2f s (CPU %.2f s); RSS %d MiB then,"
+                            + " %d MiB 5 s later; load average %s%n", run, run == 1 ? " (fresh database: migrates)" : "",
+                    seconds, cpuSeconds, rssAtStart / 1024, Proc.rssKib(process.pid()) / 1024, Proc.loadAverage());
         } finally {
             process.destroy();
             process.waitFor();

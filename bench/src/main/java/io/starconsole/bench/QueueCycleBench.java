@@ -1,6 +1,7 @@
 package io.starconsole.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.starconsole.launcher.JvmOptions;
 import io.starconsole.localcloud.LocalCloud;
 import io.starconsole.localcloud.LocalCloudSettings;
 import org.HdrHistogram.Histogram;
@@ -60,8 +61,7 @@ public final class QueueCycleBench {
             int port = KeepaliveBench.freePort();
             String java = ProcessHandle.current().info().command().orElse("java");
             Path functionsLog = Files.createTempFile("bench-functions", ".log");
-            ProcessBuilder builder = new ProcessBuilder(java, "-XX:+UseSerialGC", "-Xmx256m", "-jar", jar.toString())
-                    .redirectErrorStream(true).redirectOutput(functionsLog.toFile());
+            ProcessBuilder builder = JvmOptions.functions(java, jar).processBuilder().redirectErrorStream(true).redirectOutput(functionsLog.toFile());
             Map<String, String> env = builder.environment();
             cloud.functionsConfig().forEach((property, value) ->
                     env.put(property.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT), value));

@@ -179,9 +179,9 @@ public final class StarConsole {
         String adminUser = System.getenv().getOrDefault("STAR_CONSOLE_ADMIN_USER", "admin");
         String edgeSecret = Secrets.readOrCreate(data.resolve("edge-secret"));
 
-        SupervisedProcess functions = child("functions", options.home().resolve(
-                "functions/target/quarkus-app/quarkus-run.jar"), functionsEnvironment(adminUser, adminPassword,
-                edgeSecret));
+        Path functionsJar = options.home().resolve("functions/target/quarkus-app/quarkus-run.jar");
+        SupervisedProcess functions = child("functions", functionsJar, JvmOptions.functions(java(), functionsJar),
+                functionsEnvironment(adminUser, adminPassword, edgeSecret));
         functions.start();
         functions.awaitReady(readiness("functions"), READY_TIMEOUT);
 
@@ -200,34 +200,36 @@ public final class StarConsole {
     private void startSimulatedBoxes(Path data) throws IOException {
         Path boxes = data.resolve("boxes");
         Files.createDirectories(boxes);
-        SupervisedProcess fleet = child("boxes", options.home().resolve("agent/target/agent.jar"), "64m", Map.of(),
+        Path agentJar = options.home().resolve("agent/target/agent.jar");
+        SupervisedProcess fleet = child("boxes", agentJar, JvmOptions.service(java(), agentJar, "64m",
                 List.of("simulate", "--boxes", String.valueOf(options.simulatedBoxes()),
                         "--config", boxes.resolve("agent.conf").toString(),
                         "--edge", "127.0.0.1:" + ports.udp(),
                         "--edge-public-key-file", edgePublicKeyFile().toString(),
                         "--ota-trusted-keys-file", otaTrustedKeysFile().toString(),
                         "--state-directory", boxes.toString(),
-                        "--id", "sim", "--group", "default"));
+                        "--id", "sim", "--group", "default")), Map.of());
         fleet.start();
         out.println("[launcher] started " + options.simulatedBoxes() + " simulated boxes (state in " + boxes + ")");
     }
 
     private SupervisedProcess child(String name, Path jar, Map<String, String> environment) throws IOException {
-        return child(name, jar, "256m", environment, List.of());
+        return child(name, jar, JvmOptions.service(java(), jar, JvmOptions.SERVICE_MAX_HEAP, List.of()), environment);
     }
 
-    private SupervisedProcess child(String name, Path jar, String maxHeap, Map<String, String> environment,
-                                    List<String> arguments) throws IOException {
+    private SupervisedProcess child(String name, Path jar, JvmOptions.JavaCommand command,
+                                    Map<String, String> environment) throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IOException(jar + " is missing: build with 'mvn -B install -DskipTests' (./star-console up does)");
         }
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-Xmx" + maxHeap, "-jar",
-                jar.toString()));
-        command.addAll(arguments);
         SupervisedProcess process = new SupervisedProcess(name, command, environment, out);
         children.add(process);
         return process;
+    }
+
+    /** The JVM the launcher itself runs on. */
+    private static String java() {
+        return ProcessHandle.current().info().command().orElse("java");
     }
 
     private Map<String, String> functionsEnvironment(String adminUser, String adminPassword, String edgeSecret)

@@ -27,16 +27,16 @@ final class SupervisedProcess {
     private static final Duration RESTART_DELAY = Duration.ofSeconds(2);
 
     private final String name;
-    private final List<String> command;
+    private final JvmOptions.JavaCommand command;
     private final Map<String, String> environment;
     private final PrintStream out;
     private final Deque<Long> recentRestarts = new ArrayDeque<>();
     private volatile Process process;
     private volatile boolean stopping;
 
-    SupervisedProcess(String name, List<String> command, Map<String, String> environment, PrintStream out) {
+    SupervisedProcess(String name, JvmOptions.JavaCommand command, Map<String, String> environment, PrintStream out) {
         this.name = name;
-        this.command = List.copyOf(command);
+        this.command = command;
         this.environment = Map.copyOf(environment);
         this.out = out;
     }
@@ -47,7 +47,7 @@ final class SupervisedProcess {
 
     synchronized void start() throws IOException {
         stopping = false;
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        ProcessBuilder builder = command.processBuilder().redirectErrorStream(true);
         builder.environment().putAll(environment);
         Process started = builder.start();
         process = started;

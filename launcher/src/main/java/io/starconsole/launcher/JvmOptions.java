@@ -1,0 +1,80 @@
+package io.starconsole.launcher;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How the launcher starts each child JVM. The benchmarks start the services through here too, so
+ * what they measure is what {@code ./star-console up} runs.
+ */
+public final class JvmOptions {
+
+    /** The class-data archive the functions' build writes next to {@code quarkus-run.jar}. */
+    public static final String FUNCTIONS_CLASS_ARCHIVE = "app-cds.jsa";
+
+    /** The heap of the functions and of the edge. */
+    public static final String SERVICE_MAX_HEAP = "256m";
+
+    private JvmOptions() {
+    }
+
+    /**
+     * The functions ({@code functions/target/quarkus-app/quarkus-run.jar}). Besides the common options:
+     * {@code -XX:TieredStopAtLevel=1}, the quick compiler only: start-up is mostly compiling code that
+     * runs a few times, and C2 threads compete with start-up for the two cores; the functions' requests
+     * wait on the database far more than on compiled code. {@code -Xms64m}: a heap that starts at 64 MiB
+     * and grows when needed, instead of the JVM's default of 1/64 of the machine's memory (capped at -Xmx),
+     * whose young generation is filled with start-up garbage before the first collection (about 11 MiB
+     * live after start). {@code -XX:MetaspaceSize=64m}: start-up loads ~28 MiB of class metadata, and
+     * crossing the default 21 MiB threshold costs a full collection.
+     *
+     * <p>When the build wrote an AppCDS archive ({@value #FUNCTIONS_CLASS_ARCHIVE},
+     * {@code quarkus.package.jar.appcds.enabled}), the JVM maps the classes from it instead of loading,
+     * parsing and verifying them. The archive names the class path relative to {@code quarkus-app/},
+     * so the functions then run in that directory.
+     */
+    public static JavaCommand functions(String java, Path jar) {
+        Path application = jar.toAbsolutePath().getParent();
+        List<String> command = common(java, SERVICE_MAX_HEAP);
+        command.addAll(List.of("-XX:TieredStopAtLevel=1", "-Xms64m", "-XX:MetaspaceSize=64m"));
+        Path directory = null;
+        if (Files.isRegularFile(application.resolve(FUNCTIONS_CLASS_ARCHIVE))) {
+            command.add("-XX:SharedArchiveFile=" + FUNCTIONS_CLASS_ARCHIVE);
+            directory = application;
+        }
+        command.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
+        return new JavaCommand(command, directory);
+    }
+
+    /** Any other service jar (edge, simulated boxes), with the given heap and program arguments. */
+    public static JavaCommand service(String java, Path jar, String maxHeap, List<String> arguments) {
+        List<String> command = common(java, maxHeap);
+        command.addAll(List.of("-jar", jar.toString()));
+        command.addAll(arguments);
+        return new JavaCommand(command, null);
+    }
+
+    /** Serial GC: one small heap and no parallel GC threads competing for a small machine's cores. */
+    private static List<String> common(String java, String maxHeap) {
+        return new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-Xmx" + maxHeap));
+    }
+
+    /** A command line and the directory to run it in ({@code null}: the caller's). */
+    public record JavaCommand(List<String> command, Path directory) {
+
+        public JavaCommand {
+            command = List.copyOf(command);
+        }
+
+        /** A process builder for this command in its directory. */
+        public ProcessBuilder processBuilder() {
+            ProcessBuilder builder = new ProcessBuilder(command);
+            if (directory != null) {
+                builder.directory(directory.toFile());
+            }
+            return builder;
+        }
+    }
+}
