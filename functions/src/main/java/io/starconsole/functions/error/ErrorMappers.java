@@ -114,6 +114,12 @@ public class ErrorMappers {
             LOG.warnf("database unavailable: SQLSTATE %s", state);
             return unavailable();
         }
+        // Class 22 (data exception: a NUL in text, a number out of range, text too long) is input
+        // that a check should have refused; answered as the caller's fault, logged to be fixed.
+        if (state.startsWith("22")) {
+            LOG.warnf("input refused by the database: SQLSTATE %s", state);
+            return body(400, "a value of the request cannot be stored", "invalid_input", null);
+        }
         return unexpected(e);
     }
 
