@@ -76,7 +76,10 @@ public class EnrolmentTokenService {
     }
 
     public Uni<IssuedToken> issue(NewToken request, Caller caller) {
-        NewToken r = request == null ? new NewToken(null, null, null, null) : request;
+        if (request == null) {
+            throw ApiException.badField("description", "a JSON body is required ({} for an unlimited token of no group)");
+        }
+        NewToken r = request;
         TextInput.check("description", r.description(), 256);
         String group = r.group() == null || r.group().isBlank() ? null : r.group();
         if (BoxFields.groupProblem(group) != null) {
