@@ -4,6 +4,7 @@ import io.smallrye.mutiny.Uni;
 import io.starconsole.functions.audit.AuditLog;
 import io.starconsole.functions.error.ApiException;
 import io.starconsole.functions.web.Caller;
+import io.starconsole.functions.web.TextInput;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -118,9 +119,7 @@ public class AddressPoolService {
         if (address < 0) {
             throw ApiException.badField("address", "address must be a dotted quad");
         }
-        if (request.note() != null && request.note().length() > 256) {
-            throw ApiException.badField("note", "note is longer than 256 characters");
-        }
+        TextInput.check("note", request.note(), 256);
         return pool.withTransaction(db -> pools.findById(db, poolId).flatMap(target -> {
                     if (target == null) {
                         return Uni.createFrom().failure(ApiException.notFound("address pool"));

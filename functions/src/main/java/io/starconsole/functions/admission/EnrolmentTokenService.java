@@ -6,6 +6,7 @@ import io.starconsole.functions.auth.Hashes;
 import io.starconsole.functions.box.BoxFields;
 import io.starconsole.functions.error.ApiException;
 import io.starconsole.functions.web.Caller;
+import io.starconsole.functions.web.TextInput;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -75,10 +76,11 @@ public class EnrolmentTokenService {
     }
 
     public Uni<IssuedToken> issue(NewToken request, Caller caller) {
-        NewToken r = request == null ? new NewToken(null, null, null, null) : request;
-        if (r.description() != null && r.description().length() > 256) {
-            throw ApiException.badField("description", "description is longer than 256 characters");
+        if (request == null) {
+            throw ApiException.badField("description", "a JSON body is required ({} for an unlimited token of no group)");
         }
+        NewToken r = request;
+        TextInput.check("description", r.description(), 256);
         String group = r.group() == null || r.group().isBlank() ? null : r.group();
         if (BoxFields.groupProblem(group) != null) {
             throw ApiException.badField("group", BoxFields.groupProblem(group));

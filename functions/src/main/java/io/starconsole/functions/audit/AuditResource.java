@@ -4,6 +4,7 @@ import io.smallrye.mutiny.Uni;
 import io.starconsole.functions.auth.Role;
 import io.starconsole.functions.error.ApiException;
 import io.starconsole.functions.web.Page;
+import io.starconsole.functions.web.TextInput;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -52,12 +53,8 @@ public class AuditResource {
     @Operation(summary = "Audit records, newest first, filtered by actor and action")
     public Uni<Page<Entry>> list(@QueryParam("actor") String actor, @QueryParam("action") String action,
                                  @QueryParam("page") Integer page, @QueryParam("size") Integer size) {
-        if (actor != null && actor.length() > MAX_FILTER) {
-            throw ApiException.badField("actor", "actor is longer than " + MAX_FILTER + " characters");
-        }
-        if (action != null && action.length() > MAX_FILTER) {
-            throw ApiException.badField("action", "action is longer than " + MAX_FILTER + " characters");
-        }
+        TextInput.check("actor", actor, MAX_FILTER);
+        TextInput.check("action", action, MAX_FILTER);
         Page.Request paging = Page.request(page, size);
         String where = " WHERE ($1::text IS NULL OR actor = $1) AND ($2::text IS NULL OR action = $2)";
         return pool.preparedQuery("SELECT count(*) FROM audit_log" + where).execute(Tuple.of(actor, action))

@@ -5,6 +5,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import io.starconsole.functions.error.ApiException;
 import io.starconsole.functions.web.RequestSource;
+import io.starconsole.functions.web.TextInput;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
@@ -76,8 +77,6 @@ public class AuthResource {
         if (value == null || value.isEmpty()) {
             throw ApiException.badField(field, field + " is required");
         }
-        if (value.length() > MAX_FIELD_LENGTH) {
-            throw ApiException.badField(field, field + " is longer than " + MAX_FIELD_LENGTH + " characters");
-        }
+        TextInput.check(field, value, MAX_FIELD_LENGTH);
     }
 }

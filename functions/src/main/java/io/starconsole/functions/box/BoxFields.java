@@ -19,6 +19,8 @@ public final class BoxFields {
     /** The seed's allowed_ips field is 128 bytes. */
     public static final int MAX_ALLOWED_IPS_LENGTH = 128;
     public static final int MAX_NAME_LENGTH = 64;
+    /** HELLO's firmware_version is a str8 of at most 32 bytes (docs/protocol.md). */
+    public static final int MAX_FIRMWARE_VERSION_LENGTH = 32;
 
     private static final Pattern MAC = Pattern.compile("^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$");
     private static final Pattern GROUP = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$");
@@ -107,6 +109,20 @@ public final class BoxFields {
             }
         }
         return null;
+    }
+
+    /**
+     * A firmware version a box reports (HELLO, OTA_STATUS): free text of the box's own making (older
+     * firmware has its own styles), but never a path: no '/', '\\' or "..", since versions name
+     * places in the bucket.
+     */
+    public static String versionProblem(String field, String version) {
+        String problem = textProblem(field, version, MAX_FIRMWARE_VERSION_LENGTH);
+        if (problem == null && version != null
+                && (version.indexOf('/') >= 0 || version.indexOf('\\') >= 0 || version.contains(".."))) {
+            return field + " must not contain '/', '\\' or '..'";
+        }
+        return problem;
     }
 
     /** Empty text as absent. */

@@ -6,6 +6,7 @@ import io.starconsole.functions.auth.Role;
 import io.starconsole.functions.error.ApiException;
 import io.starconsole.functions.web.Caller;
 import io.starconsole.functions.web.Page;
+import io.starconsole.functions.web.TextInput;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DELETE;
@@ -51,9 +52,8 @@ public class BoxResource {
         if (admission != null && !ADMISSIONS.contains(admission)) {
             throw ApiException.badField("admission", "admission must be accepted, pending or rejected");
         }
-        if (text != null && text.length() > MAX_TEXT) {
-            throw ApiException.badField("q", "q is longer than " + MAX_TEXT + " characters");
-        }
+        TextInput.check("q", text, MAX_TEXT);
+        TextInput.check("group", group, MAX_TEXT);
         Page.Request paging = Page.request(page, size);
         BoxQueries.orderBy(sort);
         return queries.list(new BoxQueries.Filter(BoxFields.blankToNull(group), online, admission,

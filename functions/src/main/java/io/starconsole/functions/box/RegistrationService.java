@@ -170,7 +170,7 @@ public class RegistrationService {
                 BoxFields.portProblem("listenPort", hello.listenPort()),
                 BoxFields.portProblem("endpointPort", hello.endpointPort()),
                 BoxFields.allowedIpsProblem(hello.allowedIps()),
-                BoxFields.textProblem("firmwareVersion", hello.firmwareVersion(), BoxFields.MAX_NAME_LENGTH),
+                BoxFields.versionProblem("firmwareVersion", hello.firmwareVersion()),
                 BoxFields.textProblem("enrolmentToken", hello.enrolmentToken(), 256));
         if (problem != null) {
             return problem;

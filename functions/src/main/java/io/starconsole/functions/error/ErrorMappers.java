@@ -1,6 +1,8 @@
 package io.starconsole.functions.error;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -47,9 +49,36 @@ public class ErrorMappers {
         return body(400, "the request body is not valid JSON for this call", "invalid_json", null);
     }
 
+    /**
+     * A value of the wrong JSON type (a string where a number goes, an array where an object goes).
+     * Named here, or the framework's own mapper would answer with a body of another shape.
+     */
+    @ServerExceptionMapper
+    public Response mismatchedInput(MismatchedInputException e) {
+        String field = fieldPath(e);
+        return body(400, field == null ? "the request body is not the JSON object this call takes"
+                : field + " has the wrong JSON type or format", "invalid_json", field);
+    }
+
+    /** {@code hello.groupName}, {@code heartbeats[0].at}; null for the body itself. */
+    private static String fieldPath(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference step : e.getPath()) {
+            if (step.getFieldName() != null) {
+                path.append(path.isEmpty() ? "" : ".").append(step.getFieldName());
+            } else if (step.getIndex() >= 0) {
+                path.append('[').append(step.getIndex()).append(']');
+            }
+        }
+        return path.isEmpty() ? null : path.toString();
+    }
+
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e) {
         int status = e.getResponse().getStatus();
+        if (e.getCause() instanceof MismatchedInputException mismatched) {
+            return mismatchedInput(mismatched);
+        }
         if (e.getCause() instanceof JsonProcessingException) {
             return invalidJson((JsonProcessingException) e.getCause());
         }
@@ -84,6 +113,12 @@ public class ErrorMappers {
         if (state.startsWith("08") || state.startsWith("53") || state.startsWith("57") || state.startsWith("40")) {
             LOG.warnf("database unavailable: SQLSTATE %s", state);
             return unavailable();
+        }
+        // Class 22 (data exception: a NUL in text, a number out of range, text too long) is input
+        // that a check should have refused; answered as the caller's fault, logged to be fixed.
+        if (state.startsWith("22")) {
+            LOG.warnf("input refused by the database: SQLSTATE %s", state);
+            return body(400, "a value of the request cannot be stored", "invalid_input", null);
         }
         return unexpected(e);
     }

@@ -1,6 +1,7 @@
 package io.starconsole.functions.ota;
 
 import io.smallrye.mutiny.Uni;
+import io.starconsole.functions.error.ApiException;
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -40,7 +41,7 @@ public class DownloadResource {
     public Uni<Response> download(@PathParam("token") String token, @PathParam("name") String name) {
         return tokens.open(token, OffsetDateTime.now(ZoneOffset.UTC)).onItem().transform(release -> {
             if (release == null) {
-                return notFound();
+                throw notFound();
             }
             Response.ResponseBuilder answer = switch (name) {
                 case "manifest.json" -> Response.ok(release.manifest(), MediaType.APPLICATION_JSON_TYPE);
@@ -50,12 +51,15 @@ public class DownloadResource {
                         .location(storage.presignedGet(release.imageKey(), config.presignTtl()));
                 default -> null;
             };
-            return answer == null ? notFound() : answer.header("Cache-Control", "no-store").build();
+            if (answer == null) {
+                throw notFound();
+            }
+            return answer.header("Cache-Control", "no-store").build();
         });
     }
 
-    private static Response notFound() {
-        return Response.status(Response.Status.NOT_FOUND).type(MediaType.TEXT_PLAIN_TYPE)
-                .entity("unknown or expired download token").header("Cache-Control", "no-store").build();
+    /** The same answer for an unknown token and an unknown name: a token is not confirmed by a guess. */
+    private static ApiException notFound() {
+        return new ApiException(Response.Status.NOT_FOUND, "not_found", "unknown or expired download token", null);
     }
 }

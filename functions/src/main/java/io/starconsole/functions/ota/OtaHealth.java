@@ -77,6 +77,10 @@ public class OtaHealth {
         if (report.state() == null || !RolloutStates.REPORTABLE.contains(report.state())) {
             throw ApiException.badField("state", "state must be one of " + Arrays.toString(RolloutStates.ALL));
         }
+        String version = BoxFields.versionProblem("version", report.version());
+        if (version != null) {
+            throw ApiException.badField("version", version);
+        }
         if (report.progressPercent() != null && (report.progressPercent() < 0 || report.progressPercent() > 100)) {
             throw ApiException.badField("progressPercent", "progressPercent must be between 0 and 100");
         }

@@ -78,6 +78,9 @@ public class ReleaseResource {
         if (state != null && !STATES.contains(state)) {
             throw ApiException.badField("state", "state must be published or withdrawn");
         }
+        if (model != null && !model.isEmpty() && !ReleaseService.MODEL.matcher(model).matches()) {
+            throw ApiException.badField("model", "model must match " + ReleaseService.MODEL.pattern());
+        }
         return releases.list(model, state, Page.request(page, size));
     }
 
