@@ -22,7 +22,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Keepalives to the registry in batches, never one call per PING: heartbeats go onto the
@@ -45,6 +47,8 @@ public class PresenceRelay {
     private final Counter calls;
     private final Counter failures;
     private final Counter overflow;
+    /** Failed calls in a row: the first is warned about, the rest only counted until one goes through. */
+    private final AtomicInteger failingCalls = new AtomicInteger();
 
     public PresenceRelay(@Channel("heartbeats") @OnOverflow(value = OnOverflow.Strategy.BUFFER,
                                  bufferSize = CHANNEL_BUFFER) Emitter<Heartbeat> heartbeats,
@@ -107,6 +111,11 @@ public class PresenceRelay {
         calls.increment();
         return functions.post("presence", new HeartbeatBatch(edgeId, send), HeartbeatResult.class)
                 .thenCompose(result -> {
+                    int failed = failingCalls.getAndSet(0);
+                    if (failed > 0) {
+                        LOG.infof("presence relay recovered after %d failed calls; relaying the %d boxes kept",
+                                failed, pendingCount());
+                    }
                     synchronized (pending) {
                         // Remove what was sent unless a newer heartbeat of that box came in meanwhile.
                         send.forEach(h -> pending.remove(h.publicKey(), h));
@@ -118,8 +127,17 @@ public class PresenceRelay {
                 })
                 .exceptionally(failure -> {
                     failures.increment();
-                    LOG.warnf("presence relay failed (%s); %d boxes kept for the next try",
-                            failure.getClass().getSimpleName(), pendingCount());
+                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                            ? failure.getCause() : failure;
+                    if (failingCalls.getAndIncrement() == 0) {
+                        LOG.warnf("presence relay failing (%s); the latest heartbeat of each box is kept (at most %d)"
+                                + " and relayed once the functions answer", cause.getMessage() == null
+                                ? cause.getClass().getSimpleName() : cause.getMessage(),
+                                config.presence().backlogLimit());
+                    } else {
+                        LOG.debugf("presence relay failed again (%s); %d boxes kept", cause.getClass().getSimpleName(),
+                                pendingCount());
+                    }
                     return null;
                 });
     }
