@@ -478,7 +478,7 @@ public final class BoxLifecycle implements Registration {
 
     /** A result refused with TRY_AGAIN, again (unless acknowledged or replaced meanwhile). */
     private synchronized void resendResult(CommandResult result) {
-        if (state == BoxState.CLOSED || !unacknowledged.isWaiting(result)) {
+        if (!unacknowledged.resendStarts(result) || state == BoxState.CLOSED) {
             return;
         }
         if (session != null) {

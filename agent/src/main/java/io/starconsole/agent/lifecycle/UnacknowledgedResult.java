@@ -43,7 +43,12 @@ final class UnacknowledgedResult {
         result = null;
     }
 
-    boolean isWaiting(CommandResult candidate) {
+    /**
+     * Called by the scheduled resend as it starts (under the lifecycle's lock, before sending): a
+     * TRY_AGAIN to this resend schedules the next one. True if {@code candidate} still waits for OK.
+     */
+    boolean resendStarts(CommandResult candidate) {
+        retry = null;
         return candidate != null && candidate == result;
     }
 
@@ -52,7 +57,7 @@ final class UnacknowledgedResult {
      * or null when nothing waits or a resend is already scheduled (several TRY_AGAINs, one resend).
      */
     Duration refused(Consumer<CommandResult> resend) {
-        if (result == null || (retry != null && !retry.isDone())) {
+        if (result == null || retry != null) {
             return null;
         }
         CommandResult again = result;
