@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -49,6 +50,8 @@ public class PresenceRelay {
     private final Counter overflow;
     /** Failed calls in a row: the first is warned about, the rest only counted until one goes through. */
     private final AtomicInteger failingCalls = new AtomicInteger();
+    /** One relay call at a time; batches that come meanwhile only join the backlog. */
+    private final AtomicBoolean relaying = new AtomicBoolean();
 
     public PresenceRelay(@Channel("heartbeats") @OnOverflow(value = OnOverflow.Strategy.BUFFER,
                                  bufferSize = CHANNEL_BUFFER) Emitter<Heartbeat> heartbeats,
@@ -82,9 +85,15 @@ public class PresenceRelay {
         return stream.group().intoLists().of(config.presence().batchSize(), config.presence().batchInterval());
     }
 
-    /** Called for one batch at a time; the stream never fails, whatever the functions answer. */
+    /**
+     * Takes one batch into the backlog and starts relaying it unless a relay is under way. Returns
+     * at once: the grouping upstream emits on a timer, and a stream held back while the functions
+     * are slow (each call can take its timeout times its attempts) failed with a BackPressureFailure
+     * and relayed nothing more until the edge restarted. The backlog (one entry per box) is the
+     * buffer; the stream never fails, whatever the functions answer.
+     */
     @Incoming("heartbeat-batches")
-    public CompletionStage<Void> relay(List<Heartbeat> batch) {
+    public void relay(List<Heartbeat> batch) {
         synchronized (pending) {
             for (Heartbeat h : batch) {
                 pending.remove(h.publicKey());
@@ -93,7 +102,9 @@ public class PresenceRelay {
                 }
             }
         }
-        return drain();
+        if (relaying.compareAndSet(false, true)) {
+            drain().whenComplete((done, failure) -> relaying.set(false));
+        }
     }
 
     /** Relays what is pending, a batch at a time, until empty or a call fails. */
