@@ -87,6 +87,8 @@ public final class TestEdge implements AutoCloseable {
     public final Set<Key> registeredKeys = ConcurrentHashMap.newKeySet();
     public final List<MessageType> requests = new CopyOnWriteArrayList<>();
     public final List<CommandResult> results = new CopyOnWriteArrayList<>();
+    public final List<CommandResult> refusedResults = new CopyOnWriteArrayList<>();
+    private int resultsToRefuse;
     public final List<OtaStatus> otaStatuses = new CopyOnWriteArrayList<>();
     public final AtomicInteger pings = new AtomicInteger();
     public final AtomicInteger byes = new AtomicInteger();
@@ -148,6 +150,11 @@ public final class TestEdge implements AutoCloseable {
     /** Drops every initiation while set; sessions keep working (PING, commands, results). */
     public void setIgnoreRegistrations(boolean ignore) {
         this.ignoreRegistrations = ignore;
+    }
+
+    /** Answers the next {@code n} results NOK TRY_AGAIN, as an edge does while the console's database is down. */
+    public synchronized void refuseNextResults(int n) {
+        resultsToRefuse = n;
     }
 
     public synchronized void queue(UserCommand command) {
@@ -236,6 +243,10 @@ public final class TestEdge implements AutoCloseable {
         } else if (message instanceof OtaStatus status) {
             otaStatuses.add(status);
             send(session.seal(new Ok(MessageType.OTA_STATUS)), source);
+        } else if (message instanceof CommandResult result && resultsToRefuse > 0) {
+            resultsToRefuse--;
+            refusedResults.add(result);
+            send(session.seal(new Nok(MessageType.COMMAND_RESULT, NokReason.TRY_AGAIN, "database down")), source);
         } else if (message instanceof CommandResult result) {
             results.add(result);
             resultKeys.add(session.remoteStaticKey());

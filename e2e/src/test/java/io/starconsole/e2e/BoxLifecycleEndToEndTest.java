@@ -67,13 +67,7 @@ class BoxLifecycleEndToEndTest {
     }
 
     private static AgentConfig agents(String name, String group) throws IOException {
-        return AgentConfig.defaults()
-                .with(Option.EDGE, "127.0.0.1:" + console.udpPort())
-                .with(Option.EDGE_PUBLIC_KEY_FILE, console.console.edgePublicKeyFile().toString())
-                .with(Option.STATE_DIRECTORY, Files.createTempDirectory("e2e-" + name).toString())
-                .with(Option.GROUP, group)
-                .with(Option.ID, name)
-                .with(Option.PING_INTERVAL, "PT1S");
+        return console.agents(name, group, console.udpPort(), Duration.ofSeconds(1));
     }
 
     @Test

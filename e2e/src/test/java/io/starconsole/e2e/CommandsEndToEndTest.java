@@ -54,14 +54,7 @@ class CommandsEndToEndTest {
     }
 
     private static AgentConfig agents(String name, String group, int edgePort) throws IOException {
-        return AgentConfig.defaults()
-                .with(Option.EDGE, "127.0.0.1:" + edgePort)
-                .with(Option.EDGE_PUBLIC_KEY_FILE, console.console.edgePublicKeyFile().toString())
-                .with(Option.STATE_DIRECTORY, Files.createTempDirectory("e2e-" + name).toString())
-                .with(Option.GROUP, group)
-                .with(Option.ID, name)
-                .with(Option.PING_INTERVAL, "PT1S")
-                .with(Option.RISKY_CHANGE_DEADLINE, "PT5S");
+        return console.agents(name, group, edgePort, Duration.ofSeconds(1)).with(Option.RISKY_CHANGE_DEADLINE, "PT5S");
     }
 
     @Test
@@ -276,8 +269,7 @@ class CommandsEndToEndTest {
         body.put("target", target);
         body.put("arguments", arguments);
         body.put("priority", priority);
-        return console.api().body(body).post("/api/v1/commands").then().statusCode(201)
-                .extract().jsonPath().getLong("id");
+        return console.enqueue(body);
     }
 
     private static JsonPath awaitDone(long id, Duration timeout) throws Exception {

@@ -3,6 +3,8 @@ package io.starconsole.e2e;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
+import io.starconsole.agent.config.AgentConfig;
+import io.starconsole.agent.config.AgentConfig.Option;
 import io.starconsole.launcher.LaunchOptions;
 import io.starconsole.launcher.StarConsole;
 
@@ -12,7 +14,10 @@ import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * The whole console for a test class, as {@code ./star-console up} runs it (local cloud, functions
@@ -63,6 +68,58 @@ final class RunningConsole implements AutoCloseable {
                     .post("/api/v1/auth/login").then().statusCode(200).extract().path("token");
         }
         return RestAssured.given().baseUri(apiBase()).auth().oauth2(token).contentType(ContentType.JSON);
+    }
+
+    /** Agents for this console's edge (or a proxy's {@code edgePort}), with a fresh state directory. */
+    AgentConfig agents(String name, String group, int edgePort, Duration pingInterval) throws IOException {
+        return AgentConfig.defaults()
+                .with(Option.EDGE, "127.0.0.1:" + edgePort)
+                .with(Option.EDGE_PUBLIC_KEY_FILE, console.edgePublicKeyFile().toString())
+                .with(Option.STATE_DIRECTORY, Files.createTempDirectory("e2e-" + name).toString())
+                .with(Option.GROUP, group)
+                .with(Option.ID, name)
+                .with(Option.PING_INTERVAL, pingInterval.toString());
+    }
+
+    /** Enqueues a command (the API's request body); its id. */
+    long enqueue(Map<String, Object> command) throws IOException {
+        return api().body(command).post("/api/v1/commands").then().statusCode(201).extract().jsonPath().getLong("id");
+    }
+
+    /** The registry's id of the box with this public key, once it is registered. */
+    int boxId(String publicKey) throws Exception {
+        Integer[] id = new Integer[1];
+        awaitTrue(() -> {
+            try {
+                List<Map<String, Object>> items = api().queryParam("q", publicKey).get("/api/v1/boxes")
+                        .then().statusCode(200).extract().jsonPath().getList("items");
+                id[0] = items.stream().filter(i -> publicKey.equals(i.get("publicKey")))
+                        .map(i -> (Integer) i.get("id")).findFirst().orElse(null);
+                return id[0] != null;
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+        }, Duration.ofSeconds(15), "the box is in the registry");
+        return id[0];
+    }
+
+    /** One value from the edge's Prometheus metrics ({@code name} with no labels); -1 if absent. */
+    double edgeMetric(String name) {
+        String metrics = RestAssured.given().baseUri("http://127.0.0.1:" + console.ports().edgeHttp())
+                .get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines().filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .findFirst().orElse(-1);
+    }
+
+    static void awaitTrue(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + timeout.toSeconds() + " s: " + what);
+            }
+            Thread.sleep(200);
+        }
     }
 
     static int freePort() throws IOException {

@@ -16,7 +16,7 @@ class HealthAndMetricsTest {
         given().get("/q/health/ready")
                 .then().statusCode(200)
                 .body("status", equalTo("UP"))
-                .body("checks.name", hasItems("object store", "Reactive PostgreSQL connections health check"));
+                .body("checks.name", hasItems("object store", "database"));
     }
 
     @Test

@@ -99,6 +99,18 @@ public final class StarConsole {
         return cloud.jdbcUrl();
     }
 
+    /** Stops PostgreSQL, as an outage would; the functions and the edge keep running. */
+    public void stopDatabase() throws IOException {
+        cloud.stopDatabase();
+        out.println("[launcher] PostgreSQL stopped");
+    }
+
+    /** Starts PostgreSQL again on the same data directory and port. */
+    public void startDatabase() throws IOException {
+        cloud.startDatabase();
+        out.println("[launcher] PostgreSQL started again on 127.0.0.1:" + cloud.postgresPort());
+    }
+
     /** Stops one part ("functions", "edge" or "boxes") and starts it again, waiting until it is ready. */
     public void restart(String name) throws IOException, InterruptedException {
         SupervisedProcess child = children.stream().filter(c -> c.name().equals(name)).findFirst()

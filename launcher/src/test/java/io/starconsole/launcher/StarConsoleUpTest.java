@@ -50,7 +50,7 @@ class StarConsoleUpTest {
         try {
             String ready = get(api + "/q/health/ready");
             assertThat(ready).contains("\"status\": \"UP\"").contains("object store")
-                    .contains("Reactive PostgreSQL connections health check");
+                    .contains("\"name\": \"database\"");
             assertThat(get("http://127.0.0.1:" + ports.get("STAR_CONSOLE_EDGE_HTTP_PORT") + "/q/health/ready"))
                     .contains("udp socket").contains("\"status\": \"UP\"");
             assertThat(get(api + "/")).contains("<title>Star Console</title>");

@@ -26,34 +26,20 @@ final class EmbeddedDatabase implements AutoCloseable {
 
     private static final String HBA_MARKER = "# star-console local access rules";
 
-    private final EmbeddedPostgres postgres;
     private final LocalCloudSettings settings;
+    private final int port;
+    /** The running server; null while stopped ({@link #stop()}). */
+    private EmbeddedPostgres postgres;
 
     private EmbeddedDatabase(EmbeddedPostgres postgres, LocalCloudSettings settings) {
         this.postgres = postgres;
         this.settings = settings;
+        this.port = postgres.getPort();
     }
 
     static EmbeddedDatabase start(LocalCloudSettings settings) throws IOException {
         Path cluster = settings.dataDirectory().resolve("postgres");
-        Path sockets = settings.dataDirectory().resolve("run");
-        Files.createDirectories(cluster.getParent());
-        Files.createDirectories(sockets);
-        EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-                .setDataDirectory(cluster)
-                .setCleanDataDirectory(false)
-                .setPort(settings.postgresPort() == 0 ? freePort() : settings.postgresPort())
-                .setServerConfig("unix_socket_directories", sockets.toString())
-                .setServerConfig("listen_addresses", "localhost")
-                .setServerConfig("password_encryption", "scram-sha-256")
-                // The embedded server turns both off (fast tests); the console must not lose a
-                // committed command or registration when PostgreSQL stops abruptly.
-                .setServerConfig("synchronous_commit", "on")
-                .setServerConfig("fsync", "on")
-                .setPGStartupWait(Duration.ofSeconds(60))
-                // LocalCloud.close() stops it, after the processes that use it.
-                .setRegisterShutdownHook(false)
-                .start();
+        EmbeddedPostgres postgres = launch(settings, settings.postgresPort() == 0 ? freePort() : settings.postgresPort());
         EmbeddedDatabase database = new EmbeddedDatabase(postgres, settings);
         try {
             database.requirePasswordsForApplicationRoles(cluster);
@@ -65,8 +51,50 @@ final class EmbeddedDatabase implements AutoCloseable {
         return database;
     }
 
+    private static EmbeddedPostgres launch(LocalCloudSettings settings, int port) throws IOException {
+        Path cluster = settings.dataDirectory().resolve("postgres");
+        Path sockets = settings.dataDirectory().resolve("run");
+        Files.createDirectories(cluster.getParent());
+        Files.createDirectories(sockets);
+        return EmbeddedPostgres.builder()
+                .setDataDirectory(cluster)
+                .setCleanDataDirectory(false)
+                .setPort(port)
+                .setServerConfig("unix_socket_directories", sockets.toString())
+                .setServerConfig("listen_addresses", "localhost")
+                .setServerConfig("password_encryption", "scram-sha-256")
+                // The embedded server turns both off (fast tests); the console must not lose a
+                // committed command or registration when PostgreSQL stops abruptly.
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("fsync", "on")
+                .setPGStartupWait(Duration.ofSeconds(60))
+                // LocalCloud.close() stops it, after the processes that use it.
+                .setRegisterShutdownHook(false)
+                .start();
+    }
+
+    /** Stops the server (a fast shutdown: open sessions are ended, committed data is kept). */
+    synchronized void stop() throws IOException {
+        if (postgres != null) {
+            EmbeddedPostgres running = postgres;
+            postgres = null;
+            running.close();
+        }
+    }
+
+    /** Starts the server again on the same data directory and port, after {@link #stop()}. */
+    synchronized void restart() throws IOException {
+        if (postgres == null) {
+            postgres = launch(settings, port);
+        }
+    }
+
+    synchronized boolean isRunning() {
+        return postgres != null;
+    }
+
     int port() {
-        return postgres.getPort();
+        return port;
     }
 
     String jdbcUrl() {
@@ -147,6 +175,6 @@ final class EmbeddedDatabase implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        postgres.close();
+        stop();
     }
 }

@@ -47,6 +47,23 @@ public final class LocalCloud implements AutoCloseable {
         return database.reactiveUrl();
     }
 
+    /**
+     * Stops PostgreSQL as an outage would (a fast shutdown: connections are cut, committed data is
+     * kept); the S3 API stays up. For fault tests; {@link #startDatabase()} brings it back.
+     */
+    public void stopDatabase() throws IOException {
+        database.stop();
+    }
+
+    /** Starts PostgreSQL again after {@link #stopDatabase()}: the same data directory and port. */
+    public void startDatabase() throws IOException {
+        database.restart();
+    }
+
+    public boolean databaseRunning() {
+        return database.isRunning();
+    }
+
     public URI objectStoreEndpoint() {
         return objectStore.endpoint();
     }

@@ -132,6 +132,33 @@ class LocalCloudTest {
         }
     }
 
+    @Test
+    void stopDatabase_thenStartDatabase_servesTheSameDataOnTheSamePort(@TempDir Path ownDirectory) throws Exception {
+        try (LocalCloud own = LocalCloud.start(LocalCloudSettings.onFreePorts(ownDirectory))) {
+            try (Connection c = DriverManager.getConnection(own.jdbcUrl(), "spnbox", "spnbox");
+                 Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE outage (v text)");
+                s.execute("INSERT INTO outage VALUES ('committed before')");
+            }
+            int port = own.postgresPort();
+
+            own.stopDatabase();
+            assertThat(own.databaseRunning()).isFalse();
+            assertThatThrownBy(() -> DriverManager.getConnection(own.jdbcUrl(), "spnbox", "spnbox").close())
+                    .isInstanceOf(SQLException.class);
+
+            own.startDatabase();
+            assertThat(own.databaseRunning()).isTrue();
+            assertThat(own.postgresPort()).isEqualTo(port);
+            try (Connection c = DriverManager.getConnection(own.jdbcUrl(), "spnbox", "spnbox");
+                 Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT v FROM outage")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("committed before");
+            }
+        }
+    }
+
     private static Connection connectAsApplication(String password) throws SQLException {
         return DriverManager.getConnection(cloud.jdbcUrl(), cloud.settings().databaseUser(), password);
     }

@@ -76,6 +76,9 @@ public final class BoxLifecycle implements Registration {
     private final LifecycleTimers timers;
     private final CommandHandler commands;
     private final Backoff backoff;
+    /** A result the edge answered TRY_AGAIN to is sent again until it says OK; at most this long apart. */
+    private static final Duration RESULT_RETRY_MAX = Duration.ofSeconds(15);
+    private final UnacknowledgedResult unacknowledged;
 
     private KeyPair keys;
     private Initiator initiator;
@@ -116,6 +119,8 @@ public final class BoxLifecycle implements Registration {
         this.timers = timers;
         this.commands = commands;
         this.backoff = new Backoff(timers.backoffBase(), timers.backoffMax(), random);
+        this.unacknowledged = new UnacknowledgedResult(new Backoff(timers.backoffBase(), RESULT_RETRY_MAX, random),
+                scheduler);
     }
 
     /** Starts registering (at once). */
@@ -134,6 +139,7 @@ public final class BoxLifecycle implements Registration {
             sendOnSession(new Bye());
         }
         cancelTimers();
+        unacknowledged.cancel();
         dropAttempt();
         dropSession();
         if (initiator != null) {
@@ -187,6 +193,7 @@ public final class BoxLifecycle implements Registration {
 
     @Override
     public synchronized void sendResult(CommandResult result) {
+        unacknowledged.sent(result);
         if (session != null) {
             sendOnSession(result);
         } else {
@@ -446,6 +453,14 @@ public final class BoxLifecycle implements Registration {
                 commandRunning = true;
                 scheduler.execute(() -> runCommand(command, answer.morePending()));
             });
+        } else if (message instanceof Nok nok && nok.reason() == NokReason.TRY_AGAIN
+                && nok.inReplyTo() == MessageType.COMMAND_RESULT) {
+            lastNok = nok.reason().name();
+            Duration wait = unacknowledged.refused(this::resendResult);
+            if (wait != null) {
+                LOG.log(Level.WARNING, name + ": the console could not take a command result yet; sending it again in "
+                        + wait.toMillis() + " ms");
+            }
         } else if (message instanceof Nok nok && nok.reason() == NokReason.UNKNOWN_SESSION) {
             LOG.log(Level.INFO, name + ": the edge does not know this session; registering with HELLO");
             forceHello = true;
@@ -454,9 +469,22 @@ public final class BoxLifecycle implements Registration {
             lastNok = nok.reason().name();
             LOG.log(Level.WARNING, name + ": NOK " + nok.reason() + " to " + nok.inReplyTo());
         } else if (message instanceof Ok ok && ok.inReplyTo() == MessageType.COMMAND_RESULT) {
+            unacknowledged.acknowledged();
             runAcknowledged();
         } else if (!(message instanceof Ok)) {
             LOG.log(Level.DEBUG, name + ": ignored " + message.type());
+        }
+    }
+
+    /** A result refused with TRY_AGAIN, again (unless acknowledged or replaced meanwhile). */
+    private synchronized void resendResult(CommandResult result) {
+        if (!unacknowledged.resendStarts(result) || state == BoxState.CLOSED) {
+            return;
+        }
+        if (session != null) {
+            sendOnSession(result);
+        } else if (!outbox.contains(result)) {
+            outbox.add(result);
         }
     }
 

@@ -224,4 +224,20 @@ class BoxLifecycleTest {
         assertThat(edge.results.get(1)).isEqualTo(edge.results.get(0));
         assertThat(Files.readString(temp.resolve("box/sandbox/hostname")).strip()).isEqualTo("changed-by-hand");
     }
+
+    @Test
+    void resultRefusedWithTryAgain_isSentAgainUntilTaken_andTheCommandRunsOnce() throws Exception {
+        startBox();
+        awaitEstablished();
+        edge.refuseNextResults(2); // the console's database is down for a while
+        edge.queue(new UserCommand(43, UserCommandType.CHANGE_SPNBOX_NAME, 0, "10.7.0.2",
+                "beta".getBytes(StandardCharsets.UTF_8)));
+        edge.setCommandsPendingFlag(true);
+        await(() -> edge.results.size() == 1, Duration.ofSeconds(10));
+        assertThat(edge.refusedResults).hasSize(2).allMatch(r -> r.commandId() == 43);
+        assertThat(edge.results.get(0)).isEqualTo(edge.refusedResults.get(0));
+        Thread.sleep(1000);
+        assertThat(edge.results).as("nothing sent after the OK").hasSize(1);
+        assertThat(Files.readString(temp.resolve("box/sandbox/hostname")).strip()).isEqualTo("beta");
+    }
 }

@@ -25,7 +25,7 @@ class LambdaPackagingTest {
         given().get("/q/health/ready")
                 .then().statusCode(200)
                 .body("status", equalTo("UP"))
-                .body("checks.name", hasItems("object store", "Reactive PostgreSQL connections health check"));
+                .body("checks.name", hasItems("object store", "database"));
     }
 
     @Test

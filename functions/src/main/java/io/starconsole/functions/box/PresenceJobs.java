@@ -2,6 +2,7 @@ package io.starconsole.functions.box;
 
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
+import io.starconsole.functions.error.RepeatedWarnings;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -17,10 +18,13 @@ import java.util.function.Supplier;
 public class PresenceJobs {
 
     private static final Logger LOG = Logger.getLogger(PresenceJobs.class);
+    private static final RepeatedWarnings FAILURES = new RepeatedWarnings(LOG);
     private static final Duration JOB_TIMEOUT = Duration.ofSeconds(60);
 
     private final PresenceService presence;
     private final PresenceConfig config;
+    /** Since when the offline check has reached the database without a break; null before it has. */
+    private volatile OffsetDateTime listeningSince;
 
     public PresenceJobs(PresenceService presence, PresenceConfig config) {
         this.presence = presence;
@@ -30,7 +34,13 @@ public class PresenceJobs {
     @Scheduled(identity = "presence-offline-check", every = "${star-console.presence.check-every:5s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void markSilentBoxesOffline() {
-        run("offline check", () -> presence.markSilentBoxesOffline(now()), "%d boxes went offline");
+        OffsetDateTime now = now();
+        OffsetDateTime since = listeningSince == null ? now : listeningSince;
+        // After an outage of the database, a box is judged on what it said since the console could
+        // hear again: the edges relay the heartbeats they kept within a second or two.
+        boolean reached = run("offline check", () -> presence.markSilentBoxesOffline(now, since),
+                "%d boxes went offline");
+        listeningSince = reached ? since : null;
     }
 
     @Scheduled(identity = "lease-reclaim", every = "5m", delayed = "1m",
@@ -39,17 +49,20 @@ public class PresenceJobs {
         run("lease reclaim", () -> presence.reclaimLeases(now()), "reclaimed the SPN IPs of %d long-absent boxes");
     }
 
-    private void run(String job, Supplier<Uni<Integer>> step, String doneMessage) {
+    /** Runs one step; false if it failed (the database did not answer). */
+    private boolean run(String job, Supplier<Uni<Integer>> step, String doneMessage) {
         if (!config.jobsEnabled()) {
-            return;
+            return false;
         }
         try {
             int changed = step.get().await().atMost(JOB_TIMEOUT);
             if (changed > 0) {
                 LOG.infof(doneMessage, changed);
             }
+            return true;
         } catch (RuntimeException e) {
-            LOG.warnf("%s failed: %s", job, e.getClass().getSimpleName());
+            FAILURES.warn(job + " failed: " + RepeatedWarnings.kind(e));
+            return false;
         }
     }
 

@@ -172,6 +172,20 @@ public class PresenceService {
                 .onItem().transform(rows -> rows.rowCount());
     }
 
+    /**
+     * As {@link #markSilentBoxesOffline(OffsetDateTime)}, counting silence only from
+     * {@code listeningSince}: before it the console could not hear heartbeats (its database was
+     * away, or it had just started) and the edges are still relaying what they kept meanwhile. Until
+     * it has listened for the offline timeout, no box is marked; the database is still asked, so
+     * the caller learns whether it answers.
+     */
+    public Uni<Integer> markSilentBoxesOffline(OffsetDateTime now, OffsetDateTime listeningSince) {
+        if (listeningSince.isAfter(now.minus(presence.offlineAfter()))) {
+            return pool.query("SELECT 1").execute().replaceWith(0);
+        }
+        return markSilentBoxesOffline(now);
+    }
+
     /** Returns to the pool the unpinned leases of boxes absent longer than the configured time; how many. */
     public Uni<Integer> reclaimLeases(OffsetDateTime now) {
         OffsetDateTime cutoff = now.minus(addressConfig.reclaimAfter());

@@ -1,6 +1,7 @@
 package io.starconsole.functions.command;
 
 import io.quarkus.scheduler.Scheduled;
+import io.starconsole.functions.error.RepeatedWarnings;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -15,6 +16,7 @@ import java.time.ZoneOffset;
 public class CommandJobs {
 
     private static final Logger LOG = Logger.getLogger(CommandJobs.class);
+    private static final RepeatedWarnings FAILURES = new RepeatedWarnings(LOG);
     private static final Duration JOB_TIMEOUT = Duration.ofSeconds(60);
 
     private final CommandQueue queue;
@@ -37,7 +39,7 @@ public class CommandJobs {
                 LOG.infof("command sweep: %d deliveries expired or gave up", changed);
             }
         } catch (RuntimeException e) {
-            LOG.warnf("command sweep failed: %s", e.getClass().getSimpleName());
+            FAILURES.warn("command sweep failed: " + RepeatedWarnings.kind(e));
         }
     }
 }

@@ -23,6 +23,8 @@ import java.net.ConnectException;
 public class ErrorMappers {
 
     private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
+    /** While the database is down every request fails alike: one warning per kind and minute. */
+    private static final RepeatedWarnings OUTAGE_WARNINGS = new RepeatedWarnings(LOG);
 
     @ServerExceptionMapper
     public Response apiException(ApiException e) {
@@ -100,7 +102,7 @@ public class ErrorMappers {
 
     @ServerExceptionMapper({ConnectException.class, ClosedConnectionException.class})
     public Response databaseUnreachable(Exception e) {
-        LOG.warnf("database unreachable: %s", e.getClass().getSimpleName());
+        OUTAGE_WARNINGS.warn("database unreachable: " + e.getClass().getSimpleName());
         return unavailable();
     }
 
@@ -111,7 +113,7 @@ public class ErrorMappers {
         // retries) mean "try again later"; anything else reaching here is a defect.
         String state = e.getSqlState() == null ? "" : e.getSqlState();
         if (state.startsWith("08") || state.startsWith("53") || state.startsWith("57") || state.startsWith("40")) {
-            LOG.warnf("database unavailable: SQLSTATE %s", state);
+            OUTAGE_WARNINGS.warn("database unavailable: SQLSTATE " + state);
             return unavailable();
         }
         // Class 22 (data exception: a NUL in text, a number out of range, text too long) is input

@@ -1,6 +1,7 @@
 package io.starconsole.functions.ota;
 
 import io.quarkus.scheduler.Scheduled;
+import io.starconsole.functions.error.RepeatedWarnings;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -11,6 +12,7 @@ import java.time.ZoneOffset;
 public class RolloutJobs {
 
     private static final Logger LOG = Logger.getLogger(RolloutJobs.class);
+    private static final RepeatedWarnings FAILURES = new RepeatedWarnings(LOG);
     private static final Duration JOB_TIMEOUT = Duration.ofSeconds(60);
 
     private final RolloutEngine engine;
@@ -33,7 +35,7 @@ public class RolloutJobs {
                 LOG.infof("rollouts: %d boxes or rollouts changed", changed);
             }
         } catch (RuntimeException e) {
-            LOG.warnf("rollout step failed: %s", e.getClass().getSimpleName());
+            FAILURES.warn("rollout step failed: " + RepeatedWarnings.kind(e));
         }
     }
 }

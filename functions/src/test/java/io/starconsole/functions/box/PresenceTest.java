@@ -81,6 +81,22 @@ class PresenceTest {
     }
 
     @Test
+    void offlineCheck_soonAfterTheDatabaseCameBack_marksNoBox_untilTheConsoleListenedForTheTimeout() {
+        String key = newKey();
+        int id = registerBox(key, null, null).getInt("boxId");
+        OffsetDateTime seen = now();
+        Edge.call().body(batch(beat(key, "203.0.113.8", 40001, seen))).post("/internal/v1/presence")
+                .then().statusCode(200);
+        OffsetDateTime back = seen.plusSeconds(30); // the database was away for 30 s
+
+        assertThat(presence.markSilentBoxesOffline(back.plusSeconds(5), back).await().atMost(WAIT)).isZero();
+        assertThat(box(id).getBoolean("online")).isTrue();
+
+        presence.markSilentBoxesOffline(back.plusSeconds(16), back).await().atMost(WAIT);
+        assertThat(box(id).getBoolean("online")).as("still silent after listening 16 s").isFalse();
+    }
+
+    @Test
     void bye_marksOffline_andKeepsRecordAndAddress() {
         String key = newKey();
         var answer = registerBox(key, null, null);

@@ -23,9 +23,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Keepalives to the registry in batches, never one call per PING. A PING only marks its session
@@ -56,6 +59,10 @@ public class PresenceRelay {
     });
     private final Counter calls;
     private final Counter failures;
+    /** Failed calls in a row: the first is warned about, the rest only counted until one goes through. */
+    private final AtomicInteger failingCalls = new AtomicInteger();
+    /** One relay call at a time; hand-overs that come meanwhile only join the backlog. */
+    private final AtomicBoolean relaying = new AtomicBoolean();
 
     public PresenceRelay(FunctionsClient functions, EdgeConfig config, EdgeLoop loop, EdgeIdentity identity,
                          Event<BoxesWithWork> work, MeterRegistry registry) {
@@ -120,8 +127,11 @@ public class PresenceRelay {
         return heartbeats;
     }
 
-    /** Queues the heartbeats of one interval and relays what is pending; never fails. */
-    CompletionStage<Void> relay(List<Heartbeat> batch) {
+    /**
+     * Queues the heartbeats of one interval and starts relaying what is pending unless a relay is
+     * under way (a slow functions call must not pile up calls); never fails.
+     */
+    void relay(List<Heartbeat> batch) {
         synchronized (pending) {
             for (Heartbeat h : batch) {
                 pending.remove(h.publicKey());
@@ -130,7 +140,9 @@ public class PresenceRelay {
                 }
             }
         }
-        return drain();
+        if (relaying.compareAndSet(false, true)) {
+            drain().whenComplete((done, failure) -> relaying.set(false));
+        }
     }
 
     /** Relays what is pending, a batch at a time, until empty or a call fails. */
@@ -148,6 +160,11 @@ public class PresenceRelay {
         calls.increment();
         return functions.post("presence", new HeartbeatBatch(edgeId, send), HeartbeatResult.class)
                 .thenCompose(result -> {
+                    int failed = failingCalls.getAndSet(0);
+                    if (failed > 0) {
+                        LOG.infof("presence relay recovered after %d failed calls; relaying the %d boxes kept",
+                                failed, pendingCount());
+                    }
                     synchronized (pending) {
                         // Remove what was sent unless a newer heartbeat of that box came in meanwhile.
                         send.forEach(h -> pending.remove(h.publicKey(), h));
@@ -159,8 +176,17 @@ public class PresenceRelay {
                 })
                 .exceptionally(failure -> {
                     failures.increment();
-                    LOG.warnf("presence relay failed (%s); %d boxes kept for the next try",
-                            failure.getClass().getSimpleName(), pendingCount());
+                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                            ? failure.getCause() : failure;
+                    if (failingCalls.getAndIncrement() == 0) {
+                        LOG.warnf("presence relay failing (%s); the latest heartbeat of each box is kept (at most %d)"
+                                + " and relayed once the functions answer", cause.getMessage() == null
+                                ? cause.getClass().getSimpleName() : cause.getMessage(),
+                                config.presence().backlogLimit());
+                    } else {
+                        LOG.debugf("presence relay failed again (%s); %d boxes kept", cause.getClass().getSimpleName(),
+                                pendingCount());
+                    }
                     return null;
                 });
     }

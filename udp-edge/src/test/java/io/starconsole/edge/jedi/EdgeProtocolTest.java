@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 
 import java.security.SecureRandom;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -118,6 +119,29 @@ class EdgeProtocolTest {
             awaitCall("presence");
             assertThat(FunctionsStandIn.calls("presence").stream()
                     .anyMatch(c -> c.body().get("heartbeats").toString().contains(online.publicKey()))).isTrue();
+        }
+    }
+
+    @Test
+    void functionsSlowerThanTheBatchInterval_presenceKeepsFlowingAfterwards() throws Exception {
+        FunctionsStandIn.ANSWERS.put("register", OK_NEWIP);
+        FunctionsStandIn.ANSWERS.put("presence", "{\"accepted\":1,\"boxesWithWork\":[]}");
+        try (TestBox box = box()) {
+            box.hello("g");
+            FunctionsStandIn.delayMillis = 800; // four batch intervals per call
+            for (int i = 1; i <= 10; i++) {
+                assertThat(box.request(new Ping(i))).isInstanceOf(Pong.class);
+                Thread.sleep(200);
+            }
+            FunctionsStandIn.delayMillis = 0;
+            Thread.sleep(1000); // the slow calls end
+            int before = FunctionsStandIn.calls("presence").size();
+            box.request(new Ping(11));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (FunctionsStandIn.calls("presence").size() == before && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(FunctionsStandIn.calls("presence")).as("heartbeats still relayed").hasSizeGreaterThan(before);
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
 
 /**
  * A stand-in for the functions' internal API, so the edge can be tested on its own: it records
@@ -26,6 +27,8 @@ public class FunctionsStandIn implements QuarkusTestResourceLifecycleManager {
     /** Path -> JSON answer; missing means 204. */
     static final Map<String, String> ANSWERS = new ConcurrentHashMap<>();
     static volatile int failWithStatus;
+    /** How long each answer takes (a slow database behind the functions). */
+    static volatile long delayMillis;
 
     private HttpServer server;
 
@@ -36,6 +39,7 @@ public class FunctionsStandIn implements QuarkusTestResourceLifecycleManager {
         CALLS.clear();
         ANSWERS.clear();
         failWithStatus = 0;
+        delayMillis = 0;
     }
 
     static List<Call> calls(String path) {
@@ -46,6 +50,7 @@ public class FunctionsStandIn implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server.setExecutor(Executors.newFixedThreadPool(4));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -53,6 +58,13 @@ public class FunctionsStandIn implements QuarkusTestResourceLifecycleManager {
             String path = exchange.getRequestURI().getPath().substring("/internal/v1/".length());
             byte[] body = exchange.getRequestBody().readAllBytes();
             CALLS.add(new Call(path, exchange.getRequestHeaders().getFirst("Authorization"), JSON.readTree(body)));
+            if (delayMillis > 0) {
+                try {
+                    Thread.sleep(delayMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             int status = failWithStatus;
             String answer = ANSWERS.get(path);
             if (status != 0) {
