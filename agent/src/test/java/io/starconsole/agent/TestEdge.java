@@ -25,6 +25,7 @@ import io.starconsole.protocol.message.OtaStatus;
 import io.starconsole.protocol.message.Ping;
 import io.starconsole.protocol.message.Pong;
 import io.starconsole.protocol.message.UserCommand;
+import io.starconsole.protocol.message.WakeUp;
 import io.starconsole.protocol.session.Session;
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -93,6 +94,7 @@ public final class TestEdge implements AutoCloseable {
     public final AtomicInteger pings = new AtomicInteger();
     public final AtomicInteger byes = new AtomicInteger();
     public final AtomicInteger asks = new AtomicInteger();
+    private volatile UserCommand queuedDuringNextAsk;
     public final AtomicInteger initiationsSeen = new AtomicInteger();
 
     public TestEdge(Path keyDirectory) throws IOException {
@@ -159,6 +161,14 @@ public final class TestEdge implements AutoCloseable {
 
     public synchronized void queue(UserCommand command) {
         commands.add(command);
+    }
+
+    /**
+     * The race of a real edge: {@code command} is queued while the box's next ASK_USER_CMD is on
+     * its way, after the lease found nothing. The box hears WAKE_UP first, then the empty answer.
+     */
+    public synchronized void queueDuringNextAsk(UserCommand command) {
+        queuedDuringNextAsk = command;
     }
 
     private void loop() {
@@ -235,6 +245,15 @@ public final class TestEdge implements AutoCloseable {
             send(session.seal(new Ok(MessageType.BYE)), source);
         } else if (message instanceof AskUserCmd) {
             asks.incrementAndGet();
+            UserCommand late = queuedDuringNextAsk;
+            if (late != null) {
+                queuedDuringNextAsk = null;
+                commandsPendingFlag = false; // only the WAKE_UP tells of the new command
+                send(session.seal(new WakeUp(1)), source);
+                send(session.seal(AnsUserCmd.none()), source);
+                commands.add(late);
+                return;
+            }
             UserCommand next = commands.poll();
             send(session.seal(next == null ? AnsUserCmd.none() : AnsUserCmd.of(next, !commands.isEmpty())), source);
             if (commands.isEmpty()) {

@@ -90,6 +90,8 @@ public final class BoxLifecycle implements Registration {
     private long pingSequence;
     private int missedPongs;
     private boolean commandInFlight;
+    /** Told of new work while an ASK_USER_CMD was on its way: its answer may predate the work. */
+    private boolean askAgain;
     private boolean commandRunning;
     private ScheduledFuture<?> attemptTimer;
     private ScheduledFuture<?> retryTimer;
@@ -449,10 +451,15 @@ public final class BoxLifecycle implements Registration {
             askForCommands();
         } else if (message instanceof AnsUserCmd answer) {
             commandInFlight = false;
-            answer.command().ifPresent(command -> {
-                commandRunning = true;
+            boolean toldOfWorkMeanwhile = askAgain;
+            askAgain = false;
+            if (answer.command().isPresent()) {
+                UserCommand command = answer.command().get();
+                commandRunning = true; // and asks again when it is done
                 scheduler.execute(() -> runCommand(command, answer.morePending()));
-            });
+            } else if (toldOfWorkMeanwhile) {
+                askForCommands(); // the empty answer may have been made before the new work was queued
+            }
         } else if (message instanceof Nok nok && nok.reason() == NokReason.TRY_AGAIN
                 && nok.inReplyTo() == MessageType.COMMAND_RESULT) {
             lastNok = nok.reason().name();
@@ -491,7 +498,9 @@ public final class BoxLifecycle implements Registration {
     private void askForCommands() {
         // One command at a time, its follow-up (a reboot, a new key) included: a rename must not
         // run before the factory reset acknowledged just before it.
-        if (!commandInFlight && !commandRunning && !followUpPending) {
+        if (commandInFlight) {
+            askAgain = true;
+        } else if (!commandRunning && !followUpPending) {
             commandInFlight = true;
             commandAsks++;
             sendOnSession(new AskUserCmd());

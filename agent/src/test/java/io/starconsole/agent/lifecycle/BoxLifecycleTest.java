@@ -240,4 +240,16 @@ class BoxLifecycleTest {
         assertThat(edge.results).as("nothing sent after the OK").hasSize(1);
         assertThat(Files.readString(temp.resolve("box/sandbox/hostname")).strip()).isEqualTo("beta");
     }
+
+    @Test
+    void wakeUpWhileAnAskIsOnItsWay_theBoxAsksAgainAfterTheEmptyAnswer() throws Exception {
+        startBox();
+        awaitEstablished();
+        edge.queueDuringNextAsk(new UserCommand(44, UserCommandType.CHANGE_SPNBOX_NAME, 0, "10.7.0.2",
+                "gamma".getBytes(StandardCharsets.UTF_8)));
+        edge.setCommandsPendingFlag(true); // one PONG makes the box ask; the flag is cleared then
+        await(() -> edge.results.size() == 1, Duration.ofSeconds(3));
+        assertThat(edge.results.get(0).commandId()).isEqualTo(44);
+        assertThat(edge.asks.get()).as("asked again after the empty answer").isGreaterThanOrEqualTo(2);
+    }
 }
