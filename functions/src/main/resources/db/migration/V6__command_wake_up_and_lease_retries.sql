@@ -27,3 +27,6 @@ CREATE TRIGGER command_deliveries_announce
 -- The edge's relay request that leased a delivery: a retry of the same request (its answer lost on
 -- the way back to the edge) gets the same delivery again instead of nothing until the lease runs out.
 ALTER TABLE command_deliveries ADD COLUMN lease_request text;
+
+-- A command's open deliveries: "is any left?" after each result of a broadcast is one probe.
+CREATE INDEX command_deliveries_open_idx ON command_deliveries (command_id) WHERE state IN ('queued', 'delivered');

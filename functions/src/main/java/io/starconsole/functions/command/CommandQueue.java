@@ -294,9 +294,13 @@ public class CommandQueue {
                 .onItem().transform(rows -> rows.iterator().next().getBoolean(0));
     }
 
-    /** The sweep over all boxes: expiry and the attempt cap; how many deliveries changed. */
+    /**
+     * The sweep over all boxes: expiry and the attempt cap, and commands whose settling after a
+     * result did not happen; how many deliveries and commands changed.
+     */
     public Uni<Integer> sweep(OffsetDateTime now) {
-        return TransientFailures.retry(() -> pool.withTransaction(db -> expireAndGiveUp(db, null, now)),
+        return TransientFailures.retry(() -> pool.withTransaction(db -> expireAndGiveUp(db, null, now)
+                        .flatMap(changed -> CommandStates.settleStragglers(db).onItem().transform(settled -> changed + settled))),
                 MAX_TRANSACTION_ATTEMPTS);
     }
 

@@ -61,9 +61,9 @@ public class CommandResults {
         }
         ResultRequest normalised = normalise(request);
         return TransientFailures.retry(() -> pool.withTransaction(db -> boxOf(db, normalised)
-                .flatMap(boxId -> db.preparedQuery("SELECT d.id, d.state, d.previous_key, c.type FROM command_deliveries d"
-                                + " JOIN commands c ON c.id = d.command_id WHERE d.command_id = $1 AND d.box_id = $2"
-                                + " FOR UPDATE OF d")
+                .flatMap(boxId -> db.preparedQuery("SELECT d.id, d.state, d.previous_key, c.type, c.target_kind"
+                                + " FROM command_deliveries d JOIN commands c ON c.id = d.command_id"
+                                + " WHERE d.command_id = $1 AND d.box_id = $2 FOR UPDATE OF d")
                         .execute(Tuple.of(normalised.commandId(), boxId))
                         .flatMap(rows -> {
                             if (rows.size() == 0) {
@@ -72,18 +72,32 @@ public class CommandResults {
                             Row row = rows.iterator().next();
                             String current = row.getString("state");
                             CommandType type = CommandType.ofCode(row.getShort("type"));
+                            boolean settleAfter = settlesAfterCommit(type, row.getString("target_kind"));
                             if (type == CommandType.REGENERATE_L3_SPN_KEY && "succeeded".equals(current)
                                     && "rolled_back".equals(normalised.state())
                                     && normalised.publicKey().equals(row.getString("previous_key"))) {
-                                return keyRolledBack(db, row.getLong("id"), boxId, normalised);
+                                return keyRolledBack(db, row.getLong("id"), boxId, normalised).replaceWith(false);
                             }
                             if (!"queued".equals(current) && !"delivered".equals(current)) {
-                                return Uni.createFrom().voidItem(); // already ended: a repeated result
+                                return Uni.createFrom().item(settleAfter); // already ended: a repeated result
                             }
                             return apply(db, boxId, normalised, type)
                                     .flatMap(outcome -> finish(db, row.getLong("id"), boxId, normalised.commandId(), type,
-                                            outcome));
-                        }))), MAX_TRANSACTION_ATTEMPTS);
+                                            outcome, settleAfter))
+                                    .replaceWith(settleAfter);
+                        })))
+                .flatMap(settleAfter -> settleAfter ? CommandStates.settleAfterCommit(pool, normalised.commandId())
+                        : Uni.createFrom().voidItem()), MAX_TRANSACTION_ATTEMPTS);
+    }
+
+    /**
+     * Whether the command's state is settled after the result's transaction rather than inside it:
+     * for a group or all-boxes command, whose results arrive by the thousand at once, locking the one
+     * command row in every result's transaction would make them commit one after another. P2P and
+     * firmware commands act on their state in the same transaction, and a box command has one delivery.
+     */
+    private static boolean settlesAfterCommit(CommandType type, String targetKind) {
+        return !"box".equals(targetKind) && !type.p2p() && type != CommandType.UPDATE_FIRMWARE;
     }
 
     /** A failure whose message starts with {@code rolled back:} is a roll-back (the wire has only a status byte). */
@@ -170,14 +184,15 @@ public class CommandResults {
                 });
     }
 
-    private Uni<Void> finish(SqlClient db, long deliveryId, int boxId, long commandId, CommandType type, Outcome outcome) {
+    private Uni<Void> finish(SqlClient db, long deliveryId, int boxId, long commandId, CommandType type, Outcome outcome,
+                             boolean settleAfter) {
         Uni<Void> promise = type == CommandType.CHANGE_L3_SPN_IP_ADDRESS && !"succeeded".equals(outcome.state())
                 ? CommandStates.releaseReservation(db, boxId, commandId) : Uni.createFrom().voidItem();
         return db.preparedQuery("UPDATE command_deliveries SET state = $2, result = $3, leased_until = NULL,"
                         + " updated_at = now() WHERE id = $1")
                 .execute(Tuple.of(deliveryId, outcome.state(), outcome.message()))
                 .flatMap(v -> promise)
-                .flatMap(v -> CommandStates.recompute(db, List.of(commandId)))
+                .flatMap(v -> settleAfter ? Uni.createFrom().voidItem() : CommandStates.recompute(db, List.of(commandId)))
                 .flatMap(v -> type.p2p() ? pairs.settle(db, List.of(commandId)) : Uni.createFrom().voidItem())
                 .flatMap(v -> type == CommandType.UPDATE_FIRMWARE
                         ? firmware.resultReported(db, deliveryId, outcome.state(), outcome.message())

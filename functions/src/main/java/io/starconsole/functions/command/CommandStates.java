@@ -1,10 +1,12 @@
 package io.starconsole.functions.command;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
+import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -15,9 +17,12 @@ import java.util.Set;
  * A command's state follows its deliveries: {@code queued} while none has moved, {@code in_progress}
  * while some are still queued or delivered, then final: the one state all deliveries share, else
  * {@code partial} when some succeeded, else {@code failed}. Every change of deliveries ends with
- * {@link #recompute}, in the same transaction.
+ * {@link #recompute}, in the same transaction — except a result for a group or all-boxes command,
+ * settled right after its commit ({@link #settleAfterCommit}).
  */
 final class CommandStates {
+
+    private static final Logger LOG = Logger.getLogger(CommandStates.class);
 
     /** Delivery states after which nothing changes. */
     static final String FINAL = "('succeeded', 'failed', 'expired', 'cancelled', 'superseded', 'rolled_back')";
@@ -50,6 +55,39 @@ final class CommandStates {
                                 + " WHERE c.id = s.command_id AND c.state <> s.state")
                         .execute(Tuple.of((Object) array)))
                 .replaceWithVoid();
+    }
+
+    /**
+     * After a result's transaction has committed: when the command has no open delivery left, its
+     * final state. Run after each commit, the last result's run sees every other result, so no
+     * lock is needed to not miss one; until then it is one probe of a partial index. Best effort:
+     * should it fail, the queue's sweep settles the command ({@link #settleStragglers}).
+     */
+    static Uni<Void> settleAfterCommit(Pool pool, long commandId) {
+        return pool.preparedQuery("SELECT EXISTS (SELECT 1 FROM command_deliveries WHERE command_id = $1"
+                        + " AND state IN ('queued', 'delivered'))")
+                .execute(Tuple.of(commandId))
+                .flatMap(rows -> rows.iterator().next().getBoolean(0) ? Uni.createFrom().voidItem()
+                        : pool.withTransaction(db -> recompute(db, List.of(commandId))))
+                .onFailure().recoverWithItem(failure -> {
+                    LOG.debugf("command %d not settled now (%s): the sweep will", commandId,
+                            failure.getClass().getSimpleName());
+                    return null;
+                });
+    }
+
+    /** Commands still open although none of their deliveries is: settled now; how many. */
+    static Uni<Integer> settleStragglers(SqlClient db) {
+        return db.preparedQuery("SELECT c.id FROM commands c WHERE c.state IN ('queued', 'in_progress')"
+                        + " AND EXISTS (SELECT 1 FROM command_deliveries d WHERE d.command_id = c.id)"
+                        + " AND NOT EXISTS (SELECT 1 FROM command_deliveries d WHERE d.command_id = c.id"
+                        + "   AND d.state IN ('queued', 'delivered')) ORDER BY c.id LIMIT 1000")
+                .execute()
+                .flatMap(rows -> {
+                    List<Long> ids = new ArrayList<>();
+                    rows.forEach(row -> ids.add(row.getLong("id")));
+                    return recompute(db, ids).replaceWith(ids.size());
+                });
     }
 
     /** The {@code command_id} column of each row. */

@@ -262,6 +262,41 @@ class CommandLeaseTest {
     }
 
     @Test
+    void groupCommand_resultsArrivingTogether_settleTheCommandOnceTheLastIsIn() throws Exception {
+        String group = newGroup();
+        List<Queue.TestBox> boxes = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            boxes.add(box(group));
+        }
+        long id = enqueue(command(102, Map.of("group", group), "now")).getLong("id");
+        boxes.forEach(box -> assertThat(lease(box).getLong("command.commandId")).isEqualTo(id));
+        ExecutorService threads = Executors.newFixedThreadPool(6);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            boxes.forEach(box -> done.add(threads.submit(() -> succeed(box, id))));
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            threads.shutdown();
+        }
+        assertThat(view(id).getString("state")).isEqualTo("succeeded");
+    }
+
+    @Test
+    void sweep_settlesACommandLeftOpenAlthoughAllItsDeliveriesEnded() {
+        String group = newGroup();
+        Queue.TestBox box = box(group);
+        long id = enqueue(command(102, Map.of("group", group), "now")).getLong("id");
+        lease(box);
+        succeed(box, id);
+        // As if settling after the result's commit had failed.
+        one(pool, "UPDATE commands SET state = 'in_progress' WHERE id = $1 RETURNING id", id);
+        queue.sweep(OffsetDateTime.now(ZoneOffset.UTC)).await().atMost(WAIT);
+        assertThat(view(id).getString("state")).isEqualTo("succeeded");
+    }
+
+    @Test
     void lease_whileOneIsOut_handsOutNothing_soALostAnswerCannotLetALaterCommandOvertake() {
         Queue.TestBox box = box(newGroup());
         long first = enqueueFor(box, 102, "now");
