@@ -139,6 +139,29 @@ class BoxLifecycleEndToEndTest {
     }
 
     @Test
+    void edgeKilled_thenFunctionsKilled_loseNoBox_andBoxesHandshakeAgainWithinTenSeconds() throws Exception {
+        try (SimulatedFleet fleet = SimulatedFleet.start(agents("killed", "default"), 10)) {
+            assertThat(fleet.awaitAll(BoxState.ESTABLISHED, REGISTER_TIMEOUT)).isTrue();
+            Set<String> keys = keys(fleet);
+            awaitTrue(() -> onlineCount(keys) == 10, Duration.ofSeconds(15), "online before the kills");
+            Map<String, String> addresses = new HashMap<>();
+            keys.forEach(k -> addresses.put(k, box(k).getString("spnIp")));
+
+            long registrationsBefore = fleet.boxes().stream().mapToLong(b -> b.status().registrations()).sum();
+            console.console.killAndRestart("edge"); // kill -9: every session is gone with the process
+            // Counted from the new edge being ready: boxes notice the silence (3 PINGs of 1 s) and register again.
+            awaitTrue(() -> fleet.boxes().stream().mapToLong(b -> b.status().registrations()).sum()
+                            >= registrationsBefore + 10, Duration.ofSeconds(10),
+                    "every box registers again with the new edge process within 10 s");
+
+            console.console.killAndRestart("functions");
+            assertThat(fleet.awaitAll(BoxState.ESTABLISHED, Duration.ofSeconds(10))).isTrue();
+            awaitTrue(() -> onlineCount(keys) == 10, Duration.ofSeconds(20), "all online after both kills");
+            keys.forEach(k -> assertThat(box(k).getString("spnIp")).as("address kept").isEqualTo(addresses.get(k)));
+        }
+    }
+
+    @Test
     void edgeRestart_thenFunctionsRestart_loseNoBox() throws Exception {
         try (SimulatedFleet fleet = SimulatedFleet.start(agents("restart", "default"), 10)) {
             assertThat(fleet.awaitAll(BoxState.ESTABLISHED, REGISTER_TIMEOUT)).isTrue();

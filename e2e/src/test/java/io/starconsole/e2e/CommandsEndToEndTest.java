@@ -172,7 +172,7 @@ class CommandsEndToEndTest {
             ids.add(enqueue(Map.of("group", "lossy"), "REMOVE_L3_SPN_TUNNEL", gone, "normal"));
             String kept = KeyPair.generate(new SecureRandom()).publicKey().toBase64();
             ids.add(enqueue(Map.of("group", "lossy"), "ADD_L3_SPN_TUNNEL", tunnel(kept, "10.1.9.2"), "normal"));
-            console.console.restart("functions");
+            console.console.killAndRestart("functions"); // kill -9 while the boxes lease and report
             ids.add(enqueue(Map.of("group", "lossy"), "CHANGE_SPNBOX_NAME", "after-restarts", "normal"));
 
             for (long id : ids) {

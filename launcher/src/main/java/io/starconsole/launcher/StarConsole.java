@@ -113,9 +113,22 @@ public final class StarConsole {
 
     /** Stops one part ("functions", "edge" or "boxes") and starts it again, waiting until it is ready. */
     public void restart(String name) throws IOException, InterruptedException {
+        restart(name, false);
+    }
+
+    /** Kills one part with SIGKILL (no clean shutdown) and starts it again; returns once it is ready. */
+    public void killAndRestart(String name) throws IOException, InterruptedException {
+        restart(name, true);
+    }
+
+    private void restart(String name, boolean kill) throws IOException, InterruptedException {
         SupervisedProcess child = children.stream().filter(c -> c.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no part named " + name));
-        child.stop(STOP_GRACE);
+        if (kill) {
+            child.kill();
+        } else {
+            child.stop(STOP_GRACE);
+        }
         child.start();
         URI ready = readiness(name);
         if (ready != null) {

@@ -126,6 +126,23 @@ final class SupervisedProcess {
     }
 
     /** Stops the process: SIGTERM, then SIGKILL after {@code grace}. */
+    /** kill -9: no shutdown hook, nothing flushed, as when the machine loses power. */
+    void kill() {
+        Process current;
+        synchronized (this) {
+            stopping = true;
+            current = process;
+        }
+        if (current == null || !current.isAlive()) {
+            return;
+        }
+        try {
+            current.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     void stop(Duration grace) {
         Process current;
         synchronized (this) {
