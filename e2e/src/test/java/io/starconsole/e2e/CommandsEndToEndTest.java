@@ -121,6 +121,9 @@ class CommandsEndToEndTest {
             assertThat(done.getString("state")).isEqualTo("succeeded");
             assertThat(done.getInt("counts.total")).isEqualTo(200);
             assertThat(done.getInt("counts.succeeded")).isEqualTo(200);
+            // A box reboots after its result is acknowledged: the last ones a moment after the command is done.
+            awaitTrue(() -> fleet.boxes().stream().noneMatch(box -> read(box.sandboxDirectory(), SandboxBackend.REBOOTS)
+                    .isEmpty()), Duration.ofSeconds(15), "every box has rebooted");
             for (Box box : fleet.boxes()) {
                 assertThat(read(box.sandboxDirectory(), SandboxBackend.REBOOTS)).as("rebooted exactly once").isEqualTo("1");
             }
