@@ -27,19 +27,26 @@ final class ReleaseDownload {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
     private static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(30);
 
-    private final HttpClient client;
+    /** Made at the first download: an HTTP client holds a selector thread and descriptors, and most boxes rarely update. */
+    private HttpClient client;
 
     ReleaseDownload() {
-        this.client = HttpClient.newBuilder()
-                .followRedirects(HttpClient.Redirect.NORMAL) // every redirect but https -> http
-                .connectTimeout(CONNECT_TIMEOUT)
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
+    }
+
+    private synchronized HttpClient client() {
+        if (client == null) {
+            client = HttpClient.newBuilder()
+                    .followRedirects(HttpClient.Redirect.NORMAL) // every redirect but https -> http
+                    .connectTimeout(CONNECT_TIMEOUT)
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .build();
+        }
+        return client;
     }
 
     /** A small file (manifest, signatures), at most {@value #MAX_SMALL_FILE_BYTES} bytes. */
     byte[] small(URI uri) throws IOException, InterruptedException {
-        HttpResponse<InputStream> response = client.send(request(uri).build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response = client().send(request(uri).build(), HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream body = response.body()) {
             requireStatus(response, 200);
             byte[] bytes = body.readNBytes(MAX_SMALL_FILE_BYTES + 1);
@@ -70,7 +77,7 @@ final class ReleaseDownload {
         if (have > 0) {
             request.header("Range", "bytes=" + have + "-");
         }
-        HttpResponse<InputStream> response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response = client().send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
         boolean resumed = false;
         try (InputStream body = response.body()) {
             if (have > 0 && response.statusCode() == 206) {
