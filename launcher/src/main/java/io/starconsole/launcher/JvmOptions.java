@@ -56,10 +56,19 @@ public final class JvmOptions {
         return new JavaCommand(command, null);
     }
 
-    /** Serial GC: one small heap and no parallel GC threads competing for a small machine's cores. */
+    /**
+     * Serial GC: one small heap and no parallel GC threads competing for a small machine's cores.
+     * {@value #COMMON_POOL_PARALLELISM}: on a 2-core machine the JDK's common pool has one thread, and
+     * {@code CompletableFuture} then runs every asynchronous task on a new thread; the JDK's HTTP
+     * client completes each response that way, so an edge relaying thousands of registrations at once
+     * started tens of thousands of threads and ran out of memory.
+     */
     private static List<String> common(String java, String maxHeap) {
-        return new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-Xmx" + maxHeap));
+        return new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-Xmx" + maxHeap, COMMON_POOL_PARALLELISM));
     }
+
+    /** At least two threads in the JDK's common pool, whatever the number of cores. */
+    public static final String COMMON_POOL_PARALLELISM = "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2";
 
     /** A command line and the directory to run it in ({@code null}: the caller's). */
     public record JavaCommand(List<String> command, Path directory) {

@@ -70,6 +70,13 @@ public interface EdgeConfig {
         /** Registrations waiting for the functions at once; beyond it boxes are told to try again. */
         @WithDefault("2000")
         int maxRegistrationsInFlight();
+
+        /**
+         * Command leases relayed to the functions at once; further ASK_USER_CMDs wait on the edge, in
+         * order (a broadcast wakes every box at the same moment).
+         */
+        @WithDefault("64")
+        int maxLeasesInFlight();
     }
 
     interface Sessions {

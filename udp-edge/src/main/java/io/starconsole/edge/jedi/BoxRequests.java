@@ -1,5 +1,6 @@
 package io.starconsole.edge.jedi;
 
+import io.starconsole.edge.EdgeConfig;
 import io.starconsole.edge.relay.EdgeIdentity;
 import io.starconsole.edge.relay.FunctionsClient;
 import io.starconsole.edge.relay.PresenceRelay;
@@ -30,7 +31,10 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
@@ -44,6 +48,8 @@ public class BoxRequests {
     private static final Logger LOG = Logger.getLogger(BoxRequests.class);
     /** Pages of the registry's peer list fetched for one ASK_SPN_INFO at most. */
     private static final int MAX_REGISTRY_PAGES = 1000;
+    /** Boxes waiting for a free lease relay at most; beyond it they are told to try again. */
+    private static final int MAX_WAITING_FOR_LEASE = 100_000;
 
     private final EdgeLoop loop;
     private final SessionTable sessions;
@@ -51,9 +57,18 @@ public class BoxRequests {
     private final PresenceRelay presence;
     private final String edgeId;
     private final DropCounters drops;
+    private final int maxLeasesInFlight;
+    /**
+     * Boxes whose ASK_USER_CMD waits for a free relay, in arrival order, each once: a broadcast wakes
+     * every box at once, and ten thousand simultaneous leases would only queue up (and pile up memory)
+     * in the functions. Touched only on the edge's loop.
+     */
+    private final Set<EdgeSession> waitingForLease = new LinkedHashSet<>();
+    private int leasesInFlight;
 
     public BoxRequests(EdgeLoop loop, SessionTable sessions, FunctionsClient functions, PresenceRelay presence,
-                       EdgeIdentity identity, DropCounters drops) {
+                       EdgeIdentity identity, DropCounters drops, EdgeConfig config) {
+        this.maxLeasesInFlight = config.functions().maxLeasesInFlight();
         this.loop = loop;
         this.sessions = sessions;
         this.functions = functions;
@@ -109,17 +124,38 @@ public class BoxRequests {
 
     /** ASK_USER_CMD: the box's next command from the queue, leased to it for the visibility timeout. */
     private void lease(EdgeSession session) {
+        if (leasesInFlight < maxLeasesInFlight) {
+            relayLease(session);
+        } else if (waitingForLease.size() < MAX_WAITING_FOR_LEASE || waitingForLease.contains(session)) {
+            waitingForLease.add(session); // a repeated ASK of a waiting box keeps its place
+        } else {
+            reply(session, RelayMapping.tryAgain(MessageType.ASK_USER_CMD));
+        }
+    }
+
+    private void relayLease(EdgeSession session) {
+        leasesInFlight++;
         functions.post("commands/lease", new RelayModels.LeaseRequest(session.boxKey(), edgeId, UUID.randomUUID().toString()),
                         RelayModels.Lease.class)
                 .whenComplete((lease, failure) -> loop.execute(() -> {
+                    leasesInFlight--;
                     if (failure != null || lease == null) {
                         reply(session, RelayMapping.tryAgain(MessageType.ASK_USER_CMD));
-                        return;
+                    } else {
+                        session.commandsPending(lease.command() != null && lease.morePending());
+                        reply(session, RelayMapping.command(lease));
                     }
-                    Message answer = RelayMapping.command(lease);
-                    session.commandsPending(lease.command() != null && lease.morePending());
-                    reply(session, answer);
+                    relayWaitingLeases();
                 }));
+    }
+
+    private void relayWaitingLeases() {
+        Iterator<EdgeSession> waiting = waitingForLease.iterator();
+        while (leasesInFlight < maxLeasesInFlight && waiting.hasNext()) {
+            EdgeSession next = waiting.next();
+            waiting.remove();
+            relayLease(next);
+        }
     }
 
     /**

@@ -160,6 +160,31 @@ class EdgeProtocolTest {
     }
 
     @Test
+    void manyBoxesAskingAtOnce_areRelayedAFewAtATime_andEachGetsItsAnswer() throws Exception {
+        FunctionsStandIn.ANSWERS.put("register", OK_NEWIP);
+        FunctionsStandIn.ANSWERS.put("commands/lease", "{\"command\":null,\"morePending\":false}");
+        List<TestBox> boxes = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 6; i++) {
+                TestBox box = box();
+                boxes.add(box);
+                box.hello("g");
+            }
+            FunctionsStandIn.delayMillis = 300;
+            for (TestBox box : boxes) {
+                box.sendSealed(new AskUserCmd());
+            }
+            for (TestBox box : boxes) {
+                assertThat(box.receiveMessage()).as("an answer, not TRY_AGAIN").isInstanceOf(AnsUserCmd.class);
+            }
+            assertThat(FunctionsStandIn.calls("commands/lease")).hasSize(6);
+            assertThat(FunctionsStandIn.MOST_LEASES_AT_ONCE.get()).as("max-leases-in-flight = 2 in tests").isEqualTo(2);
+        } finally {
+            boxes.forEach(TestBox::close);
+        }
+    }
+
+    @Test
     void askUserCmd_leasesFromTheQueue_andTheResultIsRelayedWithItsState() throws Exception {
         FunctionsStandIn.ANSWERS.put("register", OK_NEWIP);
         FunctionsStandIn.ANSWERS.put("commands/lease", """

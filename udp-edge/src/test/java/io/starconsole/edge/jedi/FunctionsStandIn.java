@@ -29,6 +29,9 @@ public class FunctionsStandIn implements QuarkusTestResourceLifecycleManager {
     static volatile int failWithStatus;
     /** How long each answer takes (a slow database behind the functions). */
     static volatile long delayMillis;
+    /** Lease calls being answered now, and the most at once since the last reset. */
+    static final java.util.concurrent.atomic.AtomicInteger LEASES_IN_FLIGHT = new java.util.concurrent.atomic.AtomicInteger();
+    static final java.util.concurrent.atomic.AtomicInteger MOST_LEASES_AT_ONCE = new java.util.concurrent.atomic.AtomicInteger();
 
     private HttpServer server;
 
@@ -40,6 +43,7 @@ public class FunctionsStandIn implements QuarkusTestResourceLifecycleManager {
         ANSWERS.clear();
         failWithStatus = 0;
         delayMillis = 0;
+        MOST_LEASES_AT_ONCE.set(0);
     }
 
     static List<Call> calls(String path) {
@@ -58,12 +62,19 @@ public class FunctionsStandIn implements QuarkusTestResourceLifecycleManager {
             String path = exchange.getRequestURI().getPath().substring("/internal/v1/".length());
             byte[] body = exchange.getRequestBody().readAllBytes();
             CALLS.add(new Call(path, exchange.getRequestHeaders().getFirst("Authorization"), JSON.readTree(body)));
+            boolean lease = path.equals("commands/lease");
+            if (lease) {
+                MOST_LEASES_AT_ONCE.accumulateAndGet(LEASES_IN_FLIGHT.incrementAndGet(), Math::max);
+            }
             if (delayMillis > 0) {
                 try {
                     Thread.sleep(delayMillis);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
+            }
+            if (lease) {
+                LEASES_IN_FLIGHT.decrementAndGet();
             }
             int status = failWithStatus;
             String answer = ANSWERS.get(path);
