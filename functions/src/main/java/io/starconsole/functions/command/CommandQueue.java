@@ -118,8 +118,13 @@ public class CommandQueue {
         return db.preparedQuery("SELECT id, lease_request FROM command_deliveries WHERE box_id = $1"
                         + " AND state = 'delivered' AND leased_until > $2 LIMIT 1")
                 .execute(Tuple.of(boxId, now))
-                .onItem().transform(rows -> rows.size() == 0 ? null
-                        : new Outstanding(rows.iterator().next().getLong("id"), rows.iterator().next().getString("lease_request")));
+                .onItem().transform(rows -> {
+                    if (rows.size() == 0) {
+                        return null;
+                    }
+                    Row row = rows.iterator().next();
+                    return new Outstanding(row.getLong("id"), row.getString("lease_request"));
+                });
     }
 
     /** The delivery a box has out, and the relay request that leased it. */
