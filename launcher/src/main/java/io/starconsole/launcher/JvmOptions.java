@@ -1,9 +1,11 @@
 package io.starconsole.launcher;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * How the launcher starts each child JVM. The benchmarks start the services through here too, so
@@ -13,6 +15,9 @@ public final class JvmOptions {
 
     /** The class-data archive the functions' build writes next to {@code quarkus-run.jar}. */
     public static final String FUNCTIONS_CLASS_ARCHIVE = "app-cds.jsa";
+
+    /** The first JDK that writes an AOT cache as the application exits ({@code -XX:AOTCacheOutput}). */
+    public static final int FIRST_AOT_CACHE_RELEASE = 25;
 
     /** The heap of the functions and of the edge. */
     public static final String SERVICE_MAX_HEAP = "256m";
@@ -30,22 +35,66 @@ public final class JvmOptions {
      * live after start). {@code -XX:MetaspaceSize=64m}: start-up loads ~28 MiB of class metadata, and
      * crossing the default 21 MiB threshold costs a full collection.
      *
-     * <p>When the build wrote an AppCDS archive ({@value #FUNCTIONS_CLASS_ARCHIVE},
-     * {@code quarkus.package.jar.appcds.enabled}), the JVM maps the classes from it instead of loading,
-     * parsing and verifying them. The archive names the class path relative to {@code quarkus-app/},
-     * so the functions then run in that directory.
+     * <p>Class data, whichever the JDK in {@code java}'s home can use (its {@code release} file says
+     * which JDK it is):
+     * <ul>
+     * <li>JDK {@value #FIRST_AOT_CACHE_RELEASE}+: an AOT cache ({@link #functionsAotCache}), which also
+     * holds the classes already linked and the objects start-up made. The JVM writes it itself when the
+     * functions exit after a start without one ({@code -XX:AOTCacheOutput}, JEP 514), so the first start
+     * after a build or a JDK update records, and the next ones map it ({@code -XX:AOTCache}).</li>
+     * <li>Otherwise the AppCDS archive the build wrote ({@value #FUNCTIONS_CLASS_ARCHIVE},
+     * {@code quarkus.package.jar.appcds.enabled}) when there is one: the JVM maps the classes from it
+     * instead of loading, parsing and verifying them.</li>
+     * </ul>
+     * Both name the class path relative to {@code quarkus-app/}, so the functions then run in that
+     * directory.
      */
     public static JavaCommand functions(String java, Path jar) {
+        return functions(java, jar, JavaRuntime.of(java));
+    }
+
+    /** As {@link #functions(String, Path)}, for the JDK given ({@code empty}: not known, no AOT cache). */
+    static JavaCommand functions(String java, Path jar, Optional<JavaRuntime> runtime) {
         Path application = jar.toAbsolutePath().getParent();
         List<String> command = common(java, SERVICE_MAX_HEAP);
         command.addAll(List.of("-XX:TieredStopAtLevel=1", "-Xms64m", "-XX:MetaspaceSize=64m"));
         Path directory = null;
-        if (Files.isRegularFile(application.resolve(FUNCTIONS_CLASS_ARCHIVE))) {
+        if (runtime.isPresent() && runtime.get().feature() >= FIRST_AOT_CACHE_RELEASE) {
+            String cache = functionsAotCache(runtime.get());
+            if (isCurrent(application.resolve(cache), jar)) {
+                command.add("-XX:AOTCache=" + cache);
+            } else {
+                // Recording lists each class it leaves out (~140 lines at exit); only failures matter.
+                command.addAll(List.of("-XX:AOTCacheOutput=" + cache, "-Xlog:aot*=error"));
+            }
+            directory = application;
+        } else if (Files.isRegularFile(application.resolve(FUNCTIONS_CLASS_ARCHIVE))) {
             command.add("-XX:SharedArchiveFile=" + FUNCTIONS_CLASS_ARCHIVE);
             directory = application;
         }
         command.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
         return new JavaCommand(command, directory);
+    }
+
+    /**
+     * The AOT cache's file name in {@code quarkus-app/}: a cache fits only the exact JDK that wrote it,
+     * so each JDK has its own.
+     */
+    static String functionsAotCache(JavaRuntime runtime) {
+        return "functions-jdk-" + runtime.version().replaceAll("[^A-Za-z0-9.+-]", "_") + ".aot";
+    }
+
+    /**
+     * A cache written before the jar was (an earlier build's) is written again: the JVM would refuse it
+     * for the changed class path and start without one, every time.
+     */
+    private static boolean isCurrent(Path cache, Path jar) {
+        try {
+            return Files.isRegularFile(cache)
+                    && Files.getLastModifiedTime(cache).compareTo(Files.getLastModifiedTime(jar)) >= 0;
+        } catch (IOException unreadable) {
+            return false;
+        }
     }
 
     /** Any other service jar (edge, simulated boxes), with the given heap and program arguments. */

@@ -1,0 +1,131 @@
+package io.starconsole.launcher;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class JvmOptionsTest {
+
+    private static final JavaRuntime JDK_17 = new JavaRuntime(17, "17.0.15+6-Debian-1deb12u1");
+    private static final JavaRuntime JDK_25 = new JavaRuntime(25, "25.0.3+9-LTS");
+    private static final String CACHE_25 = "functions-jdk-25.0.3+9-LTS.aot";
+
+    @TempDir
+    Path application;
+
+    @Test
+    void functions_jdk17WithAppCdsArchive_mapsTheArchiveInTheApplicationDirectory() throws IOException {
+        Path jar = built(Instant.parse("2026-01-01T10:00:00Z"));
+        Files.writeString(application.resolve(JvmOptions.FUNCTIONS_CLASS_ARCHIVE), "archive");
+
+        JvmOptions.JavaCommand command = JvmOptions.functions("java", jar, Optional.of(JDK_17));
+
+        assertThat(command.command()).contains("-XX:SharedArchiveFile=app-cds.jsa")
+                .noneMatch(option -> option.startsWith("-XX:AOTCache"));
+        assertThat(command.directory()).isEqualTo(application);
+    }
+
+    @Test
+    void functions_jdk17WithoutArchive_runsWithoutClassData() throws IOException {
+        Path jar = built(Instant.parse("2026-01-01T10:00:00Z"));
+
+        JvmOptions.JavaCommand command = JvmOptions.functions("java", jar, Optional.of(JDK_17));
+
+        assertThat(command.command()).noneMatch(option -> option.startsWith("-XX:SharedArchiveFile")
+                || option.startsWith("-XX:AOTCache"));
+        assertThat(command.directory()).isNull();
+    }
+
+    @Test
+    void functions_unknownJdk_keepsToTheAppCdsArchive() throws IOException {
+        Path jar = built(Instant.parse("2026-01-01T10:00:00Z"));
+        Files.writeString(application.resolve(JvmOptions.FUNCTIONS_CLASS_ARCHIVE), "archive");
+
+        JvmOptions.JavaCommand command = JvmOptions.functions("java", jar, Optional.empty());
+
+        assertThat(command.command()).contains("-XX:SharedArchiveFile=app-cds.jsa")
+                .noneMatch(option -> option.startsWith("-XX:AOTCache"));
+    }
+
+    @Test
+    void functions_jdk25WithoutCache_recordsOneAtExitInsteadOfTheAppCdsArchive() throws IOException {
+        Path jar = built(Instant.parse("2026-01-01T10:00:00Z"));
+        Files.writeString(application.resolve(JvmOptions.FUNCTIONS_CLASS_ARCHIVE), "archive of JDK 17");
+
+        JvmOptions.JavaCommand command = JvmOptions.functions("java", jar, Optional.of(JDK_25));
+
+        assertThat(command.command()).contains("-XX:AOTCacheOutput=" + CACHE_25)
+                .noneMatch(option -> option.startsWith("-XX:SharedArchiveFile") || option.startsWith("-XX:AOTCache="));
+        assertThat(command.directory()).isEqualTo(application);
+        assertThat(command.command().get(command.command().size() - 2)).isEqualTo("-jar");
+    }
+
+    @Test
+    void functions_jdk25WithCache_mapsItOnlyWhenWrittenAfterTheJar() throws IOException {
+        Path jar = built(Instant.parse("2026-01-01T10:00:00Z"));
+        cache(CACHE_25, Instant.parse("2026-01-01T10:05:00Z"));
+        assertThat(JvmOptions.functions("java", jar, Optional.of(JDK_25)).command())
+                .contains("-XX:AOTCache=" + CACHE_25).noneMatch(option -> option.startsWith("-XX:AOTCacheOutput"));
+
+        cache(CACHE_25, Instant.parse("2026-01-01T09:00:00Z"));
+        assertThat(JvmOptions.functions("java", jar, Optional.of(JDK_25)).command())
+                .contains("-XX:AOTCacheOutput=" + CACHE_25).noneMatch(option -> option.startsWith("-XX:AOTCache="));
+    }
+
+    @Test
+    void functions_jdk25WithOnlyAnotherJdksCache_recordsItsOwn() throws IOException {
+        Path jar = built(Instant.parse("2026-01-01T10:00:00Z"));
+        cache("functions-jdk-25.0.2+10-LTS.aot", Instant.parse("2026-01-01T10:05:00Z"));
+
+        JvmOptions.JavaCommand command = JvmOptions.functions("java", jar, Optional.of(JDK_25));
+
+        assertThat(command.command()).contains("-XX:AOTCacheOutput=" + CACHE_25);
+    }
+
+    @Test
+    void parseRelease_namesFeatureAndExactBuild() {
+        assertThat(JavaRuntime.parseRelease("IMPLEMENTOR=\"Eclipse Adoptium\"\nJAVA_RUNTIME_VERSION=\"25.0.3+9-LTS\"\n"
+                + "JAVA_VERSION=\"25.0.3\"\n")).contains(JDK_25);
+        assertThat(JavaRuntime.parseRelease("JAVA_VERSION=\"17.0.15\"\n")).contains(new JavaRuntime(17, "17.0.15"));
+        assertThat(JavaRuntime.parseRelease("JAVA_VERSION=\"1.8.0_392\"\n")).contains(new JavaRuntime(8, "1.8.0_392"));
+        assertThat(JavaRuntime.parseRelease("JAVA_VERSION=\"26-ea\"\n")).contains(new JavaRuntime(26, "26-ea"));
+    }
+
+    @Test
+    void parseRelease_withoutJavaVersion_isUnknown() {
+        assertThat(JavaRuntime.parseRelease("IMPLEMENTOR=\"Someone\"\n")).isEmpty();
+        assertThat(JavaRuntime.parseRelease("")).isEmpty();
+    }
+
+    @Test
+    void of_theRunningJvm_isItsOwnRelease() {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+
+        assertThat(JavaRuntime.of(java)).hasValueSatisfying(runtime ->
+                assertThat(runtime.feature()).isEqualTo(Runtime.version().feature()));
+    }
+
+    @Test
+    void of_aCommandWithoutJdkHome_isUnknown() {
+        assertThat(JavaRuntime.of("java")).isEmpty();
+        assertThat(JavaRuntime.of(application.resolve("bin/java").toString())).isEmpty();
+    }
+
+    private Path built(Instant at) throws IOException {
+        Path jar = Files.writeString(application.resolve("quarkus-run.jar"), "jar");
+        Files.setLastModifiedTime(jar, FileTime.from(at));
+        return jar;
+    }
+
+    private void cache(String name, Instant at) throws IOException {
+        Files.setLastModifiedTime(Files.writeString(application.resolve(name), "cache"), FileTime.from(at));
+    }
+}
