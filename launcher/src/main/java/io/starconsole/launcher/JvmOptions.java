@@ -3,6 +3,7 @@ package io.starconsole.launcher;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -18,6 +19,12 @@ public final class JvmOptions {
 
     /** The first JDK that writes an AOT cache as the application exits ({@code -XX:AOTCacheOutput}). */
     public static final int FIRST_AOT_CACHE_RELEASE = 25;
+
+    /**
+     * Writing the functions' AOT cache at exit: a second JVM assembles it (25 s at a load average of 20
+     * on 2 cores); stopped before, the JVM leaves no cache and the next start records again.
+     */
+    static final Duration AOT_CACHE_WRITING = Duration.ofSeconds(60);
 
     /** The heap of the functions and of the edge. */
     public static final String SERVICE_MAX_HEAP = "256m";
@@ -59,6 +66,7 @@ public final class JvmOptions {
         List<String> command = common(java, SERVICE_MAX_HEAP);
         command.addAll(List.of("-XX:TieredStopAtLevel=1", "-Xms64m", "-XX:MetaspaceSize=64m"));
         Path directory = null;
+        Duration exitWork = Duration.ZERO;
         if (runtime.isPresent() && runtime.get().feature() >= FIRST_AOT_CACHE_RELEASE) {
             String cache = functionsAotCache(runtime.get());
             if (isCurrent(application.resolve(cache), jar)) {
@@ -66,6 +74,7 @@ public final class JvmOptions {
             } else {
                 // Recording lists each class it leaves out (~140 lines at exit); only failures matter.
                 command.addAll(List.of("-XX:AOTCacheOutput=" + cache, "-Xlog:aot*=error"));
+                exitWork = AOT_CACHE_WRITING;
             }
             directory = application;
         } else if (Files.isRegularFile(application.resolve(FUNCTIONS_CLASS_ARCHIVE))) {
@@ -73,7 +82,7 @@ public final class JvmOptions {
             directory = application;
         }
         command.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
-        return new JavaCommand(command, directory);
+        return new JavaCommand(command, directory, exitWork);
     }
 
     /**
@@ -119,11 +128,18 @@ public final class JvmOptions {
     /** At least two threads in the JDK's common pool, whatever the number of cores. */
     public static final String COMMON_POOL_PARALLELISM = "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2";
 
-    /** A command line and the directory to run it in ({@code null}: the caller's). */
-    public record JavaCommand(List<String> command, Path directory) {
+    /**
+     * A command line, the directory to run it in ({@code null}: the caller's), and how much longer than
+     * usual its process may take to stop (an AOT cache is written as the JVM exits).
+     */
+    public record JavaCommand(List<String> command, Path directory, Duration exitWork) {
 
         public JavaCommand {
             command = List.copyOf(command);
+        }
+
+        JavaCommand(List<String> command, Path directory) {
+            this(command, directory, Duration.ZERO);
         }
 
         /** A process builder for this command in its directory. */

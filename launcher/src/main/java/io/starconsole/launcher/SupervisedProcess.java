@@ -125,7 +125,6 @@ final class SupervisedProcess {
         throw new IOException(name + " was not ready at " + url + " within " + timeout.toSeconds() + " s");
     }
 
-    /** Stops the process: SIGTERM, then SIGKILL after {@code grace}. */
     /** kill -9: no shutdown hook, nothing flushed, as when the machine loses power. */
     void kill() {
         Process current;
@@ -143,6 +142,7 @@ final class SupervisedProcess {
         }
     }
 
+    /** Stops the process: SIGTERM, then SIGKILL after {@code grace} plus the command's own exit work. */
     void stop(Duration grace) {
         Process current;
         synchronized (this) {
@@ -153,9 +153,10 @@ final class SupervisedProcess {
             return;
         }
         current.destroy();
+        Duration allowed = grace.plus(command.exitWork());
         try {
-            if (!current.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                out.println("[launcher] " + name + " did not stop within " + grace.toSeconds() + " s; killing it");
+            if (!current.waitFor(allowed.toMillis(), TimeUnit.MILLISECONDS)) {
+                out.println("[launcher] " + name + " did not stop within " + allowed.toSeconds() + " s; killing it");
                 current.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {

@@ -31,6 +31,7 @@ class JvmOptionsTest {
         assertThat(command.command()).contains("-XX:SharedArchiveFile=app-cds.jsa")
                 .noneMatch(option -> option.startsWith("-XX:AOTCache"));
         assertThat(command.directory()).isEqualTo(application);
+        assertThat(command.exitWork()).isZero();
     }
 
     @Test
@@ -66,6 +67,7 @@ class JvmOptionsTest {
                 .noneMatch(option -> option.startsWith("-XX:SharedArchiveFile") || option.startsWith("-XX:AOTCache="));
         assertThat(command.directory()).isEqualTo(application);
         assertThat(command.command().get(command.command().size() - 2)).isEqualTo("-jar");
+        assertThat(command.exitWork()).isEqualTo(JvmOptions.AOT_CACHE_WRITING);
     }
 
     @Test
@@ -74,6 +76,7 @@ class JvmOptionsTest {
         cache(CACHE_25, Instant.parse("2026-01-01T10:05:00Z"));
         assertThat(JvmOptions.functions("java", jar, Optional.of(JDK_25)).command())
                 .contains("-XX:AOTCache=" + CACHE_25).noneMatch(option -> option.startsWith("-XX:AOTCacheOutput"));
+        assertThat(JvmOptions.functions("java", jar, Optional.of(JDK_25)).exitWork()).isZero();
 
         cache(CACHE_25, Instant.parse("2026-01-01T09:00:00Z"));
         assertThat(JvmOptions.functions("java", jar, Optional.of(JDK_25)).command())
