@@ -21,10 +21,10 @@ public final class JvmOptions {
     public static final int FIRST_AOT_CACHE_RELEASE = 25;
 
     /**
-     * Writing the functions' AOT cache at exit: a second JVM assembles it (25 s at a load average of 20
-     * on 2 cores); stopped before, the JVM leaves no cache and the next start records again.
+     * Writing the functions' AOT cache at exit: a second JVM assembles it (25–60 s at load averages of
+     * 20–25 on 2 cores); stopped before, the JVM leaves no cache and the next start records again.
      */
-    static final Duration AOT_CACHE_WRITING = Duration.ofSeconds(60);
+    static final Duration AOT_CACHE_WRITING = Duration.ofSeconds(120);
 
     /** The heap of the functions and of the edge. */
     public static final String SERVICE_MAX_HEAP = "256m";

@@ -152,7 +152,10 @@ final class SupervisedProcess {
         if (current == null || !current.isAlive()) {
             return;
         }
-        current.destroy();
+        // SIGTERM through the handle: Process.destroy() also closes the output pipe, so the process's
+        // last lines were lost, and the second JVM that writes the functions' AOT cache at exit died
+        // writing to it.
+        current.toHandle().destroy();
         Duration allowed = grace.plus(command.exitWork());
         try {
             if (!current.waitFor(allowed.toMillis(), TimeUnit.MILLISECONDS)) {

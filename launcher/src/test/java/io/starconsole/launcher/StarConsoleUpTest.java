@@ -26,12 +26,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The README's first command, as a newcomer runs it: the launcher in its own JVM, on free ports,
  * brings up the local cloud, the functions, the edge and the viewer; SIGTERM stops it all within
- * 30 s; the next start finds the data of the last.
+ * 30 s (on JDK 25+ plus the time the launcher allows the functions to write their AOT cache as they
+ * exit); the next start finds the data of the last.
  */
 class StarConsoleUpTest {
 
     private static final Path HOME = Path.of("").toAbsolutePath().getParent();
     private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+    private static final Duration STOP_LIMIT = Duration.ofSeconds(30).plus(
+            JavaRuntime.of(ProcessHandle.current().info().command().orElse("java"))
+                    .filter(runtime -> runtime.feature() >= JvmOptions.FIRST_AOT_CACHE_RELEASE)
+                    .map(runtime -> JvmOptions.AOT_CACHE_WRITING).orElse(Duration.ZERO));
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -73,7 +78,7 @@ class StarConsoleUpTest {
             }
             assertThat(boxes).contains("\"total\":3").contains("\"idString\":\"sim-1\"");
         } finally {
-            first.stop(Duration.ofSeconds(30));
+            first.stop(STOP_LIMIT);
         }
         first.assertStoppedCleanly();
 
@@ -87,7 +92,7 @@ class StarConsoleUpTest {
             }
             assertThat(login(api, Files.readString(data.resolve("admin-password")).trim())).isEqualTo(200);
         } finally {
-            second.stop(Duration.ofSeconds(30));
+            second.stop(STOP_LIMIT);
         }
         second.assertStoppedCleanly();
     }
