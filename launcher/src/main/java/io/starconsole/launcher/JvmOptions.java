@@ -45,8 +45,8 @@ public final class JvmOptions {
      * <p>Class data, whichever the JDK in {@code java}'s home can use (its {@code release} file says
      * which JDK it is):
      * <ul>
-     * <li>JDK {@value #FIRST_AOT_CACHE_RELEASE}+: an AOT cache ({@link #functionsAotCache}), which also
-     * holds the classes already linked and the objects start-up made. The JVM writes it itself when the
+     * <li>JDK {@value #FIRST_AOT_CACHE_RELEASE}+: an AOT cache ({@link #functionsAotCache}), which holds the
+     * classes start-up uses already loaded and linked, those of the application included. The JVM writes it itself when the
      * functions exit after a start without one ({@code -XX:AOTCacheOutput}, JEP 514), so the first start
      * after a build or a JDK update records, and the next ones map it ({@code -XX:AOTCache}).</li>
      * <li>Otherwise the AppCDS archive the build wrote ({@value #FUNCTIONS_CLASS_ARCHIVE},
