@@ -15,8 +15,11 @@ final class MeasuredWindow {
         void run() throws Exception;
     }
 
-    /** The database's work in the window, and the machine's load average at its end. */
-    record Measured(DatabaseActivity.Interval database, String loadAverage) {
+    /**
+     * The database's work in the window, its busiest tables, and the machine's load average at its
+     * end.
+     */
+    record Measured(DatabaseActivity.Interval database, String busiestTables, String loadAverage) {
     }
 
     private final Connection superuser;
@@ -33,9 +36,13 @@ final class MeasuredWindow {
             try {
                 RateSchedule.parkUntil(startNanos);
                 DatabaseActivity first = DatabaseActivity.read(superuser, postmasterPid);
+                TableActivity firstTables = TableActivity.read(superuser);
                 RateSchedule.parkUntil(endNanos);
                 DatabaseActivity last = DatabaseActivity.read(superuser, postmasterPid);
-                readings.complete(new Measured(last.since(first), Proc.loadAverage()));
+                TableActivity lastTables = TableActivity.read(superuser);
+                DatabaseActivity.Interval interval = last.since(first);
+                readings.complete(new Measured(interval, lastTables.busiestSince(firstTables, interval.seconds(), 4),
+                        Proc.loadAverage()));
             } catch (Exception e) {
                 readings.completeExceptionally(e);
             }

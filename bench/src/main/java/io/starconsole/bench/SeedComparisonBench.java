@@ -36,7 +36,8 @@ import java.util.concurrent.Executors;
  *   <li>idle: 10 s with no load (12 s after start, when start-up has been counted), to measure the console's own database work (its timers), which runs
  *       under both designs and is taken off the database figures of both;
  *   <li>ours ({@link ConsolePhase}): the boxes PING the edge, commands are enqueued through the API and
- *       reach their boxes by wake-up;
+ *       reach their boxes by wake-up; sessions are re-keyed every 120 s as agents do
+ *       ({@link SessionKeeper}), each a registration through the functions;
  *   <li>the seed's ({@link SeedPhase}, {@link SeedServer}): the same boxes' rows get one UPDATE per PING,
  *       and each box asks for commands every {@code --seed-poll}, each ask one indexed queue scan (plus
  *       one UPDATE taking the commands found off the queue).
@@ -62,7 +63,8 @@ import java.util.concurrent.Executors;
  * java -cp bench/target/bench.jar io.starconsole.bench.SeedComparisonBench --boxes 10000 --seconds 45 --seed-poll PT1S
  * </pre>
  * Options: --boxes N, --ping PT5S, --seed-poll PT5S, --command-rate 10, --warmup 10, --seconds 60,
- * --drain 10, --idle 10, --register-rate 150 (HELLOs per second), --sockets 16 (box-side UDP sockets,
+ * --drain 10, --idle 10, --register-rate 150 (HELLOs per second), --rekey-rate (RECONNECTs per second
+ * at most, default twice one per box every 120 s), --sockets 16 (box-side UDP sockets,
  * each its own source address for the edge's per-source handshake limit), --seed-workers 8 (the seed
  * server's threads, each with one connection), --home . (the project, for the built jars).
  */
@@ -84,6 +86,8 @@ public final class SeedComparisonBench {
         double registerRate = args.decimal("register-rate", 150);
         int sockets = args.integer("sockets", 16);
         int seedWorkers = args.integer("seed-workers", 8);
+        // twice the steady rate (one per box every 120 s), so that a backlog clears
+        double rekeyRate = args.decimal("rekey-rate", 2.0 * boxCount / 120);
         Path home = Path.of(args.text("home", ".")).toAbsolutePath().normalize();
         System.out.println("SeedComparisonBench: " + boxCount + " boxes; " + Proc.machine());
 
@@ -105,11 +109,13 @@ public final class SeedComparisonBench {
                 // migrations must not be counted as idle work.
                 long idleStart = System.nanoTime() + 12_000_000_000L;
                 MeasuredWindow.Measured idle = window.measure(idleStart, idleStart + idleSeconds * 1_000_000_000L, () -> { });
-                System.out.println("idle console, " + idle.database().format() + "; load average " + idle.loadAverage());
+                System.out.println("idle console, " + idle.database().format() + "; busiest tables "
+                        + idle.busiestTables() + "; load average " + idle.loadAverage());
 
                 Key edgeKey = Key.fromBase64(Files.readString(console.edgePublicKeyFile(), StandardCharsets.US_ASCII).trim());
                 try (BoxFleet fleet = new BoxFleet(boxCount, edgeKey, new InetSocketAddress("127.0.0.1", ports.udp()),
-                        sockets, 2)) {
+                        sockets, 2);
+                     SessionKeeper keeper = new SessionKeeper(fleet, fleet.boxes(), rekeyRate)) {
                     List<BoxFleet.Box> established = register(fleet, registerRate);
                     ComparisonLoad load = new ComparisonLoad(established.size(), ping, seedPoll, commandRate, warmup,
                             seconds, drain);
@@ -119,8 +125,12 @@ public final class SeedComparisonBench {
                     Api api = Api.login(Api.client(httpThreads), "http://127.0.0.1:" + ports.http(), "admin",
                             console.adminPassword());
                     System.out.println("\nours: edge + functions; load average " + Proc.loadAverage());
+                    long reconnectsBefore = keeper.reconnects();
                     PhaseFigures ours = new ConsolePhase(load, fleet, established, api, window).run();
+                    keeper.close(); // the seed's design has no sessions to keep
                     print(ours);
+                    System.out.println("  ours: " + (keeper.reconnects() - reconnectsBefore)
+                            + " RECONNECT re-keyings during the phase (each session every 120 s)");
 
                     System.out.println("\nseed design: " + seedWorkers + " server threads; load average "
                             + Proc.loadAverage());
@@ -154,7 +164,8 @@ public final class SeedComparisonBench {
         return "assumptions: the seed gives no poll interval for its falcon daemon (\"periodically\"); --seed-poll"
                 + " stands for it. Seed server: plain UDP (no AES; its TCP command fetch made UDP), the console's"
                 + " indexes, rows by primary key, commands taken off the queue when answered (no result); ours:"
-                + " encrypted JEDI/2, API enqueue, each command acknowledged with a result. Database figures less"
+                + " encrypted JEDI/2, API enqueue, each command acknowledged with a result, sessions re-keyed"
+                + " (a registration) every 120 s. Database figures less"
                 + " the idle console's (its timers run in both phases). Ours runs first, then the seed's.";
     }
 
@@ -221,6 +232,7 @@ public final class SeedComparisonBench {
 
     private static void print(PhaseFigures phase) {
         System.out.println("  " + phase.name() + ": database " + phase.window().database().format());
+        System.out.println("  " + phase.name() + ": busiest tables " + phase.window().busiestTables());
         System.out.println("  " + phase.pings().format().replace("\n", "\n  "));
         System.out.printf(Locale.ROOT, "  %s: %d commands, %d enqueue failures, %d undelivered at the end%n",
                 phase.name(), phase.commands(), phase.enqueueFailures(), phase.undelivered());
