@@ -116,7 +116,18 @@ public final class SeedComparisonBench {
                 try (BoxFleet fleet = new BoxFleet(boxCount, edgeKey, new InetSocketAddress("127.0.0.1", ports.udp()),
                         sockets, 2);
                      SessionKeeper keeper = new SessionKeeper(fleet, fleet.boxes(), rekeyRate)) {
+                    long postmaster = DatabaseActivity.postmasterPid(superuser);
+                    DatabaseActivity beforeRegistration = DatabaseActivity.read(superuser, postmaster);
+                    long handshakesBefore = fleet.accepted() + fleet.refused();
                     List<BoxFleet.Box> established = register(fleet, registerRate);
+                    DatabaseActivity.Interval registration = DatabaseActivity.read(superuser, postmaster)
+                            .since(beforeRegistration);
+                    long accepted = fleet.accepted();
+                    System.out.printf(Locale.ROOT, "  registration: database %s; per accepted registration %.1f"
+                                    + " transactions, %.1f KiB of WAL, %.2f ms of postgres CPU (%d HELLOs answered)%n",
+                            registration.format(), registration.transactions() / (double) accepted,
+                            registration.walBytes() / 1024.0 / accepted, 1e3 * registration.cpuSeconds() / accepted,
+                            fleet.accepted() + fleet.refused() - handshakesBefore);
                     ComparisonLoad load = new ComparisonLoad(established.size(), ping, seedPoll, commandRate, warmup,
                             seconds, drain);
                     System.out.println("load: " + load.describe());
