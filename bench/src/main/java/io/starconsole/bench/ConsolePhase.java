@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,6 +41,11 @@ final class ConsolePhase {
      * When each box sent its ASK_USER_CMD still unanswered: a box asks one at a time, as the agent does.
      */
     private final Map<Integer, Long> askedAt = new ConcurrentHashMap<>();
+    /**
+     * Boxes told of work while their ASK was outstanding: they ask again after the answer, which may
+     * have been made before the new work was queued (as the agent does).
+     */
+    private final Set<Integer> askAgain = ConcurrentHashMap.newKeySet();
     private final AtomicLong sendFailures = new AtomicLong();
 
     /** {@code boxes}: the fleet's boxes with a session, one per box of the load. */
@@ -121,12 +127,13 @@ final class ConsolePhase {
             ask(box);
         } else if (message instanceof AnsUserCmd answer) {
             askedAt.remove(box.number);
+            boolean toldOfWorkMeanwhile = askAgain.remove(box.number);
             if (answer.command().isPresent()) {
                 long id = answer.command().get().id();
                 commands.received(id, at);
                 send(box, new CommandResult(id, true, "renamed"));
             }
-            if (answer.morePending()) {
+            if (answer.morePending() || toldOfWorkMeanwhile) {
                 ask(box);
             }
         }
@@ -137,6 +144,8 @@ final class ConsolePhase {
         Long previous = askedAt.putIfAbsent(box.number, now);
         if (previous == null || (now - previous > ASK_TIMEOUT_NANOS && askedAt.replace(box.number, previous, now))) {
             send(box, new AskUserCmd());
+        } else {
+            askAgain.add(box.number);
         }
     }
 
