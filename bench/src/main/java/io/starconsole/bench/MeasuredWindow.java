@@ -19,15 +19,19 @@ final class MeasuredWindow {
      * The database's work in the window, its busiest tables, and the machine's load average at its
      * end.
      */
-    record Measured(DatabaseActivity.Interval database, String busiestTables, String loadAverage) {
+    record Measured(DatabaseActivity.Interval database, String busiestTables, String busiestStatements,
+                    String loadAverage) {
     }
 
     private final Connection superuser;
     private final long postmasterPid;
+    private final boolean statements;
 
-    MeasuredWindow(Connection superuser, long postmasterPid) {
+    /** {@code statements}: whether pg_stat_statements is there to be read. */
+    MeasuredWindow(Connection superuser, long postmasterPid, boolean statements) {
         this.superuser = superuser;
         this.postmasterPid = postmasterPid;
+        this.statements = statements;
     }
 
     Measured measure(long startNanos, long endNanos, Body body) throws Exception {
@@ -37,11 +41,15 @@ final class MeasuredWindow {
                 RateSchedule.parkUntil(startNanos);
                 DatabaseActivity first = DatabaseActivity.read(superuser, postmasterPid);
                 TableActivity firstTables = TableActivity.read(superuser);
+                StatementActivity firstStatements = statements ? StatementActivity.read(superuser) : null;
                 RateSchedule.parkUntil(endNanos);
                 DatabaseActivity last = DatabaseActivity.read(superuser, postmasterPid);
                 TableActivity lastTables = TableActivity.read(superuser);
+                StatementActivity lastStatements = statements ? StatementActivity.read(superuser) : null;
                 DatabaseActivity.Interval interval = last.since(first);
                 readings.complete(new Measured(interval, lastTables.busiestSince(firstTables, interval.seconds(), 4),
+                        statements ? lastStatements.busiestSince(firstStatements, interval.seconds(), 6)
+                                : " (pg_stat_statements not loaded)",
                         Proc.loadAverage()));
             } catch (Exception e) {
                 readings.completeExceptionally(e);

@@ -45,9 +45,9 @@ import java.util.concurrent.Executors;
  * Both get the same {@link ComparisonLoad}: PINGs every {@code --ping} (5 s, the seed's "PING every 5
  * seconds"), single-box commands at {@code --command-rate} to random boxes, open loop, measured for
  * {@code --seconds} after a warm-up. Printed for each: database transactions, rows written and fetched
- * and WAL bytes per second ({@code pg_stat_database}, {@code pg_current_wal_lsn()};
- * {@code pg_stat_statements} is not loaded in the embedded server), the postgres processes' CPU
- * ({@code /proc}), command latency from its due enqueue time to its receipt by the box (p50/p99/max,
+ * and WAL bytes per second ({@code pg_stat_database}, {@code pg_current_wal_lsn()}), the busiest tables
+ * ({@code pg_stat_user_tables}) and statements ({@code pg_stat_statements}, loaded by restarting the
+ * console's PostgreSQL once before any measurement), the postgres processes' CPU ({@code /proc}), command latency from its due enqueue time to its receipt by the box (p50/p99/max,
  * HdrHistogram), PING round trip and loss.
  *
  * <p>Assumptions, printed with the figures: the seed's deck gives no poll interval for falcon (only
@@ -66,7 +66,9 @@ import java.util.concurrent.Executors;
  * --drain 10, --idle 10, --register-rate 150 (HELLOs per second), --rekey-rate (RECONNECTs per second
  * at most, default twice one per box every 120 s), --sockets 16 (box-side UDP sockets,
  * each its own source address for the edge's per-source handshake limit), --seed-workers 8 (the seed
- * server's threads, each with one connection), --home . (the project, for the built jars).
+ * server's threads, each with one connection), --statements true (restart the console's PostgreSQL
+ * with pg_stat_statements loaded and print each window's busiest statements), --home . (the project,
+ * for the built jars).
  */
 public final class SeedComparisonBench {
 
@@ -88,6 +90,7 @@ public final class SeedComparisonBench {
         int seedWorkers = args.integer("seed-workers", 8);
         // twice the steady rate (one per box every 120 s), so that a backlog clears
         double rekeyRate = args.decimal("rekey-rate", 2.0 * boxCount / 120);
+        boolean loadStatements = !args.text("statements", "true").equals("false");
         Path home = Path.of(args.text("home", ".")).toAbsolutePath().normalize();
         System.out.println("SeedComparisonBench: " + boxCount + " boxes; " + Proc.machine());
 
@@ -102,9 +105,14 @@ public final class SeedComparisonBench {
             long t0 = System.nanoTime();
             console.start();
             System.out.printf(Locale.ROOT, "console up in %.1f s (log %s)%n", (System.nanoTime() - t0) / 1e9, log);
+            if (loadStatements) {
+                loadStatementStatistics(console);
+            }
             try (Connection superuser = DriverManager.getConnection(console.jdbcUrl(), "postgres", "")) {
-                System.out.println("PostgreSQL: " + settings(superuser));
-                MeasuredWindow window = new MeasuredWindow(superuser, DatabaseActivity.postmasterPid(superuser));
+                boolean statements = StatementActivity.available(superuser);
+                System.out.println("PostgreSQL: " + settings(superuser) + "; pg_stat_statements " + statements);
+                MeasuredWindow window = new MeasuredWindow(superuser, DatabaseActivity.postmasterPid(superuser),
+                        statements);
                 // An idle backend reports its counters to pg_stat_database within 10 s: start-up's
                 // migrations must not be counted as idle work.
                 long idleStart = System.nanoTime() + 12_000_000_000L;
@@ -161,6 +169,23 @@ public final class SeedComparisonBench {
         } finally {
             console.stop();
             httpThreads.shutdownNow();
+        }
+    }
+
+    /**
+     * Restarts the console's PostgreSQL with pg_stat_statements loaded (it must be loaded at start),
+     * and creates the extension; the functions reconnect as after any database restart.
+     */
+    private static void loadStatementStatistics(StarConsole console) throws Exception {
+        try (Connection c = DriverManager.getConnection(console.jdbcUrl(), "postgres", "");
+             Statement statement = c.createStatement()) {
+            statement.execute("ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'");
+        }
+        console.stopDatabase();
+        console.startDatabase();
+        try (Connection c = DriverManager.getConnection(console.jdbcUrl(), "postgres", "");
+             Statement statement = c.createStatement()) {
+            statement.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
         }
     }
 
@@ -244,6 +269,8 @@ public final class SeedComparisonBench {
     private static void print(PhaseFigures phase) {
         System.out.println("  " + phase.name() + ": database " + phase.window().database().format());
         System.out.println("  " + phase.name() + ": busiest tables " + phase.window().busiestTables());
+        System.out.println("  " + phase.name() + ": busiest statements (shared blocks touched)"
+                + phase.window().busiestStatements());
         System.out.println("  " + phase.pings().format().replace("\n", "\n  "));
         System.out.printf(Locale.ROOT, "  %s: %d commands, %d enqueue failures, %d undelivered at the end%n",
                 phase.name(), phase.commands(), phase.enqueueFailures(), phase.undelivered());
