@@ -14,6 +14,7 @@ import io.starconsole.protocol.message.MacAddress;
 import io.starconsole.protocol.message.Message;
 import io.starconsole.protocol.message.Nok;
 import io.starconsole.protocol.message.OkNewIp;
+import io.starconsole.protocol.message.Reconnect;
 import io.starconsole.protocol.session.Session;
 import org.HdrHistogram.Histogram;
 
@@ -57,6 +58,8 @@ final class BoxFleet implements AutoCloseable {
         volatile InitiationAttempt attempt;
         volatile long handshakeDueNanos;
         volatile Session session;
+        /** When the current session was made (System.nanoTime()). */
+        volatile long sessionSinceNanos;
         volatile Message answer;
         volatile String spnIp;
 
@@ -138,6 +141,19 @@ final class BoxFleet implements AutoCloseable {
         box.answer = null;
         box.handshakeDueNanos = dueNanos;
         InitiationAttempt attempt = box.initiator.initiate(new Hello(info(box.number)));
+        box.attempt = attempt;
+        byIndex.put(attempt.localIndex(), box);
+        box.channel.send(ByteBuffer.wrap(attempt.datagram()), edge);
+    }
+
+    /**
+     * Re-keys {@code box} as an agent does before its session ages out: a new handshake carrying
+     * RECONNECT, while the current session carries on until the new one is answered (a refused
+     * RECONNECT leaves the current session in place).
+     */
+    void reconnect(Box box, long dueNanos) throws IOException {
+        box.handshakeDueNanos = dueNanos;
+        InitiationAttempt attempt = box.initiator.initiate(new Reconnect(info(box.number)));
         box.attempt = attempt;
         byIndex.put(attempt.localIndex(), box);
         box.channel.send(ByteBuffer.wrap(attempt.datagram()), edge);
@@ -228,7 +244,9 @@ final class BoxFleet implements AutoCloseable {
         if (established.answer() instanceof OkNewIp ok) {
             box.spnIp = ok.spnIp().getHostAddress();
         }
+        // The replaced session's index stays mapped: answers to what was sent on it still arrive.
         box.session = established.session();
+        box.sessionSinceNanos = now;
         accepted.incrementAndGet();
     }
 

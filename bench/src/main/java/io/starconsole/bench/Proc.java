@@ -23,9 +23,50 @@ final class Proc {
      * parentheses and may itself hold spaces or parentheses, so fields are counted after the last ')'.
      */
     static long cpuTicksFromStat(String stat) {
-        String[] after = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+        String[] after = fieldsAfterName(stat);
         // after[0] is field 3 (state), so field n is after[n - 3]
         return Long.parseLong(after[14 - 3]) + Long.parseLong(after[15 - 3]);
+    }
+
+    /**
+     * CPU ticks of a process tree one level deep, as a server like PostgreSQL forms it: the parent's
+     * own utime + stime, plus cutime + cstime (its children that have ended and were reaped), plus
+     * utime + stime of each child alive now. Two readings apart give the tree's CPU in between,
+     * short-lived children included.
+     */
+    static long treeCpuTicks(long parentPid) throws IOException {
+        long total = cpuTicks(parentPid) + reapedChildrenTicksFromStat(
+                Files.readString(Path.of("/proc", String.valueOf(parentPid), "stat")));
+        try (var entries = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+            for (Path entry : entries) {
+                String stat;
+                try {
+                    stat = Files.readString(entry.resolve("stat"));
+                } catch (IOException gone) {
+                    continue; // ended between listing and reading: its time is in the parent's cutime now
+                }
+                if (parentPidFromStat(stat) == parentPid) {
+                    total += cpuTicksFromStat(stat);
+                }
+            }
+        }
+        return total;
+    }
+
+    /** The parent process id (field 4) from a /proc/<pid>/stat line. */
+    static long parentPidFromStat(String stat) {
+        return Long.parseLong(fieldsAfterName(stat)[4 - 3]);
+    }
+
+    /** cutime + cstime (fields 16 and 17): CPU of children that ended and were waited for. */
+    static long reapedChildrenTicksFromStat(String stat) {
+        String[] after = fieldsAfterName(stat);
+        return Long.parseLong(after[16 - 3]) + Long.parseLong(after[17 - 3]);
+    }
+
+    /** Fields from 3 on: the name (field 2) is in parentheses and may itself hold spaces or ')'. */
+    private static String[] fieldsAfterName(String stat) {
+        return stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
     }
 
     /** VmRSS of {@code pid} in KiB, or -1 if the process is gone. */

@@ -1,0 +1,70 @@
+package io.starconsole.bench;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Per-statement counters of {@code pg_stat_statements} at one instant (when the extension is loaded),
+ * to name the statements that did a window's work.
+ */
+record StatementActivity(Map<Long, Counters> statements) {
+
+    /** Calls, execution milliseconds, rows and shared blocks touched (hit + read) of one statement. */
+    record Counters(String query, long calls, double milliseconds, long rows, long blocks) {
+
+        Counters minus(Counters earlier) {
+            return new Counters(query, calls - earlier.calls, milliseconds - earlier.milliseconds,
+                    rows - earlier.rows, blocks - earlier.blocks);
+        }
+    }
+
+    static boolean available(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet row = statement.executeQuery("SELECT count(*) FROM pg_extension WHERE extname = 'pg_stat_statements'")) {
+            row.next();
+            return row.getLong(1) > 0;
+        }
+    }
+
+    static StatementActivity read(Connection connection) throws SQLException {
+        Map<Long, Counters> statements = new HashMap<>();
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT queryid, query, calls, total_exec_time, rows,"
+                     + " shared_blks_hit + shared_blks_read FROM pg_stat_statements WHERE queryid IS NOT NULL")) {
+            while (rows.next()) {
+                statements.merge(rows.getLong(1), new Counters(rows.getString(2), rows.getLong(3), rows.getDouble(4),
+                        rows.getLong(5), rows.getLong(6)), (a, b) -> new Counters(a.query, a.calls + b.calls,
+                        a.milliseconds + b.milliseconds, a.rows + b.rows, a.blocks + b.blocks));
+            }
+        }
+        return new StatementActivity(statements);
+    }
+
+    /** The {@code limit} statements that touched the most shared blocks since {@code earlier}, one a line. */
+    String busiestSince(StatementActivity earlier, double seconds, int limit) {
+        List<Counters> deltas = new ArrayList<>();
+        statements.forEach((id, now) -> {
+            Counters before = earlier.statements.get(id);
+            deltas.add(before == null ? now : now.minus(before));
+        });
+        deltas.sort((a, b) -> Long.compare(b.blocks, a.blocks));
+        StringBuilder out = new StringBuilder();
+        for (Counters c : deltas.subList(0, Math.min(limit, deltas.size()))) {
+            if (c.calls == 0) {
+                break;
+            }
+            String query = c.query.replaceAll("\\s+", " ");
+            out.append(String.format(Locale.ROOT, "%n    %.1f calls/s, %.0f blocks/s, %.2f ms/call, %.1f rows/call: %s",
+                    c.calls / seconds, c.blocks / seconds, c.milliseconds / c.calls, c.rows / (double) c.calls,
+                    query.length() > 160 ? query.substring(0, 160) + "..." : query));
+        }
+        return out.toString();
+    }
+}
