@@ -140,20 +140,25 @@ public class CommandQueue {
      * {@code includeLateJoiners} that reaches it and that it has none of; how many it got.
      */
     public Uni<Integer> materialiseLateJoiners(SqlClient db, int boxId) {
-        return materialiseLateJoiners(db, new Integer[] {boxId});
+        return materialiseLateJoiners(db, "b.id = $1", boxId);
     }
 
     /** The same for several boxes at once. */
     Uni<Integer> materialiseLateJoiners(SqlClient db, Integer[] boxIds) {
+        return materialiseLateJoiners(db, "b.id = ANY($1)", boxIds);
+    }
+
+    /** {@code boxes}: the condition on {@code b.id} with its parameter {@code $1}, one box or an array. */
+    private static Uni<Integer> materialiseLateJoiners(SqlClient db, String boxes, Object boxParameter) {
         return db.preparedQuery("INSERT INTO command_deliveries (command_id, box_id)"
                         + " SELECT c.id, b.id FROM spnclients b JOIN commands c ON c.include_late_joiners"
                         + "   AND c.cancelled_at IS NULL"
                         + "   AND (c.target_kind = 'all' OR (c.target_kind = 'group' AND c.target_value = b.groupname))"
-                        + " WHERE b.id = ANY($1) AND b.admission = 'accepted'"
+                        + " WHERE " + boxes + " AND b.admission = 'accepted'"
                         + "   AND (c.expires_at IS NULL OR c.expires_at > now())"
                         + "   AND NOT EXISTS (SELECT 1 FROM command_deliveries x WHERE x.command_id = c.id AND x.box_id = b.id)"
                         + " ORDER BY b.id, c.id ON CONFLICT (command_id, box_id) DO NOTHING RETURNING command_id")
-                .execute(Tuple.of((Object) boxIds))
+                .execute(Tuple.of(boxParameter))
                 .flatMap(rows -> CommandStates.recompute(db, CommandStates.commandIds(rows)).replaceWith(rows.rowCount()));
     }
 
@@ -163,19 +168,24 @@ public class CommandQueue {
      */
     Uni<Integer> expireAndGiveUp(SqlClient db, Integer[] boxIds, OffsetDateTime now) {
         String returning = " RETURNING d.command_id, d.box_id, c.type";
+        // One box (a single lease): a plain equality, as its plan has always been.
+        boolean one = boxIds != null && boxIds.length == 1;
+        Object boxes = one ? boxIds[0] : boxIds;
+        String matches = one ? " = " : " = ANY(";
+        String close = one ? "" : ")";
         return db.preparedQuery("UPDATE command_deliveries d SET state = 'expired', leased_until = NULL,"
                         + " updated_at = now() FROM commands c WHERE c.id = d.command_id AND c.expires_at <= $1"
                         + " AND (d.state = 'queued' OR (d.state = 'delivered' AND d.leased_until <= $1))"
-                        + (boxIds == null ? "" : " AND d.box_id = ANY($2)") + returning)
-                .execute(boxIds == null ? Tuple.of(now) : Tuple.of(now, boxIds))
+                        + (boxIds == null ? "" : " AND d.box_id" + matches + "$2" + close) + returning)
+                .execute(boxIds == null ? Tuple.of(now) : Tuple.of(now, boxes))
                 .flatMap(expired -> db.preparedQuery("UPDATE command_deliveries d SET state = 'failed',"
                                 + " leased_until = NULL, updated_at = now(),"
                                 + " result = 'no acknowledgement after ' || d.attempts || ' attempts'"
                                 + " FROM commands c WHERE c.id = d.command_id AND d.state = 'delivered'"
                                 + " AND d.leased_until <= $1 AND d.attempts >= $2"
-                                + (boxIds == null ? "" : " AND d.box_id = ANY($3)") + returning)
+                                + (boxIds == null ? "" : " AND d.box_id" + matches + "$3" + close) + returning)
                         .execute(boxIds == null ? Tuple.of(now, config.maxAttempts())
-                                : Tuple.of(now, config.maxAttempts(), boxIds))
+                                : Tuple.of(now, config.maxAttempts(), boxes))
                         .flatMap(failed -> finished(db, expired).flatMap(v -> finished(db, failed))
                                 .replaceWith(expired.rowCount() + failed.rowCount())));
     }
