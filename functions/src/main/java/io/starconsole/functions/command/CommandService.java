@@ -16,6 +16,7 @@ import jakarta.ws.rs.core.Response;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,11 +67,71 @@ public class CommandService {
 
     public Uni<CommandView> enqueue(EnqueueRequest request, Caller caller) {
         Checked checked = check(request, OffsetDateTime.now(ZoneOffset.UTC));
-        return TransientFailures.retry(() -> pool.withTransaction(db -> write(db, checked, caller)),
+        // The audit entry in the command's own transaction: one commit per command, not two.
+        return TransientFailures.retry(() -> pool.withTransaction(db -> write(db, checked, caller)
+                                .flatMap(written -> audit.record(db, List.of(auditEntry(checked, written, caller)))
+                                        .replaceWith(written))),
                         MAX_TRANSACTION_ATTEMPTS)
-                .flatMap(written -> audit.record(caller.actor(), "command.enqueued", "command:" + written.id(),
-                                auditDetail(checked, written), caller.source())
-                        .flatMap(v -> queries.find(written.id())));
+                .flatMap(written -> queries.find(written.id()));
+    }
+
+    /** Commands in one {@code POST /api/v1/commands/batch} at most. */
+    public static final int MAX_BATCH = 1000;
+
+    /** {@code POST /api/v1/commands/batch}: {@code commands} in the order they are queued. */
+    public record EnqueueBatch(List<EnqueueRequest> commands) {
+    }
+
+    /**
+     * Several commands queued together, in order: each checked as a single enqueue is, all written in
+     * one transaction or none; an error names the entry at fault ({@code commands[i].field}).
+     */
+    public Uni<List<CommandView>> enqueueAll(EnqueueBatch batch, Caller caller) {
+        if (batch == null || batch.commands() == null || batch.commands().isEmpty()) {
+            throw ApiException.badField("commands", "commands must list at least one command");
+        }
+        if (batch.commands().size() > MAX_BATCH) {
+            throw ApiException.badField("commands", "at most " + MAX_BATCH + " commands in one batch");
+        }
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        List<Checked> checked = new ArrayList<>();
+        for (int i = 0; i < batch.commands().size(); i++) {
+            int index = i;
+            checked.add(ofEntry(index, () -> check(batch.commands().get(index), now)));
+        }
+        return TransientFailures.retry(() -> pool.withTransaction(db -> {
+                    List<AuditLog.Entry> entries = new ArrayList<>();
+                    List<Long> ids = new ArrayList<>();
+                    return LeaseBatches.sequentially(checked.size(), i -> write(db, checked.get(i), caller)
+                                    .onFailure(ApiException.class).transform(refused -> entryError(i, (ApiException) refused))
+                                    .onItem().invoke(written -> {
+                                        ids.add(written.id());
+                                        entries.add(auditEntry(checked.get(i), written, caller));
+                                    }))
+                            .flatMap(v -> audit.record(db, entries))
+                            .replaceWith(ids);
+                }), MAX_TRANSACTION_ATTEMPTS)
+                .flatMap(queries::findAll);
+    }
+
+    private static <T> T ofEntry(int index, java.util.function.Supplier<T> check) {
+        try {
+            return check.get();
+        } catch (ApiException refused) {
+            throw entryError(index, refused);
+        }
+    }
+
+    /** The refusal of one entry of a batch, naming it. */
+    private static ApiException entryError(int index, ApiException refused) {
+        String entry = "commands[" + index + "]";
+        return new ApiException(refused.status(), refused.code(), entry + ": " + refused.getMessage(),
+                refused.field() == null ? entry : entry + "." + refused.field());
+    }
+
+    private static AuditLog.Entry auditEntry(Checked checked, Written written, Caller caller) {
+        return new AuditLog.Entry(caller.actor(), "command.enqueued", "command:" + written.id(),
+                auditDetail(checked, written), caller.source());
     }
 
     /** What was written: the command (the first of a pair) and how many boxes it reaches. */

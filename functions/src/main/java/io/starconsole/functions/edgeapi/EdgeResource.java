@@ -11,6 +11,8 @@ import io.starconsole.functions.box.RegisterResult;
 import io.starconsole.functions.box.RegistrationService;
 import io.starconsole.functions.command.CommandQueue;
 import io.starconsole.functions.command.CommandResults;
+import io.starconsole.functions.command.LeaseBatches;
+import io.starconsole.functions.command.ResultBatches;
 import io.starconsole.functions.command.WakeUpFeed;
 import io.starconsole.functions.error.ApiException;
 import io.starconsole.functions.ota.OtaHealth;
@@ -47,10 +49,14 @@ public class EdgeResource {
     private final OtaHealth ota;
     private final RolloutEngine rollouts;
     private final WakeUpFeed feed;
+    private final LeaseBatches leaseBatches;
+    private final ResultBatches resultBatches;
 
     public EdgeResource(RegistrationService registrations, PresenceService presence, PeerService peers,
                         CommandQueue commands, CommandResults results, OtaHealth ota, RolloutEngine rollouts,
-                        WakeUpFeed feed) {
+                        WakeUpFeed feed, LeaseBatches leaseBatches, ResultBatches resultBatches) {
+        this.leaseBatches = leaseBatches;
+        this.resultBatches = resultBatches;
         this.feed = feed;
         this.ota = ota;
         this.rollouts = rollouts;
@@ -154,6 +160,22 @@ public class EdgeResource {
     @Operation(summary = "The box's result of a command: succeeded, failed or rolled_back (idempotent)")
     public Uni<Void> result(CommandResults.ResultRequest request) {
         return results.report(request);
+    }
+
+    @POST
+    @Path("/commands/lease-batch")
+    @Operation(summary = "ASK_USER_CMD of many boxes at once: each box answered as by /commands/lease, in request"
+            + " order, or with its own error (at most " + LeaseBatches.MAX_BATCH + ")")
+    public Uni<LeaseBatches.BatchAnswer> leaseBatch(LeaseBatches.BatchRequest request) {
+        return leaseBatches.lease(request, OffsetDateTime.now(ZoneOffset.UTC));
+    }
+
+    @POST
+    @Path("/commands/result-batch")
+    @Operation(summary = "Results of many boxes at once, each idempotent as /commands/result, answered per entry"
+            + " (at most " + ResultBatches.MAX_BATCH + ")")
+    public Uni<ResultBatches.BatchAnswer> resultBatch(ResultBatches.BatchRequest request) {
+        return resultBatches.report(request);
     }
 
     @POST

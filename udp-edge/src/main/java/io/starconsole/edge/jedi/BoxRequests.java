@@ -1,6 +1,6 @@
 package io.starconsole.edge.jedi;
 
-import io.starconsole.edge.EdgeConfig;
+import io.starconsole.edge.relay.CommandRelay;
 import io.starconsole.edge.relay.EdgeIdentity;
 import io.starconsole.edge.relay.FunctionsClient;
 import io.starconsole.edge.relay.PresenceRelay;
@@ -31,11 +31,9 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -48,8 +46,8 @@ public class BoxRequests {
     private static final Logger LOG = Logger.getLogger(BoxRequests.class);
     /** Pages of the registry's peer list fetched for one ASK_SPN_INFO at most. */
     private static final int MAX_REGISTRY_PAGES = 1000;
-    /** Boxes waiting for a free lease relay at most; beyond it they are told to try again. */
-    private static final int MAX_WAITING_FOR_LEASE = 100_000;
+    /** Boxes whose lease is on its way at most; beyond it they are told to try again. */
+    private static final int MAX_LEASING = 100_000;
 
     private final EdgeLoop loop;
     private final SessionTable sessions;
@@ -57,18 +55,16 @@ public class BoxRequests {
     private final PresenceRelay presence;
     private final String edgeId;
     private final DropCounters drops;
-    private final int maxLeasesInFlight;
+    private final CommandRelay commands;
     /**
-     * Boxes whose ASK_USER_CMD waits for a free relay, in arrival order, each once: a broadcast wakes
-     * every box at once, and ten thousand simultaneous leases would only queue up (and pile up memory)
-     * in the functions. Touched only on the edge's loop.
+     * Boxes whose ASK_USER_CMD is on its way (waiting for a batch, or in one): a repeated ASK of such
+     * a box is not relayed again, the first one's answer is coming. Touched only on the edge's loop.
      */
-    private final Set<EdgeSession> waitingForLease = new LinkedHashSet<>();
-    private int leasesInFlight;
+    private final Set<EdgeSession> leasing = new HashSet<>();
 
     public BoxRequests(EdgeLoop loop, SessionTable sessions, FunctionsClient functions, PresenceRelay presence,
-                       EdgeIdentity identity, DropCounters drops, EdgeConfig config) {
-        this.maxLeasesInFlight = config.functions().maxLeasesInFlight();
+                       EdgeIdentity identity, DropCounters drops, CommandRelay commands) {
+        this.commands = commands;
         this.loop = loop;
         this.sessions = sessions;
         this.functions = functions;
@@ -106,8 +102,12 @@ public class BoxRequests {
         } else if (message instanceof AskUserCmd) {
             lease(session);
         } else if (message instanceof CommandResult result) {
-            relay(session, "commands/result", new RelayModels.CommandResult(session.boxKey(), result.commandId(),
-                    RelayMapping.resultState(result), result.message()), MessageType.COMMAND_RESULT);
+            commands.result(new RelayModels.CommandResult(session.boxKey(), result.commandId(),
+                    RelayMapping.resultState(result), result.message())).whenComplete((answer, failure) -> {
+                        Message reply = failure == null && answer != null && answer.error() == null
+                                ? new Ok(MessageType.COMMAND_RESULT) : RelayMapping.tryAgain(MessageType.COMMAND_RESULT);
+                        loop.execute(() -> reply(session, reply));
+                    });
         } else {
             reply(session, new Nok(message.type(), NokReason.NOT_ALLOWED,
                     "this edge does not take " + message.type() + " from a box"));
@@ -124,38 +124,23 @@ public class BoxRequests {
 
     /** ASK_USER_CMD: the box's next command from the queue, leased to it for the visibility timeout. */
     private void lease(EdgeSession session) {
-        if (leasesInFlight < maxLeasesInFlight) {
-            relayLease(session);
-        } else if (waitingForLease.size() < MAX_WAITING_FOR_LEASE || waitingForLease.contains(session)) {
-            waitingForLease.add(session); // a repeated ASK of a waiting box keeps its place
-        } else {
+        if (leasing.contains(session)) {
+            return;
+        }
+        if (leasing.size() >= MAX_LEASING) {
             reply(session, RelayMapping.tryAgain(MessageType.ASK_USER_CMD));
+            return;
         }
-    }
-
-    private void relayLease(EdgeSession session) {
-        leasesInFlight++;
-        functions.post("commands/lease", new RelayModels.LeaseRequest(session.boxKey(), edgeId, UUID.randomUUID().toString()),
-                        RelayModels.Lease.class)
-                .whenComplete((lease, failure) -> loop.execute(() -> {
-                    leasesInFlight--;
-                    if (failure != null || lease == null) {
-                        reply(session, RelayMapping.tryAgain(MessageType.ASK_USER_CMD));
-                    } else {
-                        session.commandsPending(lease.command() != null && lease.morePending());
-                        reply(session, RelayMapping.command(lease));
-                    }
-                    relayWaitingLeases();
-                }));
-    }
-
-    private void relayWaitingLeases() {
-        Iterator<EdgeSession> waiting = waitingForLease.iterator();
-        while (leasesInFlight < maxLeasesInFlight && waiting.hasNext()) {
-            EdgeSession next = waiting.next();
-            waiting.remove();
-            relayLease(next);
-        }
+        leasing.add(session);
+        commands.lease(session.boxKey()).whenComplete((answer, failure) -> loop.execute(() -> {
+            leasing.remove(session);
+            if (failure != null || answer == null || answer.error() != null) {
+                reply(session, RelayMapping.tryAgain(MessageType.ASK_USER_CMD));
+            } else {
+                session.commandsPending(answer.command() != null && answer.morePending());
+                reply(session, RelayMapping.command(answer.lease()));
+            }
+        }));
     }
 
     /**

@@ -56,10 +56,6 @@ public final class RelayModels {
                           Integer listenPort) {
     }
 
-    /** {@code requestId}: the same on every retry of one relay, so a retry gets what the first try leased. */
-    public record LeaseRequest(String publicKey, String edgeId, String requestId) {
-    }
-
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Lease(LeasedCommand command, boolean morePending) {
     }

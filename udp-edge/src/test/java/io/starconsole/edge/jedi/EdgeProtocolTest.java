@@ -160,7 +160,7 @@ class EdgeProtocolTest {
     }
 
     @Test
-    void manyBoxesAskingAtOnce_areRelayedAFewAtATime_andEachGetsItsAnswer() throws Exception {
+    void manyBoxesAskingAtOnce_areRelayedInBatches_aFewLeasesAtATime_andEachGetsItsAnswer() throws Exception {
         FunctionsStandIn.ANSWERS.put("register", OK_NEWIP);
         FunctionsStandIn.ANSWERS.put("commands/lease", "{\"command\":null,\"morePending\":false}");
         List<TestBox> boxes = new java.util.ArrayList<>();
@@ -178,7 +178,12 @@ class EdgeProtocolTest {
                 assertThat(box.receiveMessage()).as("an answer, not TRY_AGAIN").isInstanceOf(AnsUserCmd.class);
             }
             assertThat(FunctionsStandIn.calls("commands/lease")).hasSize(6);
-            assertThat(FunctionsStandIn.MOST_LEASES_AT_ONCE.get()).as("max-leases-in-flight = 2 in tests").isEqualTo(2);
+            assertThat(FunctionsStandIn.calls("commands/lease").stream().map(c -> c.body().get("publicKey").asText()))
+                    .containsExactlyInAnyOrderElementsOf(boxes.stream().map(TestBox::publicKey).toList());
+            List<FunctionsStandIn.Call> batches = FunctionsStandIn.calls("commands/lease-batch");
+            assertThat(batches).as("the asks that waited went together").hasSizeLessThan(6);
+            assertThat(batches).allSatisfy(batch -> assertThat(batch.body().get("leases").size()).isLessThanOrEqualTo(4));
+            assertThat(FunctionsStandIn.MOST_LEASES_AT_ONCE.get()).as("max-leases-in-flight = 4 in tests").isEqualTo(4);
         } finally {
             boxes.forEach(TestBox::close);
         }
@@ -204,8 +209,13 @@ class EdgeProtocolTest {
             assertThat(box.request(new CommandResult(42, true, "renamed"))).isEqualTo(new Ok(MessageType.COMMAND_RESULT));
             assertThat(box.request(new CommandResult(43, false, CommandResult.ROLLED_BACK_PREFIX + " no answer")))
                     .isEqualTo(new Ok(MessageType.COMMAND_RESULT));
+            FunctionsStandIn.REFUSED_RESULTS.add(44L);
+            assertThat(box.request(new CommandResult(44, true, "renamed")))
+                    .as("an entry the functions refused is tried again by the box")
+                    .isInstanceOf(io.starconsole.protocol.message.Nok.class);
             List<FunctionsStandIn.Call> results = FunctionsStandIn.calls("commands/result");
-            assertThat(results).hasSize(2);
+            assertThat(results).hasSize(3);
+            assertThat(FunctionsStandIn.calls("commands/result-batch")).hasSize(3);
             assertThat(results.get(0).body().get("state").asText()).isEqualTo("succeeded");
             assertThat(results.get(0).body().get("commandId").asLong()).isEqualTo(42);
             assertThat(results.get(1).body().get("state").asText()).isEqualTo("rolled_back");

@@ -29,7 +29,9 @@ public class FunctionsStandIn implements QuarkusTestResourceLifecycleManager {
     static volatile int failWithStatus;
     /** How long each answer takes (a slow database behind the functions). */
     static volatile long delayMillis;
-    /** Lease calls being answered now, and the most at once since the last reset. */
+    /** Command ids whose results a result batch answers with a per-entry error. */
+    static final java.util.Set<Long> REFUSED_RESULTS = ConcurrentHashMap.newKeySet();
+    /** Leases being answered now (each entry of a lease batch counts), and the most at once since the last reset. */
     static final java.util.concurrent.atomic.AtomicInteger LEASES_IN_FLIGHT = new java.util.concurrent.atomic.AtomicInteger();
     static final java.util.concurrent.atomic.AtomicInteger MOST_LEASES_AT_ONCE = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -43,6 +45,7 @@ public class FunctionsStandIn implements QuarkusTestResourceLifecycleManager {
         ANSWERS.clear();
         failWithStatus = 0;
         delayMillis = 0;
+        REFUSED_RESULTS.clear();
         MOST_LEASES_AT_ONCE.set(0);
     }
 
@@ -62,9 +65,13 @@ public class FunctionsStandIn implements QuarkusTestResourceLifecycleManager {
             String path = exchange.getRequestURI().getPath().substring("/internal/v1/".length());
             byte[] body = exchange.getRequestBody().readAllBytes();
             CALLS.add(new Call(path, exchange.getRequestHeaders().getFirst("Authorization"), JSON.readTree(body)));
-            boolean lease = path.equals("commands/lease");
-            if (lease) {
-                MOST_LEASES_AT_ONCE.accumulateAndGet(LEASES_IN_FLIGHT.incrementAndGet(), Math::max);
+            for (JsonNode entry : batchEntries(path, JSON.readTree(body))) {
+                CALLS.add(new Call(path.replace("-batch", ""), exchange.getRequestHeaders().getFirst("Authorization"), entry));
+            }
+            JsonNode request = JSON.readTree(body);
+            int leases = path.equals("commands/lease-batch") ? request.get("leases").size() : 0;
+            if (leases > 0) {
+                MOST_LEASES_AT_ONCE.accumulateAndGet(LEASES_IN_FLIGHT.addAndGet(leases), Math::max);
             }
             if (delayMillis > 0) {
                 try {
@@ -73,11 +80,9 @@ public class FunctionsStandIn implements QuarkusTestResourceLifecycleManager {
                     Thread.currentThread().interrupt();
                 }
             }
-            if (lease) {
-                LEASES_IN_FLIGHT.decrementAndGet();
-            }
+            LEASES_IN_FLIGHT.addAndGet(-leases);
             int status = failWithStatus;
-            String answer = ANSWERS.get(path);
+            String answer = ANSWERS.containsKey(path) ? ANSWERS.get(path) : batchAnswer(path, request);
             if (status != 0) {
                 exchange.sendResponseHeaders(status, -1);
             } else if (answer == null) {
@@ -97,6 +102,48 @@ public class FunctionsStandIn implements QuarkusTestResourceLifecycleManager {
                 "star-console.edge.functions.secret", SECRET,
                 "star-console.edge.functions.attempts", "2",
                 "star-console.edge.functions.backoff", "PT0.05S");
+    }
+
+    /** The entries of a batched lease or result call, each as its single call's body. */
+    private static List<JsonNode> batchEntries(String path, JsonNode request) {
+        List<JsonNode> entries = new java.util.ArrayList<>();
+        if (path.equals("commands/lease-batch")) {
+            request.get("leases").forEach(entry -> entries.add(((com.fasterxml.jackson.databind.node.ObjectNode) entry.deepCopy())
+                    .put("edgeId", request.get("edgeId").asText())));
+        } else if (path.equals("commands/result-batch")) {
+            request.get("results").forEach(entries::add);
+        }
+        return entries;
+    }
+
+    /**
+     * Unless scripted, a batch is answered entry by entry: each lease with the scripted single lease
+     * answer, each result as recorded (or, with {@link #REFUSED_RESULTS}, refused).
+     */
+    private static String batchAnswer(String path, JsonNode request) throws IOException {
+        com.fasterxml.jackson.databind.node.ArrayNode entries = JSON.createArrayNode();
+        if (path.equals("commands/lease-batch") && ANSWERS.containsKey("commands/lease")) {
+            JsonNode single = JSON.readTree(ANSWERS.get("commands/lease"));
+            for (JsonNode entry : request.get("leases")) {
+                entries.add(((com.fasterxml.jackson.databind.node.ObjectNode) single.deepCopy())
+                        .put("publicKey", entry.get("publicKey").asText()).putNull("error"));
+            }
+            return JSON.writeValueAsString(JSON.createObjectNode().set("leases", entries));
+        }
+        if (path.equals("commands/result-batch")) {
+            for (JsonNode entry : request.get("results")) {
+                com.fasterxml.jackson.databind.node.ObjectNode answer = JSON.createObjectNode()
+                        .put("publicKey", entry.get("publicKey").asText()).put("commandId", entry.get("commandId").asLong());
+                if (REFUSED_RESULTS.contains(entry.get("commandId").asLong())) {
+                    answer.putObject("error").put("status", 404).put("code", "not_found").put("message", "not found");
+                } else {
+                    answer.putNull("error");
+                }
+                entries.add(answer);
+            }
+            return JSON.writeValueAsString(JSON.createObjectNode().set("results", entries));
+        }
+        return null;
     }
 
     @Override
