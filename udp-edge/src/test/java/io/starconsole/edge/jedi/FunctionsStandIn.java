@@ -61,7 +61,19 @@ public class FunctionsStandIn implements QuarkusTestResourceLifecycleManager {
         server.createContext("/internal/v1/", exchange -> {
             String path = exchange.getRequestURI().getPath().substring("/internal/v1/".length());
             byte[] body = exchange.getRequestBody().readAllBytes();
-            CALLS.add(new Call(path, exchange.getRequestHeaders().getFirst("Authorization"), JSON.readTree(body)));
+            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+            JsonNode request = JSON.readTree(body);
+            CALLS.add(new Call(path, authorization, request));
+            String answer = ANSWERS.get(path);
+            if (path.equals("register-batch")) {
+                // Each HELLO of a batch counts as a registration, and gets the scripted answer of one.
+                List<String> results = new java.util.ArrayList<>();
+                for (JsonNode hello : request.get("registrations")) {
+                    CALLS.add(new Call("register", authorization, hello));
+                    results.add(ANSWERS.getOrDefault("register", "null"));
+                }
+                answer = "{\"results\":[" + String.join(",", results) + "]}";
+            }
             boolean lease = path.equals("commands/lease");
             if (lease) {
                 MOST_LEASES_AT_ONCE.accumulateAndGet(LEASES_IN_FLIGHT.incrementAndGet(), Math::max);
@@ -77,7 +89,6 @@ public class FunctionsStandIn implements QuarkusTestResourceLifecycleManager {
                 LEASES_IN_FLIGHT.decrementAndGet();
             }
             int status = failWithStatus;
-            String answer = ANSWERS.get(path);
             if (status != 0) {
                 exchange.sendResponseHeaders(status, -1);
             } else if (answer == null) {
