@@ -128,6 +128,14 @@ public interface EdgeConfig {
         /** How long the first HELLO of a batch waits for others before the batch is relayed. */
         @WithDefault("PT0.005S")
         Duration batchWait();
+
+        /**
+         * How long a registration call may take. It is made once: a box gives up its handshake after
+         * 5 s and starts a new one, so a later answer is lost, and a repeat of a call the functions are
+         * still working on only adds to their load. Keep it below the boxes' handshake timeout.
+         */
+        @WithDefault("PT4S")
+        Duration timeout();
     }
 
     interface Handshakes {

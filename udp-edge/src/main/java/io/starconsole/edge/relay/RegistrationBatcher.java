@@ -14,8 +14,9 @@ import java.util.concurrent.CompletableFuture;
  * most {@code batch-size} of them, the first waiting at most {@code batch-wait}) and hands each box
  * its own answer: under a storm of registrations the functions then commit many boxes at once
  * instead of one transaction, one connection and one WAL flush per box. A failed call fails every
- * HELLO of its batch (each box is told to try again); the call is repeated like any other relay, and
- * registration is idempotent.
+ * HELLO of its batch (each box is told to try again). A registration call is made once, with its
+ * own timeout ({@code registrations.timeout}): the box starts a new handshake after 5 s anyway, and
+ * repeating a call that timed out while the functions still work on it only adds to their load.
  */
 @ApplicationScoped
 public class RegistrationBatcher {
@@ -27,6 +28,7 @@ public class RegistrationBatcher {
     private final Vertx vertx;
     private final int batchSize;
     private final long batchWaitMillis;
+    private final Duration timeout;
     /** HELLOs not relayed yet, with the futures of their answers; guarded by {@code this}. */
     private List<Pending> waiting = new ArrayList<>();
     /** Counts batches started, so that a timer set for one never relays a later one early. */
@@ -45,6 +47,10 @@ public class RegistrationBatcher {
             throw new IllegalArgumentException("star-console.edge.registrations.batch-wait must be 0 to 1 s, not " + wait);
         }
         this.batchWaitMillis = Math.max(1, wait.toMillis());
+        this.timeout = config.registrations().timeout();
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("star-console.edge.registrations.timeout must be positive, not " + timeout);
+        }
     }
 
     /** The functions' answers to a batch, in its order. */
@@ -61,7 +67,7 @@ public class RegistrationBatcher {
     /** Relays this HELLO with the others that come within the batch wait; completes with its own answer. */
     public CompletableFuture<RelayModels.RegisterResult> register(RelayModels.RegisterRequest request) {
         if (batchSize == 1) {
-            return functions.post("register", request, RelayModels.RegisterResult.class);
+            return functions.postOnce("register", request, RelayModels.RegisterResult.class, timeout);
         }
         CompletableFuture<RelayModels.RegisterResult> answer = new CompletableFuture<>();
         List<Pending> full = null;
@@ -103,7 +109,7 @@ public class RegistrationBatcher {
         for (Pending pending : batch) {
             requests.add(pending.request());
         }
-        functions.post("register-batch", new Batch(requests), Answers.class).whenComplete((answers, failure) -> {
+        functions.postOnce("register-batch", new Batch(requests), Answers.class, timeout).whenComplete((answers, failure) -> {
             for (int i = 0; i < batch.size(); i++) {
                 CompletableFuture<RelayModels.RegisterResult> answer = batch.get(i).answer();
                 if (failure != null) {

@@ -65,13 +65,14 @@ class RegistrationBatchingTest {
     }
 
     @Test
-    void aBatchTheFunctionsRefuse_tellsEachOfItsBoxesToTryAgain() throws Exception {
+    void aBatchTheFunctionsRefuse_tellsEachOfItsBoxesToTryAgain_withoutRepeatingTheCall() throws Exception {
         FunctionsStandIn.failWithStatus = 503;
 
         List<Message> answers = helloAtOnce(8);
 
         assertThat(answers).hasSize(8).allMatch(answer -> answer instanceof Nok nok
                 && nok.reason() == NokReason.TRY_AGAIN);
+        assertThat(FunctionsStandIn.calls("register")).as("each HELLO relayed once, not repeated").hasSize(8);
     }
 
     private List<Message> helloAtOnce(int boxes) throws Exception {
