@@ -3,6 +3,8 @@ package io.starconsole.bench;
 import io.starconsole.launcher.LaunchOptions;
 import io.starconsole.launcher.StarConsole;
 import io.starconsole.protocol.crypto.Key;
+import io.starconsole.protocol.message.Nok;
+import io.starconsole.protocol.message.NokReason;
 import org.HdrHistogram.Histogram;
 
 import java.io.PrintStream;
@@ -15,6 +17,8 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * Registration through the whole console (local cloud, functions, edge as the launcher starts them,
@@ -26,7 +30,9 @@ import java.util.Map;
  * <p>The edge allows 50 handshakes per second per source address by default. The boxes share
  * {@code --sockets} UDP sockets, each bound to its own loopback address 127.0.x.y, so each source
  * stays under the limit (64 sockets: 1,000/s is about 16/s per source). The edge inherits this
- * process's environment, so {@code STAR_CONSOLE_EDGE_HANDSHAKES_PER_SOURCE_PER_SECOND} can raise it too.
+ * process's environment, so {@code STAR_CONSOLE_EDGE_HANDSHAKES_PER_SOURCE_PER_SECOND} can raise it too
+ * (and {@code STAR_CONSOLE_EDGE_REGISTRATIONS_BATCH_SIZE=1} relays each HELLO on its own).
+ * {@code --pool} is the functions' default address pool, a /14 above 60,000 boxes.
  *
  * <pre>
  * java -cp bench/target/bench.jar io.starconsole.bench.RegistrationBench --boxes 10000 --rate 1000
@@ -42,6 +48,8 @@ public final class RegistrationBench {
         int boxes = args.integer("boxes", 10_000);
         double rate = args.decimal("rate", 1000);
         int sockets = args.integer("sockets", 64);
+        // The default pool (a /16) has 65,533 assignable hosts: 100,000 boxes need a larger one.
+        String addressPool = args.text("pool", boxes > 60_000 ? "10.96.0.0/14" : "10.99.0.0/16");
         Path home = Path.of(args.text("home", ".")).toAbsolutePath().normalize();
         System.out.println("RegistrationBench: " + boxes + " new boxes at " + rate + "/s through edge, functions and "
                 + "Postgres; " + Proc.machine());
@@ -50,7 +58,8 @@ public final class RegistrationBench {
         StarConsole.Ports ports = new StarConsole.Ports(KeepaliveBench.freePort(), KeepaliveBench.freePort(),
                 KeepaliveBench.freePort(), KeepaliveBench.freePort(), KeepaliveBench.freePort());
         StarConsole console = new StarConsole(new LaunchOptions(home, data, 0), ports,
-                new PrintStream(Files.newOutputStream(log), true), Map.of());
+                new PrintStream(Files.newOutputStream(log), true),
+                Map.of("STAR_CONSOLE_ADDRESSES_DEFAULT_POOL", addressPool));
         try {
             long t0 = System.nanoTime();
             console.start();
@@ -67,6 +76,7 @@ public final class RegistrationBench {
                         "sent %d HELLO at %.0f/s; answered %d (accepted %d, refused %d, cookies %d) in %.1f s = %.0f/s; "
                                 + "unanswered %d%n", boxes, rate, answered, fleet.accepted(), fleet.refused(),
                         fleet.cookies(), seconds, answered / seconds, boxes - answered);
+                System.out.println("  refused by reason: " + refusalsByReason(fleet));
                 System.out.printf(Locale.ROOT,
                         "  handshake-to-answer ms: p50 %.1f  p90 %.1f  p99 %.1f  p99.9 %.1f  max %.1f%n",
                         h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(90) / 1e6,
@@ -78,6 +88,11 @@ public final class RegistrationBench {
         } finally {
             console.stop();
         }
+    }
+
+    private static Map<NokReason, Long> refusalsByReason(BoxFleet fleet) {
+        return fleet.boxes().stream().filter(box -> box.answer instanceof Nok)
+                .collect(Collectors.groupingBy(box -> ((Nok) box.answer).reason(), TreeMap::new, Collectors.counting()));
     }
 
     private static String duplicatesInRegistry(String jdbcUrl) throws Exception {

@@ -37,6 +37,8 @@ public interface EdgeConfig {
 
     Commands commands();
 
+    Registrations registrations();
+
     interface Udp {
         /** The boxes' port (the seed's 31902); 0 picks a free one (tests). */
         @WithDefault("31902")
@@ -124,6 +126,27 @@ public interface EdgeConfig {
         /** The pause before asking again after a failed feed request, or an empty answer that came early. */
         @WithDefault("PT0.5S")
         Duration wakeUpRetry();
+    }
+
+    interface Registrations {
+        /**
+         * HELLOs relayed to the functions in one call at most (1 to 500): the functions register a
+         * batch in one transaction, one commit for all of its boxes. 1 relays each HELLO on its own.
+         */
+        @WithDefault("64")
+        int batchSize();
+
+        /** How long the first HELLO of a batch waits for others before the batch is relayed. */
+        @WithDefault("PT0.005S")
+        Duration batchWait();
+
+        /**
+         * How long a registration call may take. It is made once: a box gives up its handshake after
+         * 5 s and starts a new one, so a later answer is lost, and a repeat of a call the functions are
+         * still working on only adds to their load. Keep it below the boxes' handshake timeout.
+         */
+        @WithDefault("PT4S")
+        Duration timeout();
     }
 
     interface Handshakes {

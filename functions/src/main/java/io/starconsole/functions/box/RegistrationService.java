@@ -65,7 +65,8 @@ public class RegistrationService {
                 });
     }
 
-    private Uni<RegisterResult> registerIn(SqlClient db, RegisterRequest request, AdmissionSettings settings) {
+    /** Admission and upsert of one box in the caller's transaction (which must also have read {@code settings}). */
+    Uni<RegisterResult> registerIn(SqlClient db, RegisterRequest request, AdmissionSettings settings) {
         RegisterRequest.Hello hello = request.hello();
         return boxes.lockByKey(db, request.publicKey()).flatMap(known -> {
             if (known != null) {
@@ -149,7 +150,7 @@ public class RegistrationService {
     }
 
     /** The edge's part of the request: wrong here is the edge's defect, an HTTP 400. */
-    private static void checkEnvelope(RegisterRequest request) {
+    static void checkEnvelope(RegisterRequest request) {
         if (request == null) {
             throw ApiException.badField("publicKey", "a JSON body is required");
         }

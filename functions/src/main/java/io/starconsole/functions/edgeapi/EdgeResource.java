@@ -2,6 +2,7 @@ package io.starconsole.functions.edgeapi;
 
 import io.smallrye.mutiny.Uni;
 import io.starconsole.functions.auth.Role;
+import io.starconsole.functions.box.BatchRegistration;
 import io.starconsole.functions.box.EdgeInput;
 import io.starconsole.functions.box.Heartbeats;
 import io.starconsole.functions.box.PeerService;
@@ -51,12 +52,15 @@ public class EdgeResource {
     private final WakeUpFeed feed;
     private final LeaseBatches leaseBatches;
     private final ResultBatches resultBatches;
+    private final BatchRegistration batchRegistrations;
 
     public EdgeResource(RegistrationService registrations, PresenceService presence, PeerService peers,
                         CommandQueue commands, CommandResults results, OtaHealth ota, RolloutEngine rollouts,
-                        WakeUpFeed feed, LeaseBatches leaseBatches, ResultBatches resultBatches) {
+                        WakeUpFeed feed, LeaseBatches leaseBatches, ResultBatches resultBatches,
+                        BatchRegistration batchRegistrations) {
         this.leaseBatches = leaseBatches;
         this.resultBatches = resultBatches;
+        this.batchRegistrations = batchRegistrations;
         this.feed = feed;
         this.ota = ota;
         this.rollouts = rollouts;
@@ -85,6 +89,14 @@ public class EdgeResource {
     @Operation(summary = "HELLO: admit, upsert and assign an SPN IP")
     public Uni<RegisterResult> register(RegisterRequest request) {
         return registrations.register(request);
+    }
+
+    @POST
+    @Path("/register-batch")
+    @Operation(summary = "Many HELLOs in one call and one transaction; one answer per box, in order (a bad box is"
+            + " refused alone)")
+    public Uni<BatchRegistration.Answers> registerBatch(BatchRegistration.Batch batch) {
+        return batchRegistrations.register(batch);
     }
 
     @POST

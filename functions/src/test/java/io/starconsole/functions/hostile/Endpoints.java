@@ -129,6 +129,21 @@ final class Endpoints {
                         .other("realPort", "reconnect", "hello", "hello.requestedMask", "hello.listenPort",
                                 "hello.endpointPort")
                         .free("edgeId", "hello.idString", "hello.firmwareVersion", "hello.enrolmentToken"),
+                of("POST", "/internal/v1/register-batch", EDGE)
+                        .body("{\"registrations\":[{\"publicKey\":\"${newKey}\",\"edgeId\":\"edge-1\","
+                                + "\"realIp\":\"203.0.113.7\",\"realPort\":40000,\"reconnect\":false,\"hello\":{"
+                                + "\"groupName\":\"${group}\",\"idString\":\"box-hostile\",\"macAddress\":\"02:00:00:00:00:01\","
+                                + "\"requestedSpnIp\":null,\"requestedMask\":16,\"listenPort\":51820,"
+                                + "\"endpointPort\":51820,\"allowedIps\":\"10.1.2.1/32\",\"firmwareVersion\":\"3.0.1\","
+                                + "\"enrolmentToken\":null}}]}")
+                        .text("registrations.0.publicKey", "registrations.0.realIp", "registrations.0.hello.groupName",
+                                "registrations.0.hello.macAddress", "registrations.0.hello.requestedSpnIp",
+                                "registrations.0.hello.allowedIps")
+                        .other("registrations", "registrations.0", "registrations.0.realPort", "registrations.0.reconnect",
+                                "registrations.0.hello", "registrations.0.hello.requestedMask",
+                                "registrations.0.hello.listenPort", "registrations.0.hello.endpointPort")
+                        .free("registrations.0.edgeId", "registrations.0.hello.idString",
+                                "registrations.0.hello.firmwareVersion", "registrations.0.hello.enrolmentToken"),
                 of("POST", "/internal/v1/presence", EDGE)
                         .body("{\"edgeId\":\"edge-1\",\"heartbeats\":[{\"publicKey\":\"${publicKey}\","
                                 + "\"realIp\":\"203.0.113.7\",\"realPort\":40000,\"at\":\"2026-11-25T00:00:00Z\"}]}")

@@ -4,8 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.starconsole.edge.EdgeConfig;
 import io.starconsole.edge.relay.EdgeIdentity;
-import io.starconsole.edge.relay.FunctionsClient;
-import io.starconsole.edge.relay.RelayModels;
+import io.starconsole.edge.relay.RegistrationBatcher;
 import io.starconsole.edge.session.EdgeSession;
 import io.starconsole.edge.session.SessionTable;
 import io.starconsole.edge.transport.DatagramHandler;
@@ -47,7 +46,7 @@ public class JediHandler implements DatagramHandler {
 
     private final EdgeLoop loop;
     private final SessionTable sessions;
-    private final FunctionsClient functions;
+    private final RegistrationBatcher registrations;
     private final BoxRequests requests;
     private final EdgeConfig config;
     private final String edgeId;
@@ -56,12 +55,12 @@ public class JediHandler implements DatagramHandler {
     private final AtomicInteger registrationsInFlight = new AtomicInteger();
     private final HandshakeRate handshakeRate = new HandshakeRate();
 
-    public JediHandler(EdgeLoop loop, SessionTable sessions, FunctionsClient functions, BoxRequests requests,
+    public JediHandler(EdgeLoop loop, SessionTable sessions, RegistrationBatcher registrations, BoxRequests requests,
                        EdgeConfig config, EdgeIdentity identity, KeyPair edgeKeys, DropCounters drops,
                        MeterRegistry registry) {
         this.loop = loop;
         this.sessions = sessions;
-        this.functions = functions;
+        this.registrations = registrations;
         this.requests = requests;
         this.config = config;
         this.edgeId = identity.id();
@@ -128,8 +127,7 @@ public class JediHandler implements DatagramHandler {
             finish(pending, boxKey, sender, RelayMapping.tryAgain(request.type()), false);
             return;
         }
-        functions.post("register", RelayMapping.register(boxKey, edgeId, sender, reconnect, info),
-                        RelayModels.RegisterResult.class)
+        registrations.register(RelayMapping.register(boxKey, edgeId, sender, reconnect, info))
                 .whenComplete((answer, failure) -> {
                     registrationsInFlight.decrementAndGet();
                     if (failure != null) {

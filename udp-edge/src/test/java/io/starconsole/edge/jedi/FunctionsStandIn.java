@@ -64,11 +64,12 @@ public class FunctionsStandIn implements QuarkusTestResourceLifecycleManager {
         server.createContext("/internal/v1/", exchange -> {
             String path = exchange.getRequestURI().getPath().substring("/internal/v1/".length());
             byte[] body = exchange.getRequestBody().readAllBytes();
-            CALLS.add(new Call(path, exchange.getRequestHeaders().getFirst("Authorization"), JSON.readTree(body)));
-            for (JsonNode entry : batchEntries(path, JSON.readTree(body))) {
-                CALLS.add(new Call(path.replace("-batch", ""), exchange.getRequestHeaders().getFirst("Authorization"), entry));
-            }
+            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
             JsonNode request = JSON.readTree(body);
+            CALLS.add(new Call(path, authorization, request));
+            for (JsonNode entry : batchEntries(path, request)) {
+                CALLS.add(new Call(path.replace("-batch", ""), authorization, entry));
+            }
             int leases = path.equals("commands/lease-batch") ? request.get("leases").size() : 0;
             if (leases > 0) {
                 MOST_LEASES_AT_ONCE.accumulateAndGet(LEASES_IN_FLIGHT.addAndGet(leases), Math::max);
@@ -112,6 +113,8 @@ public class FunctionsStandIn implements QuarkusTestResourceLifecycleManager {
                     .put("edgeId", request.get("edgeId").asText())));
         } else if (path.equals("commands/result-batch")) {
             request.get("results").forEach(entries::add);
+        } else if (path.equals("register-batch")) {
+            request.get("registrations").forEach(entries::add);
         }
         return entries;
     }
@@ -129,6 +132,12 @@ public class FunctionsStandIn implements QuarkusTestResourceLifecycleManager {
                         .put("publicKey", entry.get("publicKey").asText()).putNull("error"));
             }
             return JSON.writeValueAsString(JSON.createObjectNode().set("leases", entries));
+        }
+        if (path.equals("register-batch")) {
+            // Each HELLO of a batch gets the scripted answer of one registration.
+            List<String> results = new java.util.ArrayList<>();
+            request.get("registrations").forEach(hello -> results.add(ANSWERS.getOrDefault("register", "null")));
+            return "{\"results\":[" + String.join(",", results) + "]}";
         }
         if (path.equals("commands/result-batch")) {
             for (JsonNode entry : request.get("results")) {
