@@ -38,7 +38,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * JEDI/2 on the edge: handshakes become registrations relayed to the functions; transport
  * datagrams go to their session and then to {@link BoxRequests}. Everything that can be refused
  * cheaply (framing, mac1, rate) is refused before any X25519 or relay call. Junk is counted by
- * reason ({@link DropCounters}) and never logged above debug.
+ * reason ({@link DropCounters}) and never logged above debug. Transport datagrams are opened on the
+ * thread of the socket they came in on; handshakes run on the home loop.
  */
 @ApplicationScoped
 public class JediHandler implements DatagramHandler {
@@ -91,11 +92,20 @@ public class JediHandler implements DatagramHandler {
         try {
             PacketKind kind = Packet.kindOf(datagram);
             switch (kind) {
-                case HANDSHAKE_INITIATION -> initiation(datagram, sender);
+                case HANDSHAKE_INITIATION -> loop.onHome(() -> initiationOnHomeLoop(datagram, sender));
                 case TRANSPORT_DATA -> transport(datagram, sender);
                 default -> throw new ProtocolException(ProtocolException.Reason.UNEXPECTED_MESSAGE,
                         "boxes do not send " + kind);
             }
+        } catch (ProtocolException e) {
+            drops.count(e.reason());
+        }
+    }
+
+    /** Handshakes change the session table, so they run on the home loop. */
+    private void initiationOnHomeLoop(byte[] datagram, InetSocketAddress sender) {
+        try {
+            initiation(datagram, sender);
         } catch (ProtocolException e) {
             drops.count(e.reason());
         }

@@ -8,16 +8,18 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The edge's sessions, by the index the edge chose for each (the receiver index of the box's
  * datagrams) and by box key. At most one session per box: a new handshake replaces the old one.
- * Used only from the edge's event loop, so it needs no locks.
+ * Changed only on the edge's home loop; the sockets' threads look sessions up by index, so that map
+ * is concurrent.
  */
 @ApplicationScoped
 public class SessionTable {
 
-    private final Map<Integer, EdgeSession> byIndex = new HashMap<>();
+    private final Map<Integer, EdgeSession> byIndex = new ConcurrentHashMap<>();
     private final Map<String, EdgeSession> byBox = new HashMap<>();
     private final SecureRandom random = new SecureRandom();
 
