@@ -38,8 +38,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * JEDI/2 on the edge: handshakes become registrations relayed to the functions; transport
  * datagrams go to their session and then to {@link BoxRequests}. Everything that can be refused
  * cheaply (framing, mac1, rate) is refused before any X25519 or relay call. Junk is counted by
- * reason ({@link DropCounters}) and never logged above debug. Transport datagrams are opened on the
- * thread of the socket they came in on; handshakes run on the home loop.
+ * reason ({@link DropCounters}) and never logged above debug. Datagrams are checked and opened on
+ * the thread of the socket they came in on (the responder is thread-safe, so handshakes' X25519
+ * runs on every socket's thread); a handshake's session is made on the home loop.
  */
 @ApplicationScoped
 public class JediHandler implements DatagramHandler {
@@ -92,20 +93,11 @@ public class JediHandler implements DatagramHandler {
         try {
             PacketKind kind = Packet.kindOf(datagram);
             switch (kind) {
-                case HANDSHAKE_INITIATION -> loop.onHome(() -> initiationOnHomeLoop(datagram, sender));
+                case HANDSHAKE_INITIATION -> initiation(datagram, sender);
                 case TRANSPORT_DATA -> transport(datagram, sender);
                 default -> throw new ProtocolException(ProtocolException.Reason.UNEXPECTED_MESSAGE,
                         "boxes do not send " + kind);
             }
-        } catch (ProtocolException e) {
-            drops.count(e.reason());
-        }
-    }
-
-    /** Handshakes change the session table, so they run on the home loop. */
-    private void initiationOnHomeLoop(byte[] datagram, InetSocketAddress sender) {
-        try {
-            initiation(datagram, sender);
         } catch (ProtocolException e) {
             drops.count(e.reason());
         }
@@ -135,7 +127,7 @@ public class JediHandler implements DatagramHandler {
         String boxKey = pending.boxPublicKey().toBase64();
         if (registrationsInFlight.incrementAndGet() > config.functions().maxRegistrationsInFlight()) {
             registrationsInFlight.decrementAndGet();
-            finish(pending, boxKey, sender, RelayMapping.tryAgain(request.type()), false);
+            loop.onHome(() -> finish(pending, boxKey, sender, RelayMapping.tryAgain(request.type()), false));
             return;
         }
         functions.post("register", RelayMapping.register(boxKey, edgeId, sender, reconnect, info),
@@ -152,7 +144,7 @@ public class JediHandler implements DatagramHandler {
                 });
     }
 
-    /** Answers the handshake; an accepted box gets a session, a refused one only the answer. */
+    /** On the home loop: answers the handshake; an accepted box gets a session, a refused one only the answer. */
     private void finish(PendingHandshake pending, String boxKey, InetSocketAddress sender, Message reply,
                         boolean commandsPending) {
         try {
