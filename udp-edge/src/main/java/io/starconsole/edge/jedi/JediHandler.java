@@ -127,7 +127,7 @@ public class JediHandler implements DatagramHandler {
         String boxKey = pending.boxPublicKey().toBase64();
         if (registrationsInFlight.incrementAndGet() > config.functions().maxRegistrationsInFlight()) {
             registrationsInFlight.decrementAndGet();
-            loop.onHome(() -> finish(pending, boxKey, sender, RelayMapping.tryAgain(request.type()), false));
+            finish(pending, boxKey, sender, RelayMapping.tryAgain(request.type()), false);
             return;
         }
         functions.post("register", RelayMapping.register(boxKey, edgeId, sender, reconnect, info),
@@ -140,24 +140,35 @@ public class JediHandler implements DatagramHandler {
                     Message reply = failure == null ? RelayMapping.answer(request.type(), answer)
                             : RelayMapping.tryAgain(request.type());
                     boolean pendingWork = failure == null && answer != null && answer.commandsPending();
-                    loop.execute(() -> finish(pending, boxKey, sender, reply, pendingWork));
+                    finish(pending, boxKey, sender, reply, pendingWork);
                 });
     }
 
-    /** On the home loop: answers the handshake; an accepted box gets a session, a refused one only the answer. */
+    /**
+     * Answers the handshake: the response (its X25519) is made on the calling thread (a socket's, or
+     * the relay's completion), so a handshake storm does not pile up on the home loop; an accepted
+     * box's session is then added, and the answer sent, on the home loop.
+     */
     private void finish(PendingHandshake pending, String boxKey, InetSocketAddress sender, Message reply,
                         boolean commandsPending) {
+        int index = sessions.reserveIndex();
+        HandshakeResponse response;
         try {
-            HandshakeResponse response = pending.respond(reply, sessions.freshIndex());
+            response = pending.respond(reply, index);
+        } catch (ProtocolException e) {
+            sessions.releaseIndex(index);
+            drops.count(e.reason()); // the pending handshake timed out while the registry answered
+            return;
+        }
+        loop.onHome(() -> {
             if (reply instanceof Ok || reply instanceof OkNewIp) {
                 sessions.put(new EdgeSession(response.session(), boxKey, sender, System.nanoTime(), commandsPending));
             } else {
                 response.session().destroy();
+                sessions.releaseIndex(index);
             }
             loop.send(response.datagram(), sender);
-        } catch (ProtocolException e) {
-            drops.count(e.reason()); // the pending handshake timed out while the registry answered
-        }
+        });
     }
 
     private void transport(byte[] datagram, InetSocketAddress sender) throws ProtocolException {
