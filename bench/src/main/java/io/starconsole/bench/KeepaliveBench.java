@@ -7,6 +7,7 @@ import io.starconsole.protocol.message.Pong;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
+import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -43,7 +44,9 @@ public final class KeepaliveBench {
         String rates = args.text("rates", args.text("rate", "25000"));
         int seconds = args.integer("seconds", 60);
         int warmup = args.integer("warmup", 5);
-        int sockets = args.integer("sockets", 8);
+        // Many source addresses and ports, as many boxes are: the edge's SO_REUSEPORT sockets share
+        // the boxes out by that 4-tuple's hash, and 8 flows over 2 sockets are often lopsided.
+        int sockets = args.integer("sockets", 32);
         int receivers = args.integer("receivers", 2);
         int senders = args.integer("senders", 2);
         Path jar = Path.of(args.text("edge-jar", "udp-edge/target/quarkus-app/quarkus-run.jar"));
@@ -53,7 +56,7 @@ public final class KeepaliveBench {
         System.out.println("KeepaliveBench: " + boxes + " boxes, rates " + rates + ", " + seconds + " s each; "
                 + Proc.machine());
         KeyPair edgeKeys = KeyPair.generate(new SecureRandom());
-        int udpPort = freePort();
+        int udpPort = freeUdpPort();
         Path log = Files.createTempFile("bench-edge", ".log");
         try (FunctionsStandIn functions = new FunctionsStandIn();
              EdgeProcess edge = EdgeProcess.start(jar, heap, jfr.isEmpty() ? null : Path.of(jfr).toAbsolutePath(),
@@ -128,6 +131,7 @@ public final class KeepaliveBench {
         long ownTicksBefore = Proc.cpuTicks(ProcessHandle.current().pid());
         long presenceBefore = functions.presenceCalls();
         long heartbeatsBefore = functions.heartbeats();
+        long bufferDropsBefore = Proc.udpReceiveBufferErrors();
         for (Thread thread : sending) {
             thread.join();
         }
@@ -135,6 +139,7 @@ public final class KeepaliveBench {
         long edgeTicks = Proc.cpuTicks(edge.pid()) - edgeTicksBefore;
         long ownTicks = Proc.cpuTicks(ProcessHandle.current().pid()) - ownTicksBefore;
         Thread.sleep(1500); // answers still in flight, and the last presence batch
+        long bufferDrops = Proc.udpReceiveBufferErrors() - bufferDropsBefore;
         long presenceCalls = functions.presenceCalls() - presenceBefore;
         long heartbeats = functions.heartbeats() - heartbeatsBefore;
         fleet.listener((box, message, at) -> { });
@@ -162,6 +167,7 @@ public final class KeepaliveBench {
         System.out.printf(Locale.ROOT,
                 "  presence relayed to the functions: %d calls (%.2f per second) carrying %d heartbeats%n",
                 presenceCalls, presenceCalls / measuredSeconds, heartbeats);
+        System.out.printf(Locale.ROOT, "  UDP datagrams dropped by full receive buffers (whole machine): %d%n", bufferDrops);
         System.out.println("  edge RSS " + Proc.rssKib(edge.pid()) / 1024 + " MiB; load average " + Proc.loadAverage());
     }
 
@@ -187,6 +193,16 @@ public final class KeepaliveBench {
         return String.format(Locale.ROOT, "accepted %d, refused %d, cookies %d; p50 %.1f ms p99 %.1f ms",
                 fleet.accepted(), fleet.refused(), fleet.cookies(),
                 h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6);
+    }
+
+    /**
+     * A UDP port no socket holds now: a free TCP port may well be taken for UDP when other load
+     * generators on the machine hold thousands of UDP sockets.
+     */
+    static int freeUdpPort() throws IOException {
+        try (DatagramSocket socket = new DatagramSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     static int freePort() throws IOException {

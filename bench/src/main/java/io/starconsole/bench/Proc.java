@@ -87,6 +87,38 @@ final class Proc {
         return -1;
     }
 
+    /**
+     * UDP datagrams the kernel dropped because a socket's receive buffer was full (RcvbufErrors in
+     * /proc/net/snmp; the whole machine's, every process's sockets); -1 if unreadable.
+     */
+    static long udpReceiveBufferErrors() {
+        try {
+            return udpReceiveBufferErrorsFromSnmp(Files.readString(Path.of("/proc/net/snmp")));
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    static long udpReceiveBufferErrorsFromSnmp(String snmp) {
+        String[] names = null;
+        for (String line : snmp.split("\n")) {
+            if (!line.startsWith("Udp: ")) {
+                continue;
+            }
+            String[] fields = line.substring(5).trim().split("\\s+");
+            if (names == null) {
+                names = fields;
+            } else {
+                for (int i = 0; i < names.length && i < fields.length; i++) {
+                    if (names[i].equals("RcvbufErrors")) {
+                        return Long.parseLong(fields[i]);
+                    }
+                }
+            }
+        }
+        return -1;
+    }
+
     /** The three load averages, as /proc/loadavg shows them. */
     static String loadAverage() {
         try {

@@ -52,7 +52,7 @@ public final class SessionMemoryBench {
             byte[] receive = new byte[32];
             random.nextBytes(send);
             random.nextBytes(receive);
-            Session session = new Session(table.freshIndex(), random.nextInt(), boxKey, send, receive, false, clock);
+            Session session = new Session(table.reserveIndex(), random.nextInt(), boxKey, send, receive, false, clock);
             InetSocketAddress from = new InetSocketAddress(InetAddress.getByAddress(new byte[] {
                     10, (byte) (i >> 16), (byte) (i >> 8), (byte) i}), 1024 + (i & 0x7FFF));
             table.put(new EdgeSession(session, boxKey.toBase64(), from,

@@ -66,6 +66,17 @@ class HarnessTest {
     }
 
     @Test
+    void proc_udpReceiveBufferErrors_fromSnmp() {
+        String snmp = "Ip: Forwarding DefaultTTL\nIp: 1 64\n"
+                + "Udp: InDatagrams NoPorts InErrors OutDatagrams RcvbufErrors SndbufErrors\n"
+                + "Udp: 49498538 13039 20138680 69707168 20138675 0\n"
+                + "UdpLite: InDatagrams NoPorts InErrors OutDatagrams RcvbufErrors SndbufErrors\n"
+                + "UdpLite: 0 0 0 0 7 0\n";
+        assertThat(Proc.udpReceiveBufferErrorsFromSnmp(snmp)).isEqualTo(20138675);
+        assertThat(Proc.udpReceiveBufferErrorsFromSnmp("Ip: 1 64\n")).isEqualTo(-1);
+    }
+
+    @Test
     void standIn_countsHeartbeatsInABatch() {
         byte[] body = "{\"edgeId\":\"e\",\"heartbeats\":[{\"publicKey\":\"a\"},{\"publicKey\":\"b\"}]}".getBytes();
 

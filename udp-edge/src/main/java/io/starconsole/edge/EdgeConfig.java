@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /** {@code star-console.edge.*}: where the edge listens, who it is, and how it reaches the functions. */
 @ConfigMapping(prefix = "star-console.edge")
@@ -47,9 +48,16 @@ public interface EdgeConfig {
         @WithDefault("0.0.0.0")
         String host();
 
-        /** Socket receive buffer: large enough to ride out bursts of keepalives. */
+        /** Socket receive buffer (each socket's): large enough to ride out bursts of keepalives. */
         @WithDefault("4194304")
         int receiveBufferBytes();
+
+        /**
+         * Sockets bound to the boxes' port with SO_REUSEPORT, each read by its own thread (Linux
+         * native transport; the kernel spreads boxes over them by address and port). Default: one
+         * per core. Without the native transport the edge binds one NIO socket whatever this says.
+         */
+        OptionalInt sockets();
     }
 
     interface Functions {

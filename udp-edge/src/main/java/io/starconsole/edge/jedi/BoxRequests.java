@@ -73,12 +73,22 @@ public class BoxRequests {
         this.drops = drops;
     }
 
+    /**
+     * On the thread of the socket the message came in on: a PING is answered there (it reads the
+     * session and changes nothing the home loop owns); the rest is handled on the home loop.
+     */
     void handle(EdgeSession session, Message message) {
         if (message instanceof Ping ping) {
             presence.record(session);
             reply(session, new Pong(ping.sequence(), session.commandsPending() ? Pong.COMMANDS_PENDING : 0,
                     System.currentTimeMillis()));
-        } else if (message instanceof Bye) {
+        } else {
+            loop.onHome(() -> handleOnHomeLoop(session, message));
+        }
+    }
+
+    private void handleOnHomeLoop(EdgeSession session, Message message) {
+        if (message instanceof Bye) {
             // The box is leaving and will not wait: answer now, end the session, tell the registry.
             reply(session, new Ok(MessageType.BYE));
             sessions.remove(session);

@@ -37,7 +37,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * JEDI/2 on the edge: handshakes become registrations relayed to the functions; transport
  * datagrams go to their session and then to {@link BoxRequests}. Everything that can be refused
  * cheaply (framing, mac1, rate) is refused before any X25519 or relay call. Junk is counted by
- * reason ({@link DropCounters}) and never logged above debug.
+ * reason ({@link DropCounters}) and never logged above debug. Datagrams are checked and opened on
+ * the thread of the socket they came in on (the responder is thread-safe, so handshakes' X25519
+ * runs on every socket's thread); a handshake's session is made on the home loop.
  */
 @ApplicationScoped
 public class JediHandler implements DatagramHandler {
@@ -136,24 +138,35 @@ public class JediHandler implements DatagramHandler {
                     Message reply = failure == null ? RelayMapping.answer(request.type(), answer)
                             : RelayMapping.tryAgain(request.type());
                     boolean pendingWork = failure == null && answer != null && answer.commandsPending();
-                    loop.execute(() -> finish(pending, boxKey, sender, reply, pendingWork));
+                    finish(pending, boxKey, sender, reply, pendingWork);
                 });
     }
 
-    /** Answers the handshake; an accepted box gets a session, a refused one only the answer. */
+    /**
+     * Answers the handshake: the response (its X25519) is made on the calling thread (a socket's, or
+     * the relay's completion), so a handshake storm does not pile up on the home loop; an accepted
+     * box's session is then added, and the answer sent, on the home loop.
+     */
     private void finish(PendingHandshake pending, String boxKey, InetSocketAddress sender, Message reply,
                         boolean commandsPending) {
+        int index = sessions.reserveIndex();
+        HandshakeResponse response;
         try {
-            HandshakeResponse response = pending.respond(reply, sessions.freshIndex());
+            response = pending.respond(reply, index);
+        } catch (ProtocolException e) {
+            sessions.releaseIndex(index);
+            drops.count(e.reason()); // the pending handshake timed out while the registry answered
+            return;
+        }
+        loop.onHome(() -> {
             if (reply instanceof Ok || reply instanceof OkNewIp) {
                 sessions.put(new EdgeSession(response.session(), boxKey, sender, System.nanoTime(), commandsPending));
             } else {
                 response.session().destroy();
+                sessions.releaseIndex(index);
             }
             loop.send(response.datagram(), sender);
-        } catch (ProtocolException e) {
-            drops.count(e.reason()); // the pending handshake timed out while the registry answered
-        }
+        });
     }
 
     private void transport(byte[] datagram, InetSocketAddress sender) throws ProtocolException {

@@ -22,9 +22,11 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -32,7 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Keepalives to the registry in batches, never one call per PING. A PING only marks its session
- * seen (on the edge's loop: a flag and, the first time in an interval, one list append); once per
+ * seen (on its socket's thread: a flag and, the first time in an interval, one queue append); once per
  * {@code batch-interval} the loop hands the seen sessions over and a relay thread turns them into
  * heartbeats (the latest per box, by construction) and relays them in calls of up to
  * {@code batch-size}. While the functions are unreachable the latest heartbeat of each box is kept
@@ -48,8 +50,8 @@ public class PresenceRelay {
     private final EdgeLoop loop;
     private final String edgeId;
     private final Event<BoxesWithWork> work;
-    /** Sessions seen since the last hand-over; touched only on the edge's loop. */
-    private List<EdgeSession> seen = new ArrayList<>();
+    /** Sessions seen since the last hand-over: added by the sockets' threads, taken on the home loop. */
+    private final Queue<EdgeSession> seen = new ConcurrentLinkedQueue<>();
     private final Map<String, Heartbeat> pending = new LinkedHashMap<>();
     /** Builds, serialises and sends batches off the edge's loop, one hand-over at a time. */
     private final ExecutorService relayThread = Executors.newSingleThreadExecutor(r -> {
@@ -84,10 +86,9 @@ public class PresenceRelay {
         relayThread.shutdownNow();
     }
 
-    /** The box of {@code session} is alive now. On the edge's loop; costs a flag test per PING. */
+    /** The box of {@code session} is alive now. On any socket's thread; costs a flag test per PING. */
     public void record(EdgeSession session) {
-        if (!session.presenceDue()) {
-            session.presenceDue(true);
+        if (session.markPresenceDue()) {
             seen.add(session);
         }
     }
@@ -101,14 +102,17 @@ public class PresenceRelay {
         if (seen.isEmpty()) {
             return;
         }
-        List<EdgeSession> batch = seen;
-        seen = new ArrayList<>(Math.max(16, batch.size()));
+        List<EdgeSession> batch = new ArrayList<>();
+        for (EdgeSession s = seen.poll(); s != null; s = seen.poll()) {
+            batch.add(s);
+        }
         int n = batch.size();
         InetSocketAddress[] addresses = new InetSocketAddress[n];
         long[] lastSeenNanos = new long[n];
         for (int i = 0; i < n; i++) {
             EdgeSession s = batch.get(i);
-            s.presenceDue(false);
+            // Cleared before the copy: a PING after the copy marks the box again, for the next batch.
+            s.clearPresenceDue();
             addresses[i] = s.address();
             lastSeenNanos[i] = s.lastSeenNanos();
         }

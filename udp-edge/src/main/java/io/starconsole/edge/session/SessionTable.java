@@ -8,26 +8,44 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The edge's sessions, by the index the edge chose for each (the receiver index of the box's
  * datagrams) and by box key. At most one session per box: a new handshake replaces the old one.
- * Used only from the edge's event loop, so it needs no locks.
+ * Sessions are added and removed only on the edge's home loop; the sockets' threads look them up by
+ * index and reserve indexes for the handshakes they answer, so those are concurrent.
  */
 @ApplicationScoped
 public class SessionTable {
 
-    private final Map<Integer, EdgeSession> byIndex = new HashMap<>();
+    private final Map<Integer, EdgeSession> byIndex = new ConcurrentHashMap<>();
     private final Map<String, EdgeSession> byBox = new HashMap<>();
+    /** Indexes handed to handshakes being answered, until their session is added or refused. */
+    private final Set<Integer> reserved = ConcurrentHashMap.newKeySet();
     private final SecureRandom random = new SecureRandom();
 
-    /** A random index no live session uses (0 is never used, so it can mean "none"). */
-    public int freshIndex() {
-        int index;
-        do {
-            index = random.nextInt();
-        } while (index == 0 || byIndex.containsKey(index));
-        return index;
+    /**
+     * A random index no live session uses and no other handshake holds (0 is never used, so it can
+     * mean "none"); any thread. Held until {@link #put} adds its session or {@link #releaseIndex}.
+     */
+    public int reserveIndex() {
+        while (true) {
+            int index = random.nextInt();
+            // reserve first, then look: put() adds to byIndex before it drops the reservation
+            if (index != 0 && reserved.add(index)) {
+                if (!byIndex.containsKey(index)) {
+                    return index;
+                }
+                reserved.remove(index);
+            }
+        }
+    }
+
+    /** Gives back an index from {@link #reserveIndex} whose handshake made no session. */
+    public void releaseIndex(int index) {
+        reserved.remove(index);
     }
 
     public EdgeSession byIndex(int index) {
@@ -46,6 +64,7 @@ public class SessionTable {
             previous.session().destroy();
         }
         byIndex.put(session.index(), session);
+        reserved.remove(session.index());
     }
 
     public void remove(EdgeSession session) {
