@@ -70,8 +70,8 @@ public class LeaseBatches {
             throw ApiException.badField("leases", "a JSON body with a list of leases is required");
         }
         EdgeInput.requireEdgeId(request.edgeId());
-        if (request.leases().size() > MAX_BATCH) {
-            throw ApiException.badField("leases", "at most " + MAX_BATCH + " leases in one call");
+        if (request.leases().isEmpty() || request.leases().size() > MAX_BATCH) {
+            throw ApiException.badField("leases", "1 to " + MAX_BATCH + " leases in one call");
         }
         EntryAnswer[] answers = new EntryAnswer[request.leases().size()];
         Map<String, Integer> firstEntryOfKey = new HashMap<>();

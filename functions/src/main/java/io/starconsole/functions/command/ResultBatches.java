@@ -66,8 +66,8 @@ public class ResultBatches {
         if (request == null || request.results() == null) {
             throw ApiException.badField("results", "a JSON body with a list of results is required");
         }
-        if (request.results().size() > MAX_BATCH) {
-            throw ApiException.badField("results", "at most " + MAX_BATCH + " results in one call");
+        if (request.results().isEmpty() || request.results().size() > MAX_BATCH) {
+            throw ApiException.badField("results", "1 to " + MAX_BATCH + " results in one call");
         }
         List<CommandResults.ResultRequest> entries = request.results();
         BatchEntryError[] errors = new BatchEntryError[entries.size()];

@@ -92,6 +92,13 @@ final class Endpoints {
                                 + "\"includeLateJoiners\":false,\"peer\":null}")
                         .text("type", "target.group", "arguments", "priority", "notBefore", "expiresAt")
                         .other("target", "includeLateJoiners", "peer"),
+                of("POST", "/api/v1/commands/batch", ADMIN)
+                        .body("{\"commands\":[{\"type\":\"REBOOT_SPNBOX\",\"target\":{\"group\":\"${group}\"},"
+                                + "\"arguments\":\"now\",\"priority\":\"normal\",\"notBefore\":null,\"expiresAt\":null,"
+                                + "\"includeLateJoiners\":false,\"peer\":null}]}")
+                        .text("commands.0.type", "commands.0.target.group", "commands.0.arguments", "commands.0.priority",
+                                "commands.0.notBefore", "commands.0.expiresAt")
+                        .other("commands", "commands.0.target", "commands.0.includeLateJoiners", "commands.0.peer"),
                 of("GET", "/api/v1/commands", ADMIN).query("state", "type", "box", "page", "size"),
                 of("GET", "/api/v1/commands/preview", ADMIN).query("box", "group", "all"),
                 of("GET", "/api/v1/commands/{id}", ADMIN),
@@ -171,6 +178,14 @@ final class Endpoints {
                         .body("{\"publicKey\":\"${publicKey}\",\"commandId\":${id},\"state\":\"succeeded\","
                                 + "\"message\":\"ok\"}")
                         .text("publicKey", "state").other("commandId").free("message"),
+                of("POST", "/internal/v1/commands/lease-batch", EDGE)
+                        .body("{\"edgeId\":\"edge-1\",\"leases\":[{\"publicKey\":\"${publicKey}\",\"requestId\":\"r-1\"}]}")
+                        .text("leases.0.publicKey").other("leases").free("edgeId", "leases.0.requestId"),
+                of("POST", "/internal/v1/commands/result-batch", EDGE)
+                        .body("{\"results\":[{\"publicKey\":\"${publicKey}\",\"commandId\":${id},\"state\":\"succeeded\","
+                                + "\"message\":\"ok\"}]}")
+                        .text("results.0.publicKey", "results.0.state").other("results", "results.0.commandId")
+                        .free("results.0.message"),
                 of("POST", "/internal/v1/commands/pending", EDGE)
                         .body("{\"edgeId\":\"edge-1\",\"after\":0}")
                         .other("after").free("edgeId"));

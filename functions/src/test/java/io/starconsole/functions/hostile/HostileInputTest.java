@@ -74,7 +74,7 @@ class HostileInputTest {
         int status = answer.statusCode();
         String body = answer.asString();
         assertThat(body).as("no server insides in the answer").doesNotContainPattern(LEAK);
-        boolean refused = status >= 400 || refusedHello(answer);
+        boolean refused = status >= 400 || refusedHello(answer) || everyEntryRefused(answer);
         if (variant.expect() == Variant.Expect.REFUSED) {
             assertThat(refused).as(name + " is refused: " + status + " " + body).isTrue();
         }
@@ -143,6 +143,25 @@ class HostileInputTest {
     /** HELLO's own fields are the box's: refused with 200 NOK BAD_REQUEST, which the edge relays (docs/protocol.md). */
     private static boolean refusedHello(Response answer) {
         return answer.statusCode() == 200 && answer.asString().contains("\"nokReason\":\"BAD_REQUEST\"");
+    }
+
+    /**
+     * A batch of the edges' API answers each entry: its entries are refused one by one, each with an
+     * error object naming why, and the call itself succeeds (docs/commands.md).
+     */
+    private static boolean everyEntryRefused(Response answer) {
+        if (answer.statusCode() != 200 || !answer.contentType().startsWith("application/json")) {
+            return false;
+        }
+        JsonPath json = JsonPath.from(answer.asString());
+        for (String list : List.of("leases", "results")) {
+            List<Map<String, Object>> entries = json.getList(list);
+            if (entries != null && !entries.isEmpty()) {
+                return entries.stream().allMatch(entry -> entry.get("error") instanceof Map<?, ?> error
+                        && error.get("code") != null && error.get("message") != null);
+            }
+        }
+        return false;
     }
 
     private Map<String, Long> rowCounts() {
