@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A tiny stand-in for the functions' internal API, so the edge can be loaded on its own: every
- * registration is accepted with a fresh address (OK_NEWIP), presence batches are accepted and
+ * registration (single or batched) is accepted with a fresh address (OK_NEWIP), presence batches are accepted and
  * COUNTED (calls and heartbeats), no box ever has work. Nothing is stored.
  */
 final class FunctionsStandIn implements AutoCloseable {
@@ -41,11 +41,8 @@ final class FunctionsStandIn implements AutoCloseable {
         byte[] body = exchange.getRequestBody().readAllBytes();
         String answer;
         switch (path) {
-            case "register" -> {
-                long n = registrations.incrementAndGet();
-                answer = "{\"outcome\":\"OK_NEWIP\",\"boxId\":" + n + ",\"spnIp\":\"" + address(n)
-                        + "\",\"mask\":\"8\",\"commandsPending\":false}";
-            }
+            case "register" -> answer = accepted(registrations.incrementAndGet());
+            case "register-batch" -> answer = acceptedBatch(occurrences(body, "\"publicKey\""));
             case "presence" -> {
                 int count = occurrences(body, "\"publicKey\"");
                 presenceCalls.incrementAndGet();
@@ -72,6 +69,21 @@ final class FunctionsStandIn implements AutoCloseable {
             }
         }
         exchange.close();
+    }
+
+    /** The answer to the n-th registration: accepted with its own address. */
+    static String accepted(long n) {
+        return "{\"outcome\":\"OK_NEWIP\",\"boxId\":" + n + ",\"spnIp\":\"" + address(n)
+                + "\",\"mask\":\"8\",\"commandsPending\":false}";
+    }
+
+    /** The answer to a register-batch of {@code count} HELLOs, one accepted registration each, in order. */
+    String acceptedBatch(int count) {
+        StringBuilder answer = new StringBuilder("{\"results\":[");
+        for (int i = 0; i < count; i++) {
+            answer.append(i == 0 ? "" : ",").append(accepted(registrations.incrementAndGet()));
+        }
+        return answer.append("]}").toString();
     }
 
     /** 10.0.0.1, 10.0.0.2, ...: distinct for the first 16 million boxes. */

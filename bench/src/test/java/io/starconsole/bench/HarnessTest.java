@@ -77,6 +77,20 @@ class HarnessTest {
     }
 
     @Test
+    void standIn_answersARegistrationBatch_oneAcceptedAddressPerHelloInOrder() throws Exception {
+        try (FunctionsStandIn standIn = new FunctionsStandIn()) {
+            com.fasterxml.jackson.databind.JsonNode answer = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(standIn.acceptedBatch(3));
+
+            assertThat(answer.get("results")).hasSize(3);
+            assertThat(answer.get("results").get(0).get("spnIp").asText()).isEqualTo("10.0.0.1");
+            assertThat(answer.get("results").get(2).get("spnIp").asText()).isEqualTo("10.0.0.3");
+            assertThat(answer.get("results").get(1).get("outcome").asText()).isEqualTo("OK_NEWIP");
+            assertThat(standIn.registrations()).isEqualTo(3);
+        }
+    }
+
+    @Test
     void standIn_countsHeartbeatsInABatch() {
         byte[] body = "{\"edgeId\":\"e\",\"heartbeats\":[{\"publicKey\":\"a\"},{\"publicKey\":\"b\"}]}".getBytes();
 
