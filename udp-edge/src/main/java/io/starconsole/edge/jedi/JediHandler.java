@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.starconsole.edge.EdgeConfig;
 import io.starconsole.edge.relay.EdgeIdentity;
-import io.starconsole.edge.relay.RegistrationBatcher;
+import io.starconsole.edge.relay.RegistrationRelay;
 import io.starconsole.edge.session.EdgeSession;
 import io.starconsole.edge.session.SessionTable;
 import io.starconsole.edge.transport.DatagramHandler;
@@ -48,7 +48,7 @@ public class JediHandler implements DatagramHandler {
 
     private final EdgeLoop loop;
     private final SessionTable sessions;
-    private final RegistrationBatcher registrations;
+    private final RegistrationRelay registrations;
     private final BoxRequests requests;
     private final EdgeConfig config;
     private final String edgeId;
@@ -57,7 +57,7 @@ public class JediHandler implements DatagramHandler {
     private final AtomicInteger registrationsInFlight = new AtomicInteger();
     private final HandshakeRate handshakeRate = new HandshakeRate();
 
-    public JediHandler(EdgeLoop loop, SessionTable sessions, RegistrationBatcher registrations, BoxRequests requests,
+    public JediHandler(EdgeLoop loop, SessionTable sessions, RegistrationRelay registrations, BoxRequests requests,
                        EdgeConfig config, EdgeIdentity identity, KeyPair edgeKeys, DropCounters drops,
                        MeterRegistry registry) {
         this.loop = loop;

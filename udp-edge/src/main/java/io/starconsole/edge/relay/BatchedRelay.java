@@ -1,51 +1,74 @@
 package io.starconsole.edge.relay;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
- * Gathers the requests of one kind that wait at a moment into one call to the functions: while
- * calls are out, new requests wait (in arrival order); when one comes back, those waiting go in the
- * next. A lone request goes at once, alone. At most {@code maxCalls} calls are out and at most
- * {@code maxEntriesOut} requests in them; each request's future completes with its own entry of the
- * answer (the call answers one entry per request, in order), or fails with the call.
+ * Gathers the requests of one kind into calls to the functions that carry many of them, and hands
+ * each request its own entry of the answer (the call answers one entry per request, in order) or
+ * the call's failure. Requests leave in arrival order, at most {@code entriesPerCall} per call.
+ *
+ * <p>Without a gathering wait a request goes at once when a call may go; with one, requests wait
+ * until a call is full or the oldest of them has waited that long. With a limit on calls in flight
+ * (and on requests in them), requests that come while the limit is reached wait, and go together
+ * when a call comes back. A call that is not answered within the call timeout fails its requests.
  *
  * @param <E> one request
  * @param <A> its answer
  */
 public final class BatchedRelay<E, A> {
 
+    /** Runs a task after a delay: the edge's event loop timers, or a test's hand-driven clock. */
+    @FunctionalInterface
+    public interface Scheduler {
+        void schedule(long delayNanos, Runnable task);
+    }
+
     private final Function<List<E>, CompletableFuture<List<A>>> call;
-    private final int maxEntriesPerCall;
-    private final int maxCalls;
-    private final int maxEntriesOut;
+    private final int entriesPerCall;
+    private final int callsInFlight;
+    private final int entriesInFlight;
+    private final long gatherWaitNanos;
+    private final long callTimeoutNanos;
+    private final Scheduler scheduler;
+    private final LongSupplier nanoClock;
     private final ArrayDeque<Waiting<E, A>> waiting = new ArrayDeque<>();
     private int callsOut;
     private int entriesOut;
+    /** A gathering timer is set and has not run yet. */
+    private boolean timerSet;
 
-    private record Waiting<E, A>(E entry, CompletableFuture<A> answer) {
+    private record Waiting<E, A>(E entry, long sinceNanos, CompletableFuture<A> answer) {
     }
 
-    public BatchedRelay(Function<List<E>, CompletableFuture<List<A>>> call, int maxEntriesPerCall, int maxCalls,
-                        int maxEntriesOut) {
-        if (maxEntriesPerCall < 1 || maxCalls < 1 || maxEntriesOut < 1) {
-            throw new IllegalArgumentException("batch size, calls and entries out must each be at least 1");
-        }
-        this.call = call;
-        this.maxEntriesPerCall = maxEntriesPerCall;
-        this.maxCalls = maxCalls;
-        this.maxEntriesOut = maxEntriesOut;
+    private BatchedRelay(Builder<E, A> builder) {
+        this.call = builder.call;
+        this.entriesPerCall = builder.entriesPerCall;
+        this.callsInFlight = builder.callsInFlight;
+        this.entriesInFlight = builder.entriesInFlight;
+        this.gatherWaitNanos = builder.gatherWait.toNanos();
+        this.callTimeoutNanos = builder.callTimeout == null ? 0 : builder.callTimeout.toNanos();
+        this.scheduler = builder.scheduler;
+        this.nanoClock = builder.nanoClock;
+    }
+
+    /** Relays {@code call}'s requests: one request per entry of its argument, one answer per entry of its result. */
+    public static <E, A> Builder<E, A> calling(Function<List<E>, CompletableFuture<List<A>>> call) {
+        return new Builder<>(call);
     }
 
     public CompletableFuture<A> submit(E entry) {
         CompletableFuture<A> answer = new CompletableFuture<>();
         synchronized (this) {
-            waiting.add(new Waiting<>(entry, answer));
+            waiting.add(new Waiting<>(entry, nanoClock.getAsLong(), answer));
         }
-        sendWaiting();
+        sendDue();
         return answer;
     }
 
@@ -54,33 +77,70 @@ public final class BatchedRelay<E, A> {
         return waiting.size();
     }
 
-    private void sendWaiting() {
+    private void sendDue() {
         while (true) {
-            List<Waiting<E, A>> batch;
+            List<Waiting<E, A>> batch = new ArrayList<>();
+            long gatherTimer = -1;
             synchronized (this) {
-                int room = Math.min(maxEntriesPerCall, maxEntriesOut - entriesOut);
-                if (waiting.isEmpty() || callsOut >= maxCalls || room < 1) {
-                    return;
+                long now = nanoClock.getAsLong();
+                int room = Math.min(entriesPerCall, entriesInFlight - entriesOut);
+                if (!waiting.isEmpty() && callsOut < callsInFlight && room >= 1) {
+                    long waited = now - waiting.peek().sinceNanos();
+                    if (gatherWaitNanos > 0 && waiting.size() < entriesPerCall && waited < gatherWaitNanos) {
+                        if (!timerSet) {
+                            timerSet = true;
+                            gatherTimer = gatherWaitNanos - waited;
+                        }
+                    } else {
+                        while (batch.size() < room && !waiting.isEmpty()) {
+                            batch.add(waiting.poll());
+                        }
+                        callsOut++;
+                        entriesOut += batch.size();
+                    }
                 }
-                batch = new ArrayList<>(Math.min(room, waiting.size()));
-                while (batch.size() < room && !waiting.isEmpty()) {
-                    batch.add(waiting.poll());
-                }
-                callsOut++;
-                entriesOut += batch.size();
+            }
+            if (gatherTimer >= 0) {
+                scheduler.schedule(gatherTimer, this::gatheringWaitOver);
+            }
+            if (batch.isEmpty()) {
+                return;
             }
             send(batch);
         }
     }
 
+    private void gatheringWaitOver() {
+        synchronized (this) {
+            timerSet = false;
+        }
+        sendDue();
+    }
+
     private void send(List<Waiting<E, A>> batch) {
+        List<E> entries = new ArrayList<>(batch.size());
+        for (Waiting<E, A> waiting : batch) {
+            entries.add(waiting.entry());
+        }
         CompletableFuture<List<A>> sent;
         try {
-            sent = call.apply(batch.stream().map(Waiting::entry).toList());
+            sent = call.apply(entries);
         } catch (RuntimeException e) {
             sent = CompletableFuture.failedFuture(e);
         }
+        CompletableFuture<List<A>> answered = new CompletableFuture<>();
         sent.whenComplete((answers, failure) -> {
+            if (failure != null) {
+                answered.completeExceptionally(failure);
+            } else {
+                answered.complete(answers);
+            }
+        });
+        if (callTimeoutNanos > 0) {
+            scheduler.schedule(callTimeoutNanos, () -> answered.completeExceptionally(
+                    new TimeoutException("the functions did not answer within " + Duration.ofNanos(callTimeoutNanos))));
+        }
+        answered.whenComplete((answers, failure) -> {
             synchronized (this) {
                 callsOut--;
                 entriesOut -= batch.size();
@@ -96,7 +156,71 @@ public final class BatchedRelay<E, A> {
                     answer.complete(answers.get(i));
                 }
             }
-            sendWaiting();
+            sendDue();
         });
+    }
+
+    /** The relay's limits; only the call and the entries per call are required. */
+    public static final class Builder<E, A> {
+        private final Function<List<E>, CompletableFuture<List<A>>> call;
+        private int entriesPerCall = 1;
+        private int callsInFlight = Integer.MAX_VALUE;
+        private int entriesInFlight = Integer.MAX_VALUE;
+        private Duration gatherWait = Duration.ZERO;
+        private Duration callTimeout;
+        private Scheduler scheduler;
+        private LongSupplier nanoClock = System::nanoTime;
+
+        private Builder(Function<List<E>, CompletableFuture<List<A>>> call) {
+            this.call = call;
+        }
+
+        public Builder<E, A> entriesPerCall(int entries) {
+            this.entriesPerCall = entries;
+            return this;
+        }
+
+        /** Calls out at once at most, and requests in them at most; no limit when not set. */
+        public Builder<E, A> inFlight(int calls, int entries) {
+            this.callsInFlight = calls;
+            this.entriesInFlight = entries;
+            return this;
+        }
+
+        /** How long the oldest waiting request waits for others before a call that is not full goes. */
+        public Builder<E, A> gatherWait(Duration wait) {
+            this.gatherWait = wait;
+            return this;
+        }
+
+        /** A call not answered within this fails its requests (and no longer counts as in flight). */
+        public Builder<E, A> callTimeout(Duration timeout) {
+            this.callTimeout = timeout;
+            return this;
+        }
+
+        /** Runs the gathering wait's and the call timeout's timers. */
+        public Builder<E, A> scheduler(Scheduler scheduler) {
+            this.scheduler = scheduler;
+            return this;
+        }
+
+        public Builder<E, A> nanoClock(LongSupplier nanoClock) {
+            this.nanoClock = nanoClock;
+            return this;
+        }
+
+        public BatchedRelay<E, A> build() {
+            if (entriesPerCall < 1 || callsInFlight < 1 || entriesInFlight < 1) {
+                throw new IllegalArgumentException("batch size, calls and entries in flight must each be at least 1");
+            }
+            if (gatherWait.isNegative() || (callTimeout != null && (callTimeout.isNegative() || callTimeout.isZero()))) {
+                throw new IllegalArgumentException("the gathering wait must not be negative, the call timeout must be positive");
+            }
+            if (scheduler == null && (!gatherWait.isZero() || callTimeout != null)) {
+                throw new IllegalArgumentException("a gathering wait or a call timeout needs a scheduler");
+            }
+            return new BatchedRelay<>(this);
+        }
     }
 }

@@ -11,7 +11,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Command leases and results relayed in batches: the ASK_USER_CMDs (and the results) that wait at a
  * moment go to the functions in one call each ({@code commands/lease-batch},
- * {@code commands/result-batch}), answered per box. A lone request goes at once. Each lease carries
+ * {@code commands/result-batch}), answered per box. A lone request goes at once: there is no
+ * gathering wait, only a limit on calls in flight ({@code command-calls-in-flight}) while which
+ * requests gather by themselves. Each lease carries
  * its own request id, the same on the client's retries of the call, so a retried batch is answered
  * with what its first try leased.
  */
@@ -24,13 +26,17 @@ public class CommandRelay {
     public CommandRelay(FunctionsClient functions, EdgeIdentity identity, EdgeConfig config) {
         EdgeConfig.Functions settings = config.functions();
         String edgeId = identity.id();
-        this.leases = new BatchedRelay<>(entries -> functions.post("commands/lease-batch",
-                        new LeaseBatchRequest(edgeId, entries), LeaseBatch.class).thenApply(LeaseBatch::leases),
-                settings.commandBatchSize(), settings.commandCallsInFlight(), settings.maxLeasesInFlight());
-        this.results = new BatchedRelay<>(entries -> functions.post("commands/result-batch",
-                        new ResultBatchRequest(entries), ResultBatch.class).thenApply(ResultBatch::results),
-                settings.commandBatchSize(), settings.commandCallsInFlight(),
-                settings.commandBatchSize() * settings.commandCallsInFlight());
+        this.leases = BatchedRelay.<LeaseEntry, LeaseAnswer>calling(entries -> functions.post("commands/lease-batch",
+                        new LeaseBatchRequest(edgeId, entries), LeaseBatch.class).thenApply(LeaseBatch::leases))
+                .entriesPerCall(settings.commandBatchSize())
+                .inFlight(settings.commandCallsInFlight(), settings.maxLeasesInFlight())
+                .build();
+        this.results = BatchedRelay.<RelayModels.CommandResult, ResultAnswer>calling(entries -> functions.post(
+                        "commands/result-batch", new ResultBatchRequest(entries), ResultBatch.class)
+                        .thenApply(ResultBatch::results))
+                .entriesPerCall(settings.commandBatchSize())
+                .inFlight(settings.commandCallsInFlight(), settings.commandBatchSize() * settings.commandCallsInFlight())
+                .build();
     }
 
     /** The box's next command, leased to it (the answer's {@code error} set: not leased now). */

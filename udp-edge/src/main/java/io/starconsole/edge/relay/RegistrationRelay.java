@@ -1,0 +1,72 @@
+package io.starconsole.edge.relay;
+
+import io.starconsole.edge.EdgeConfig;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Gathers the HELLOs that arrive within a few milliseconds into one {@code register-batch} call (at
+ * most {@code batch-size} of them, the first waiting at most {@code batch-wait}) and hands each box
+ * its own answer: under a storm of registrations the functions then commit many boxes at once
+ * instead of one transaction, one connection and one WAL flush per box. A failed call fails every
+ * HELLO of its batch (each box is told to try again). A registration call is made once, with its
+ * own timeout ({@code registrations.timeout}): the box starts a new handshake after 5 s anyway, and
+ * repeating a call that timed out while the functions still work on it only adds to their load.
+ * There is no limit on registration calls in flight: the handler refuses HELLOs beyond
+ * {@code functions.max-registrations-in-flight} before they get here.
+ */
+@ApplicationScoped
+public class RegistrationRelay {
+
+    /** The functions' limit of HELLOs per call. */
+    public static final int MAX_BATCH_SIZE = 500;
+
+    private final BatchedRelay<RelayModels.RegisterRequest, RelayModels.RegisterResult> relay;
+
+    public RegistrationRelay(FunctionsClient functions, Vertx vertx, EdgeConfig config) {
+        int batchSize = config.registrations().batchSize();
+        Duration wait = config.registrations().batchWait();
+        Duration timeout = config.registrations().timeout();
+        if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
+            throw new IllegalArgumentException("star-console.edge.registrations.batch-size must be 1 to "
+                    + MAX_BATCH_SIZE + ", not " + batchSize);
+        }
+        if (wait.isNegative() || wait.compareTo(Duration.ofSeconds(1)) > 0) {
+            throw new IllegalArgumentException("star-console.edge.registrations.batch-wait must be 0 to 1 s, not " + wait);
+        }
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("star-console.edge.registrations.timeout must be positive, not " + timeout);
+        }
+        this.relay = BatchedRelay.<RelayModels.RegisterRequest, RelayModels.RegisterResult>calling(batchSize == 1
+                        ? hellos -> functions.postOnce("register", hellos.get(0), RelayModels.RegisterResult.class, timeout)
+                                .thenApply(Collections::singletonList)
+                        : hellos -> functions.postOnce("register-batch", new Batch(hellos), Answers.class, timeout)
+                                .thenApply(Answers::results))
+                .entriesPerCall(batchSize)
+                // the timers are the event loop's, in whole milliseconds: a wait of 0 gathers for 1 ms
+                .gatherWait(Duration.ofMillis(Math.max(1, wait.toMillis())))
+                .callTimeout(timeout)
+                .scheduler((delayNanos, task) -> vertx.setTimer(
+                        Math.max(1, TimeUnit.NANOSECONDS.toMillis(delayNanos + 999_999)), id -> task.run()))
+                .build();
+    }
+
+    /** The functions' answers to a batch, in its order. */
+    public record Answers(List<RelayModels.RegisterResult> results) {
+    }
+
+    /** A batch of HELLOs as the functions take it. */
+    public record Batch(List<RelayModels.RegisterRequest> registrations) {
+    }
+
+    /** Relays this HELLO with the others that come within the batch wait; completes with its own answer. */
+    public CompletableFuture<RelayModels.RegisterResult> register(RelayModels.RegisterRequest request) {
+        return relay.submit(request);
+    }
+}
