@@ -3,6 +3,7 @@ package io.starconsole.edge.jedi;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.starconsole.edge.EdgeConfig;
+import io.starconsole.edge.relay.BatchedRelay;
 import io.starconsole.edge.relay.EdgeIdentity;
 import io.starconsole.edge.relay.RegistrationRelay;
 import io.starconsole.edge.session.EdgeSession;
@@ -103,6 +104,7 @@ public class JediHandler implements DatagramHandler {
     }
 
     private void initiation(byte[] datagram, InetSocketAddress sender) throws ProtocolException {
+        long receivedNanos = System.nanoTime();
         InitiationResult result;
         try {
             result = responder.consumeInitiation(datagram, sender);
@@ -129,9 +131,12 @@ public class JediHandler implements DatagramHandler {
             finish(pending, boxKey, sender, RelayMapping.tryAgain(request.type()), false);
             return;
         }
-        registrations.register(RelayMapping.register(boxKey, edgeId, sender, reconnect, info))
+        registrations.register(RelayMapping.register(boxKey, edgeId, sender, reconnect, info), receivedNanos)
                 .whenComplete((answer, failure) -> {
                     registrationsInFlight.decrementAndGet();
+                    if (failure instanceof BatchedRelay.TooOldException) {
+                        return; // its box gives up on this HELLO before an answer could reach it: answering costs an X25519 for nothing
+                    }
                     if (failure != null) {
                         LOG.debugf("registration relay failed: %s", failure.getClass().getSimpleName());
                     }

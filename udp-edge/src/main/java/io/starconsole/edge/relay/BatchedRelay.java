@@ -18,6 +18,8 @@ import java.util.function.LongSupplier;
  * until a call is full or the oldest of them has waited that long. With a limit on calls in flight
  * (and on requests in them), requests that come while the limit is reached wait, and go together
  * when a call comes back. A call that is not answered within the call timeout fails its requests.
+ * Requests older than the age limit when their call would leave are not sent: they fail with
+ * {@link TooOldException} (whoever asked has given up on the answer by then).
  *
  * @param <E> one request
  * @param <A> its answer
@@ -36,6 +38,7 @@ public final class BatchedRelay<E, A> {
     private final int entriesInFlight;
     private final long gatherWaitNanos;
     private final long callTimeoutNanos;
+    private final long maxAgeNanos;
     private final Scheduler scheduler;
     private final LongSupplier nanoClock;
     private final ArrayDeque<Waiting<E, A>> waiting = new ArrayDeque<>();
@@ -54,6 +57,7 @@ public final class BatchedRelay<E, A> {
         this.entriesInFlight = builder.entriesInFlight;
         this.gatherWaitNanos = builder.gatherWait.toNanos();
         this.callTimeoutNanos = builder.callTimeout == null ? 0 : builder.callTimeout.toNanos();
+        this.maxAgeNanos = builder.maxAge == null ? Long.MAX_VALUE : builder.maxAge.toNanos();
         this.scheduler = builder.scheduler;
         this.nanoClock = builder.nanoClock;
     }
@@ -63,10 +67,16 @@ public final class BatchedRelay<E, A> {
         return new Builder<>(call);
     }
 
+    /** Relays this request; its age counts from now. */
     public CompletableFuture<A> submit(E entry) {
+        return submit(entry, nanoClock.getAsLong());
+    }
+
+    /** Relays this request, which has waited since {@code sinceNanos} (on this relay's clock) already. */
+    public CompletableFuture<A> submit(E entry, long sinceNanos) {
         CompletableFuture<A> answer = new CompletableFuture<>();
         synchronized (this) {
-            waiting.add(new Waiting<>(entry, nanoClock.getAsLong(), answer));
+            waiting.add(new Waiting<>(entry, sinceNanos, answer));
         }
         sendDue();
         return answer;
@@ -80,6 +90,7 @@ public final class BatchedRelay<E, A> {
     private void sendDue() {
         while (true) {
             List<Waiting<E, A>> batch = new ArrayList<>();
+            List<Waiting<E, A>> tooOld = new ArrayList<>();
             long gatherTimer = -1;
             synchronized (this) {
                 long now = nanoClock.getAsLong();
@@ -93,18 +104,27 @@ public final class BatchedRelay<E, A> {
                         }
                     } else {
                         while (batch.size() < room && !waiting.isEmpty()) {
-                            batch.add(waiting.poll());
+                            Waiting<E, A> next = waiting.poll();
+                            (now - next.sinceNanos() > maxAgeNanos ? tooOld : batch).add(next);
                         }
-                        callsOut++;
-                        entriesOut += batch.size();
+                        if (!batch.isEmpty()) {
+                            callsOut++;
+                            entriesOut += batch.size();
+                        }
                     }
                 }
+            }
+            for (Waiting<E, A> old : tooOld) {
+                old.answer().completeExceptionally(new TooOldException(maxAgeNanos));
             }
             if (gatherTimer >= 0) {
                 scheduler.schedule(gatherTimer, this::gatheringWaitOver);
             }
             if (batch.isEmpty()) {
-                return;
+                if (tooOld.isEmpty()) {
+                    return;
+                }
+                continue; // only stale requests were taken: the next ones may go
             }
             send(batch);
         }
@@ -160,6 +180,13 @@ public final class BatchedRelay<E, A> {
         });
     }
 
+    /** The request waited longer than the relay's age limit, so it was not sent. */
+    public static final class TooOldException extends RuntimeException {
+        TooOldException(long maxAgeNanos) {
+            super("waited longer than " + Duration.ofNanos(maxAgeNanos) + ", not sent", null, false, false);
+        }
+    }
+
     /** The relay's limits; only the call and the entries per call are required. */
     public static final class Builder<E, A> {
         private final Function<List<E>, CompletableFuture<List<A>>> call;
@@ -168,6 +195,7 @@ public final class BatchedRelay<E, A> {
         private int entriesInFlight = Integer.MAX_VALUE;
         private Duration gatherWait = Duration.ZERO;
         private Duration callTimeout;
+        private Duration maxAge;
         private Scheduler scheduler;
         private LongSupplier nanoClock = System::nanoTime;
 
@@ -199,6 +227,12 @@ public final class BatchedRelay<E, A> {
             return this;
         }
 
+        /** Requests older than this when their call would leave are not sent. */
+        public Builder<E, A> maxAge(Duration age) {
+            this.maxAge = age;
+            return this;
+        }
+
         /** Runs the gathering wait's and the call timeout's timers. */
         public Builder<E, A> scheduler(Scheduler scheduler) {
             this.scheduler = scheduler;
@@ -214,8 +248,9 @@ public final class BatchedRelay<E, A> {
             if (entriesPerCall < 1 || callsInFlight < 1 || entriesInFlight < 1) {
                 throw new IllegalArgumentException("batch size, calls and entries in flight must each be at least 1");
             }
-            if (gatherWait.isNegative() || (callTimeout != null && (callTimeout.isNegative() || callTimeout.isZero()))) {
-                throw new IllegalArgumentException("the gathering wait must not be negative, the call timeout must be positive");
+            if (gatherWait.isNegative() || (callTimeout != null && (callTimeout.isNegative() || callTimeout.isZero()))
+                    || (maxAge != null && (maxAge.isNegative() || maxAge.isZero()))) {
+                throw new IllegalArgumentException("the gathering wait must not be negative, the call timeout and the age limit must be positive");
             }
             if (scheduler == null && (!gatherWait.isZero() || callTimeout != null)) {
                 throw new IllegalArgumentException("a gathering wait or a call timeout needs a scheduler");

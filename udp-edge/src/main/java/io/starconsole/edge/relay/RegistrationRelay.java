@@ -1,14 +1,20 @@
 package io.starconsole.edge.relay;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.starconsole.edge.EdgeConfig;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * Gathers the HELLOs that arrive within a few milliseconds into one {@code register-batch} call (at
@@ -19,7 +25,9 @@ import java.util.concurrent.TimeUnit;
  * own timeout ({@code registrations.timeout}): the box starts a new handshake after 5 s anyway, and
  * repeating a call that timed out while the functions still work on it only adds to their load.
  * There is no limit on registration calls in flight: the handler refuses HELLOs beyond
- * {@code functions.max-registrations-in-flight} before they get here.
+ * {@code functions.max-registrations-in-flight} before they get here. A HELLO older than
+ * {@code registrations.max-age} when its call would leave is not relayed (its box has given up on
+ * it or is about to), and counted.
  */
 @ApplicationScoped
 public class RegistrationRelay {
@@ -27,12 +35,32 @@ public class RegistrationRelay {
     /** The functions' limit of HELLOs per call. */
     public static final int MAX_BATCH_SIZE = 500;
 
-    private final BatchedRelay<RelayModels.RegisterRequest, RelayModels.RegisterResult> relay;
+    private static final Logger LOG = Logger.getLogger(RegistrationRelay.class);
 
-    public RegistrationRelay(FunctionsClient functions, Vertx vertx, EdgeConfig config) {
-        int batchSize = config.registrations().batchSize();
-        Duration wait = config.registrations().batchWait();
-        Duration timeout = config.registrations().timeout();
+    private final BatchedRelay<RelayModels.RegisterRequest, RelayModels.RegisterResult> relay;
+    private final Counter tooOld;
+
+    @Inject
+    public RegistrationRelay(FunctionsClient functions, Vertx vertx, EdgeConfig config, MeterRegistry registry) {
+        this(config.registrations(), registry, System::nanoTime,
+                (delayNanos, task) -> vertx.setTimer(
+                        Math.max(1, TimeUnit.NANOSECONDS.toMillis(delayNanos + 999_999)), id -> task.run()),
+                timeout -> config.registrations().batchSize() == 1
+                        ? hellos -> functions.postOnce("register", hellos.get(0), RelayModels.RegisterResult.class, timeout)
+                                .thenApply(Collections::singletonList)
+                        : hellos -> functions.postOnce("register-batch", new Batch(hellos), Answers.class, timeout)
+                                .thenApply(Answers::results));
+    }
+
+    /** With the timers, clock and calls given (tests). */
+    RegistrationRelay(EdgeConfig.Registrations settings, MeterRegistry registry, LongSupplier nanoClock,
+                      BatchedRelay.Scheduler scheduler,
+                      Function<Duration, Function<List<RelayModels.RegisterRequest>,
+                              CompletableFuture<List<RelayModels.RegisterResult>>>> callWithTimeout) {
+        int batchSize = settings.batchSize();
+        Duration wait = settings.batchWait();
+        Duration timeout = settings.timeout();
+        Duration maxAge = settings.maxAge();
         if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
             throw new IllegalArgumentException("star-console.edge.registrations.batch-size must be 1 to "
                     + MAX_BATCH_SIZE + ", not " + batchSize);
@@ -43,18 +71,21 @@ public class RegistrationRelay {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("star-console.edge.registrations.timeout must be positive, not " + timeout);
         }
-        this.relay = BatchedRelay.<RelayModels.RegisterRequest, RelayModels.RegisterResult>calling(batchSize == 1
-                        ? hellos -> functions.postOnce("register", hellos.get(0), RelayModels.RegisterResult.class, timeout)
-                                .thenApply(Collections::singletonList)
-                        : hellos -> functions.postOnce("register-batch", new Batch(hellos), Answers.class, timeout)
-                                .thenApply(Answers::results))
+        if (maxAge.isNegative() || maxAge.isZero()) {
+            throw new IllegalArgumentException("star-console.edge.registrations.max-age must be positive, not " + maxAge);
+        }
+        this.relay = BatchedRelay.calling(callWithTimeout.apply(timeout))
                 .entriesPerCall(batchSize)
                 // the timers are the event loop's, in whole milliseconds: a wait of 0 gathers for 1 ms
                 .gatherWait(Duration.ofMillis(Math.max(1, wait.toMillis())))
                 .callTimeout(timeout)
-                .scheduler((delayNanos, task) -> vertx.setTimer(
-                        Math.max(1, TimeUnit.NANOSECONDS.toMillis(delayNanos + 999_999)), id -> task.run()))
+                .maxAge(maxAge)
+                .scheduler(scheduler)
+                .nanoClock(nanoClock)
                 .build();
+        this.tooOld = Counter.builder("edge.registrations.dropped").tag("reason", "too_old")
+                .description("HELLOs not relayed: they waited on the edge longer than their box waits for an answer")
+                .register(registry);
     }
 
     /** The functions' answers to a batch, in its order. */
@@ -65,8 +96,19 @@ public class RegistrationRelay {
     public record Batch(List<RelayModels.RegisterRequest> registrations) {
     }
 
-    /** Relays this HELLO with the others that come within the batch wait; completes with its own answer. */
-    public CompletableFuture<RelayModels.RegisterResult> register(RelayModels.RegisterRequest request) {
-        return relay.submit(request);
+    /**
+     * Relays this HELLO, read at {@code receivedNanos} ({@link System#nanoTime}), with the others that
+     * come within the batch wait; completes with its own answer, or with
+     * {@link BatchedRelay.TooOldException} when it waited too long to be relayed.
+     */
+    public CompletableFuture<RelayModels.RegisterResult> register(RelayModels.RegisterRequest request, long receivedNanos) {
+        CompletableFuture<RelayModels.RegisterResult> answer = relay.submit(request, receivedNanos);
+        answer.whenComplete((result, failure) -> {
+            if (failure instanceof BatchedRelay.TooOldException) {
+                tooOld.increment();
+                LOG.debugf("HELLO not relayed: %s", failure.getMessage());
+            }
+        });
+        return answer;
     }
 }

@@ -208,6 +208,35 @@ class BatchedRelayTest {
     }
 
     @Test
+    void requestOlderThanTheAgeLimit_isNotSent_andTheFreshOnesGo() {
+        Calls calls = new Calls();
+        HandClock clock = new HandClock();
+        BatchedRelay<String, String> relay = relay(calls, clock).entriesPerCall(10).inFlight(1, 100)
+                .maxAge(Duration.ofSeconds(4)).build();
+        relay.submit("out");
+        CompletableFuture<String> old = relay.submit("old", clock.nanos - Duration.ofSeconds(3).toNanos());
+        clock.advance(Duration.ofMillis(1_500));
+        CompletableFuture<String> fresh = relay.submit("fresh");
+
+        calls.answer(0);
+        assertThatThrownBy(old::get).hasCauseInstanceOf(BatchedRelay.TooOldException.class);
+        assertThat(calls.sent).containsExactly(List.of("out"), List.of("fresh"));
+        calls.answer(1);
+        assertThat(fresh).isCompletedWithValue("answer to fresh");
+    }
+
+    @Test
+    void whenEveryWaitingRequestIsTooOld_noCallGoes() {
+        Calls calls = new Calls();
+        HandClock clock = new HandClock();
+        BatchedRelay<String, String> relay = relay(calls, clock).entriesPerCall(10).maxAge(Duration.ofSeconds(4)).build();
+        CompletableFuture<String> old = relay.submit("old", clock.nanos - Duration.ofSeconds(5).toNanos());
+        assertThatThrownBy(old::get).hasCauseInstanceOf(BatchedRelay.TooOldException.class);
+        assertThat(calls.sent).isEmpty();
+        assertThat(relay.waiting()).isZero();
+    }
+
+    @Test
     void callThatThrows_failsItsRequests() {
         BatchedRelay<String, String> relay = BatchedRelay.<String, String>calling(entries -> {
             throw new IllegalStateException("no client");
