@@ -26,13 +26,15 @@ final class EdgeProcess implements AutoCloseable {
     }
 
     /**
-     * Starts the edge with the launcher's JVM options ({@link JvmOptions#service}), plus a
-     * JFR recording into {@code jfrFile} when it is not null, and waits until it is ready.
+     * Starts the edge with the launcher's JVM options ({@link JvmOptions#service}) and {@code jvmOptions}
+     * (which replace the launcher's collector when they choose one), plus a JFR recording into
+     * {@code jfrFile} when it is not null, and waits until it is ready.
      */
-    static EdgeProcess start(Path jar, String heap, Path jfrFile, Map<String, String> environment, Path log,
-                             int httpPort) throws IOException, InterruptedException {
+    static EdgeProcess start(Path jar, String heap, List<String> jvmOptions, Path jfrFile,
+                             Map<String, String> environment, Path log, int httpPort)
+            throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(JvmOptions.service(java, jar, heap, List.of()).command());
+        List<String> command = withOptions(JvmOptions.service(java, jar, heap, List.of()).command(), jvmOptions);
         if (jfrFile != null) {
             command.add(1, "-XX:StartFlightRecording=filename=" + jfrFile + ",settings=profile,dumponexit=true");
         }
@@ -44,6 +46,16 @@ final class EdgeProcess implements AutoCloseable {
         EdgeProcess edge = new EdgeProcess(builder.start(), httpPort);
         edge.awaitReady(Duration.ofSeconds(90));
         return edge;
+    }
+
+    /** {@code command} with {@code options} after the java executable; a collector chosen there replaces the command's. */
+    static List<String> withOptions(List<String> command, List<String> options) {
+        List<String> result = new ArrayList<>(command);
+        if (options.stream().anyMatch(option -> option.matches("-XX:\\+Use\\w+GC"))) {
+            result.removeIf(option -> option.matches("-XX:\\+Use\\w+GC"));
+        }
+        result.addAll(1, options);
+        return result;
     }
 
     long pid() {

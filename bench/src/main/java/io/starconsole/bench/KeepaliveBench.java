@@ -1,22 +1,29 @@
 package io.starconsole.bench;
 
+import io.starconsole.launcher.JvmOptions;
 import io.starconsole.protocol.crypto.KeyPair;
 import io.starconsole.protocol.message.Message;
 import io.starconsole.protocol.message.Ping;
 import io.starconsole.protocol.message.Pong;
 import org.HdrHistogram.Histogram;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -31,7 +38,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * </pre>
  * Options: --boxes N, --rates r1,r2,... (or --rate r), --seconds S (measured), --warmup S,
  * --sockets K (box-side UDP sockets), --receivers R, --senders S (threads sending PINGs, each its own share
- * of the schedule and of the boxes), --edge-jar PATH, --edge-heap 256m, --jfr FILE.
+ * of the schedule and of the boxes), --edge-jar PATH, --edge-heap 256m, --jfr FILE, --edge-options "OPTS"
+ * (more JVM options for the edge, e.g. {@code -Xlog:gc:file=gc.log}), --floor true (instead of the edge, a
+ * {@link KeepaliveEcho} with the same sockets and cryptography and nothing else: the generator's and the
+ * machine's share of the round trip).
  */
 public final class KeepaliveBench {
 
@@ -52,32 +62,36 @@ public final class KeepaliveBench {
         Path jar = Path.of(args.text("edge-jar", "udp-edge/target/quarkus-app/quarkus-run.jar"));
         String heap = args.text("edge-heap", "256m");
         String jfr = args.text("jfr", "");
+        String edgeOptions = args.text("edge-options", "");
+        boolean floor = args.flag("floor");
 
         System.out.println("KeepaliveBench: " + boxes + " boxes, rates " + rates + ", " + seconds + " s each; "
-                + Proc.machine());
+                + (floor ? "FLOOR (trivial echo instead of the edge); " : "")
+                + (edgeOptions.isEmpty() ? "" : "edge options " + edgeOptions + "; ") + Proc.machine());
         KeyPair edgeKeys = KeyPair.generate(new SecureRandom());
         int udpPort = freeUdpPort();
         Path log = Files.createTempFile("bench-edge", ".log");
+        Map<String, String> environment = new HashMap<>(Map.of("STAR_CONSOLE_EDGE_UDP_PORT", String.valueOf(udpPort),
+                "STAR_CONSOLE_EDGE_SECRET", "bench",
+                "STAR_CONSOLE_EDGE_ID", "bench-edge",
+                "STAR_CONSOLE_EDGE_PRIVATE_KEY", edgeKeys.privateKey().toBase64(),
+                "STAR_CONSOLE_EDGE_HANDSHAKES_UNDER_LOAD_PER_SECOND", "1000000",
+                "STAR_CONSOLE_EDGE_HANDSHAKES_PER_SOURCE_PER_SECOND", "1000000"));
+        List<String> jvmOptions = edgeOptions.isBlank() ? List.of() : List.of(edgeOptions.trim().split("\\s+"));
         try (FunctionsStandIn functions = new FunctionsStandIn();
-             EdgeProcess edge = EdgeProcess.start(jar, heap, jfr.isEmpty() ? null : Path.of(jfr).toAbsolutePath(),
-                     Map.of("STAR_CONSOLE_EDGE_UDP_PORT", String.valueOf(udpPort),
-                             "STAR_CONSOLE_EDGE_FUNCTIONS_URL", functions.url(),
-                             "STAR_CONSOLE_EDGE_SECRET", "bench",
-                             "STAR_CONSOLE_EDGE_ID", "bench-edge",
-                             "STAR_CONSOLE_EDGE_PRIVATE_KEY", edgeKeys.privateKey().toBase64(),
-                             "STAR_CONSOLE_EDGE_HANDSHAKES_UNDER_LOAD_PER_SECOND", "1000000",
-                             "STAR_CONSOLE_EDGE_HANDSHAKES_PER_SOURCE_PER_SECOND", "1000000"),
-                     log, freePort());
+             Server edge = floor ? Server.echo(udpPort, edgeKeys, heap, jvmOptions, log)
+                     : Server.edge(EdgeProcess.start(jar, heap, jvmOptions, jfr.isEmpty() ? null : Path.of(jfr).toAbsolutePath(),
+                             with(environment, "STAR_CONSOLE_EDGE_FUNCTIONS_URL", functions.url()), log, freePort()));
              BoxFleet fleet = new BoxFleet(boxes, edgeKeys.publicKey(),
                      new InetSocketAddress("127.0.0.1", udpPort), sockets, receivers)) {
-            System.out.println("edge pid " + edge.pid() + ", log " + log);
+            System.out.println((floor ? "echo" : "edge") + " pid " + edge.pid() + ", log " + log);
             for (String rate : rates.split(",")) {
                 run(fleet, edge, functions, boxes, Double.parseDouble(rate.trim()), seconds, warmup, senders);
             }
         }
     }
 
-    private static void run(BoxFleet fleet, EdgeProcess edge, FunctionsStandIn functions, int boxes, double rate,
+    private static void run(BoxFleet fleet, Server edge, FunctionsStandIn functions, int boxes, double rate,
                             int seconds, int warmup, int senders) throws Exception {
         // Fresh sessions for every step: a session lives at most 180 s.
         long t0 = System.nanoTime();
@@ -105,9 +119,12 @@ public final class KeepaliveBench {
         RateSchedule schedule = new RateSchedule(System.nanoTime() + 50_000_000, rate);
         long warmupEnd = schedule.dueNanos(warmupCount);
         AtomicLong sendFailures = new AtomicLong();
+        // The generator's own share of a round trip: how late each measured PING left (sent - due).
+        Histogram[] lateness = new Histogram[senders];
         List<Thread> sending = new ArrayList<>();
         for (int t = 0; t < senders; t++) {
             int first = t;
+            Histogram late = lateness[t] = LatencyReport.newHistogram();
             Thread thread = new Thread(() -> {
                 try {
                     for (long i = first; i < total; i += senders) {
@@ -116,6 +133,9 @@ public final class KeepaliveBench {
                         due.set((int) i, dueNanos);
                         if (!fleet.send(ready.get((int) (i % usable)), new Ping(i))) {
                             sendFailures.incrementAndGet();
+                        }
+                        if (i >= warmupCount) {
+                            late.recordValue(Math.min(System.nanoTime() - dueNanos, late.getHighestTrackableValue()));
                         }
                     }
                 } catch (java.io.IOException e) {
@@ -155,6 +175,14 @@ public final class KeepaliveBench {
         LatencyReport report = new LatencyReport(String.format(Locale.ROOT, "keepalive @ %.0f/s target", rate),
                 total - warmupCount, answered.get(), measuredSeconds, all);
         System.out.println(report.format());
+        Histogram late = LatencyReport.newHistogram();
+        for (Histogram h : lateness) {
+            late.add(h);
+        }
+        System.out.printf(Locale.ROOT, "  generator lateness (PING sent - due): p50 %.3f ms, p90 %.3f ms, p99 %.3f ms,"
+                        + " p99.9 %.3f ms, max %.1f ms%n", late.getValueAtPercentile(50) / 1e6,
+                late.getValueAtPercentile(90) / 1e6, late.getValueAtPercentile(99) / 1e6,
+                late.getValueAtPercentile(99.9) / 1e6, late.getMaxValue() / 1e6);
         double cpuSeconds = edgeTicks / (double) Proc.CLOCK_TICKS_PER_SECOND;
         double ownSeconds = ownTicks / (double) Proc.CLOCK_TICKS_PER_SECOND;
         System.out.printf(Locale.ROOT,
@@ -186,6 +214,72 @@ public final class KeepaliveBench {
             h.recordValue(Math.min(latency, h.getHighestTrackableValue()));
         }
         answered.incrementAndGet();
+    }
+
+    private static Map<String, String> with(Map<String, String> environment, String name, String value) {
+        Map<String, String> more = new HashMap<>(environment);
+        more.put(name, value);
+        return more;
+    }
+
+    /** What answers the PINGs: the built edge, or the trivial echo that is the floor. */
+    private interface Server extends AutoCloseable {
+        long pid();
+
+        static Server edge(EdgeProcess edge) {
+            return new Server() {
+                @Override
+                public long pid() {
+                    return edge.pid();
+                }
+
+                @Override
+                public void close() throws InterruptedException {
+                    edge.close();
+                }
+            };
+        }
+
+        /** {@link KeepaliveEcho} with the edge's JVM options and one socket per core, as the edge binds. */
+        static Server echo(int udpPort, KeyPair keys, String heap, List<String> jvmOptions, Path log)
+                throws IOException {
+            String javaCommand = ProcessHandle.current().info().command().orElse("java");
+            List<String> command = EdgeProcess.withOptions(
+                    JvmOptions.service(javaCommand, Path.of("unused.jar"), heap, List.of()).command(), jvmOptions);
+            int jar = command.indexOf("-jar");
+            command.subList(jar, command.size()).clear();
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), KeepaliveEcho.class.getName(),
+                    String.valueOf(udpPort), keys.privateKey().toBase64(),
+                    String.valueOf(Runtime.getRuntime().availableProcessors())));
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            Process process = builder.start();
+            BufferedReader out = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            while ((line = out.readLine()) != null && !line.equals("ready")) {
+                Files.writeString(log, line + System.lineSeparator(), StandardOpenOption.APPEND);
+            }
+            if (line == null) {
+                throw new IOException("the echo exited before it was ready; see " + log);
+            }
+            Thread drain = new Thread(() -> out.lines().forEach(ignored -> { }), "echo-output");
+            drain.setDaemon(true);
+            drain.start();
+            return new Server() {
+                @Override
+                public long pid() {
+                    return process.pid();
+                }
+
+                @Override
+                public void close() throws InterruptedException {
+                    process.destroy();
+                    if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                        process.destroyForcibly();
+                    }
+                }
+            };
+        }
     }
 
     static String handshakeSummary(BoxFleet fleet) {
