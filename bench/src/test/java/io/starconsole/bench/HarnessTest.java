@@ -20,6 +20,16 @@ class HarnessTest {
     }
 
     @Test
+    void edgeOptions_goAfterTheJavaExecutable_andACollectorChosenThereReplacesTheLaunchers() {
+        java.util.List<String> command = java.util.List.of("java", "-XX:+UseSerialGC", "-Xmx256m", "-jar", "edge.jar");
+
+        assertThat(EdgeProcess.withOptions(command, java.util.List.of("-XX:+UseParallelGC", "-Xlog:gc")))
+                .containsExactly("java", "-XX:+UseParallelGC", "-Xlog:gc", "-Xmx256m", "-jar", "edge.jar");
+        assertThat(EdgeProcess.withOptions(command, java.util.List.of("-Xmn64m")))
+                .containsExactly("java", "-Xmn64m", "-XX:+UseSerialGC", "-Xmx256m", "-jar", "edge.jar");
+    }
+
+    @Test
     void schedule_zeroRate_isRejected() {
         assertThatThrownBy(() -> new RateSchedule(0, 0)).isInstanceOf(IllegalArgumentException.class);
     }
