@@ -9,6 +9,7 @@ import io.starconsole.edge.relay.RelayModels.Heartbeat;
 import io.starconsole.edge.relay.RelayModels.HeartbeatBatch;
 import io.starconsole.edge.relay.RelayModels.HeartbeatResult;
 import io.starconsole.edge.session.EdgeSession;
+import io.starconsole.edge.session.SessionTable;
 import io.starconsole.edge.transport.EdgeLoop;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -22,11 +23,9 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -34,8 +33,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Keepalives to the registry in batches, never one call per PING. A PING only marks its session
- * seen (on its socket's thread: a flag and, the first time in an interval, one queue append); once per
- * {@code batch-interval} the loop hands the seen sessions over and a relay thread turns them into
+ * seen (on its socket's thread: a flag); once per {@code batch-interval} the loop collects the
+ * sessions marked in the table, and a relay thread turns them into
  * heartbeats (the latest per box, by construction) and relays them in calls of up to
  * {@code batch-size}. While the functions are unreachable the latest heartbeat of each box is kept
  * (bounded) and relayed with the next batch that goes through.
@@ -50,8 +49,12 @@ public class PresenceRelay {
     private final EdgeLoop loop;
     private final String edgeId;
     private final Event<BoxesWithWork> work;
-    /** Sessions seen since the last hand-over: added by the sockets' threads, taken on the home loop. */
-    private final Queue<EdgeSession> seen = new ConcurrentLinkedQueue<>();
+    /**
+     * The sessions, whose flags say which were seen since the last hand-over. Not a queue of seen
+     * sessions: its nodes lived up to an interval, across the young collections of a keepalive storm
+     * (10,000 per second, each collection had to copy them; measured in bench/RESULTS.md, Session 4).
+     */
+    private final SessionTable sessions;
     private final Map<String, Heartbeat> pending = new LinkedHashMap<>();
     /** Builds, serialises and sends batches off the edge's loop, one hand-over at a time. */
     private final ExecutorService relayThread = Executors.newSingleThreadExecutor(r -> {
@@ -66,9 +69,10 @@ public class PresenceRelay {
     /** One relay call at a time; hand-overs that come meanwhile only join the backlog. */
     private final AtomicBoolean relaying = new AtomicBoolean();
 
-    public PresenceRelay(FunctionsClient functions, EdgeConfig config, EdgeLoop loop, EdgeIdentity identity,
-                         Event<BoxesWithWork> work, MeterRegistry registry) {
+    public PresenceRelay(FunctionsClient functions, EdgeConfig config, EdgeLoop loop, SessionTable sessions,
+                         EdgeIdentity identity, Event<BoxesWithWork> work, MeterRegistry registry) {
         this.functions = functions;
+        this.sessions = sessions;
         this.config = config;
         this.loop = loop;
         this.edgeId = identity.id();
@@ -88,23 +92,24 @@ public class PresenceRelay {
 
     /** The box of {@code session} is alive now. On any socket's thread; costs a flag test per PING. */
     public void record(EdgeSession session) {
-        if (session.markPresenceDue()) {
-            seen.add(session);
-        }
+        session.markPresenceDue();
     }
 
     /**
      * On the edge's loop: takes the sessions seen in this interval, copies what a heartbeat needs
      * (address, last seen) and clears their flags; the heartbeats (address formatting, timestamps)
-     * are built on the relay thread, so a large fleet costs the loop only a few stores per box.
+     * are built on the relay thread, so a large fleet costs the loop a flag test per session and
+     * a few stores per box seen.
      */
     private void handOver() {
-        if (seen.isEmpty()) {
-            return;
-        }
         List<EdgeSession> batch = new ArrayList<>();
-        for (EdgeSession s = seen.poll(); s != null; s = seen.poll()) {
-            batch.add(s);
+        sessions.forEach(session -> {
+            if (session.presenceDue()) {
+                batch.add(session);
+            }
+        });
+        if (batch.isEmpty()) {
+            return;
         }
         int n = batch.size();
         InetSocketAddress[] addresses = new InetSocketAddress[n];

@@ -1,34 +1,21 @@
 package io.starconsole.edge.session;
 
 import io.starconsole.protocol.session.Session;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 
 /**
  * One box as the edge sees it: its secure session, its key (base64, as the registry names it),
  * where its datagrams come from and when it last spoke. Touched by the thread of the socket its
  * datagrams come in on (PING) and by the edge's home loop (everything else), so its fields are
- * volatile and the presence flag is set by compare-and-set.
+ * volatile.
  */
 public final class EdgeSession {
-
-    private static final VarHandle PRESENCE_DUE;
-
-    static {
-        try {
-            PRESENCE_DUE = MethodHandles.lookup().findVarHandle(EdgeSession.class, "presenceDue", boolean.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     private final Session session;
     private final String boxKey;
     private volatile InetSocketAddress address;
     private volatile long lastSeenNanos;
     private volatile boolean commandsPending;
-    @SuppressWarnings("unused") // through PRESENCE_DUE
     private volatile boolean presenceDue;
 
     public EdgeSession(Session session, String boxKey, InetSocketAddress address, long nowNanos, boolean commandsPending) {
@@ -67,12 +54,16 @@ public final class EdgeSession {
         this.commandsPending = pending;
     }
 
-    /**
-     * Marks this box's presence as waiting for the next heartbeat batch; true only for the call
-     * that set the mark (so the box is queued once per batch).
-     */
-    public boolean markPresenceDue() {
-        return !presenceDue && PRESENCE_DUE.compareAndSet(this, false, true);
+    /** Marks this box's presence as waiting for the next heartbeat batch (read first: most PINGs find it set). */
+    public void markPresenceDue() {
+        if (!presenceDue) {
+            presenceDue = true;
+        }
+    }
+
+    /** Seen since its presence was last handed over. */
+    public boolean presenceDue() {
+        return presenceDue;
     }
 
     public void clearPresenceDue() {

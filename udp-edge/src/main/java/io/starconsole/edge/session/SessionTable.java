@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -92,5 +93,10 @@ public class SessionTable {
 
     public int size() {
         return byIndex.size();
+    }
+
+    /** Each session in the table now, on any thread (sessions added or removed meanwhile may be missed). */
+    public void forEach(Consumer<EdgeSession> action) {
+        byIndex.values().forEach(action);
     }
 }
