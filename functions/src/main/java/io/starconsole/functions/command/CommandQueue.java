@@ -73,9 +73,8 @@ public class CommandQueue {
     }
 
     public Uni<LeaseAnswer> lease(String publicKey, String edgeId, String requestId, OffsetDateTime now) {
-        return TransientFailures.retry(() -> pool.withTransaction(db -> boxId(db, publicKey)
-                .flatMap(boxId -> lockBoxQueue(db, boxId)
-                        .flatMap(v -> materialiseLateJoiners(db, boxId))
+        return TransientFailures.retry(() -> pool.withTransaction(db -> lockedBoxId(db, publicKey)
+                .flatMap(boxId -> materialiseLateJoiners(db, boxId)
                         .flatMap(v -> expireAndGiveUp(db, new Integer[] {boxId}, now))
                         .flatMap(v -> outstanding(db, boxId, now))
                         .flatMap(out -> {
@@ -91,23 +90,20 @@ public class CommandQueue {
                                 .onItem().transform(more -> new LeaseAnswer(leased, more))))), MAX_TRANSACTION_ATTEMPTS);
     }
 
-    static Uni<Integer> boxId(SqlClient db, String publicKey) {
-        return db.preparedQuery("SELECT id FROM spnclients WHERE publickey = $1").execute(Tuple.of(publicKey))
+    /**
+     * The box by its key, with its queue locked: the leases of one box are serialised (until the
+     * transaction ends) without locking its {@code spnclients} row, which presence and registration
+     * update all the time. Only the id is read, which the lock does not guard.
+     */
+    private static Uni<Integer> lockedBoxId(SqlClient db, String publicKey) {
+        return db.preparedQuery("SELECT id, pg_advisory_xact_lock($1, id) FROM spnclients WHERE publickey = $2")
+                .execute(Tuple.of(BOX_QUEUE_LOCK_CLASS, publicKey))
                 .onItem().transform(rows -> {
                     if (rows.size() == 0) {
                         throw ApiException.notFound("box");
                     }
                     return rows.iterator().next().getInteger("id");
                 });
-    }
-
-    /**
-     * Serialises the leases of one box (until the transaction ends) without locking its
-     * {@code spnclients} row, which presence and registration update all the time.
-     */
-    private static Uni<Void> lockBoxQueue(SqlClient db, int boxId) {
-        return db.preparedQuery("SELECT pg_advisory_xact_lock($1, $2)")
-                .execute(Tuple.of(BOX_QUEUE_LOCK_CLASS, boxId)).replaceWithVoid();
     }
 
     /**
@@ -173,21 +169,22 @@ public class CommandQueue {
         Object boxes = one ? boxIds[0] : boxIds;
         String matches = one ? " = " : " = ANY(";
         String close = one ? "" : ")";
-        return db.preparedQuery("UPDATE command_deliveries d SET state = 'expired', leased_until = NULL,"
+        String onBoxes = boxIds == null ? "" : " AND d.box_id" + matches + "$3" + close;
+        // One statement: the attempt cap leaves alone what expires, as running the expiry first did.
+        return db.preparedQuery("WITH expired AS (UPDATE command_deliveries d SET state = 'expired', leased_until = NULL,"
                         + " updated_at = now() FROM commands c WHERE c.id = d.command_id AND c.expires_at <= $1"
                         + " AND (d.state = 'queued' OR (d.state = 'delivered' AND d.leased_until <= $1))"
-                        + (boxIds == null ? "" : " AND d.box_id" + matches + "$2" + close) + returning)
-                .execute(boxIds == null ? Tuple.of(now) : Tuple.of(now, boxes))
-                .flatMap(expired -> db.preparedQuery("UPDATE command_deliveries d SET state = 'failed',"
-                                + " leased_until = NULL, updated_at = now(),"
-                                + " result = 'no acknowledgement after ' || d.attempts || ' attempts'"
-                                + " FROM commands c WHERE c.id = d.command_id AND d.state = 'delivered'"
-                                + " AND d.leased_until <= $1 AND d.attempts >= $2"
-                                + (boxIds == null ? "" : " AND d.box_id" + matches + "$3" + close) + returning)
-                        .execute(boxIds == null ? Tuple.of(now, config.maxAttempts())
-                                : Tuple.of(now, config.maxAttempts(), boxes))
-                        .flatMap(failed -> finished(db, expired).flatMap(v -> finished(db, failed))
-                                .replaceWith(expired.rowCount() + failed.rowCount())));
+                        + onBoxes + returning + "),"
+                        + " failed AS (UPDATE command_deliveries d SET state = 'failed',"
+                        + " leased_until = NULL, updated_at = now(),"
+                        + " result = 'no acknowledgement after ' || d.attempts || ' attempts'"
+                        + " FROM commands c WHERE c.id = d.command_id AND d.state = 'delivered'"
+                        + " AND d.leased_until <= $1 AND d.attempts >= $2"
+                        + " AND (c.expires_at IS NULL OR c.expires_at > $1)" + onBoxes + returning + ")"
+                        + " SELECT * FROM expired UNION ALL SELECT * FROM failed")
+                .execute(boxIds == null ? Tuple.of(now, config.maxAttempts())
+                        : Tuple.of(now, config.maxAttempts(), boxes))
+                .flatMap(ended -> finished(db, ended).replaceWith(ended.rowCount()));
     }
 
     /** After deliveries ended badly: promised addresses back, command states, P2P partners. */
@@ -255,12 +252,12 @@ public class CommandQueue {
                         .flatMap(v -> attempt >= MAX_PICKS ? Uni.createFrom().<Leased>nullItem()
                                 : pick(db, lease, attempt + 1));
             }
-            return db.preparedQuery("UPDATE command_deliveries SET state = 'delivered',"
+            return db.preparedQuery("WITH delivery AS (UPDATE command_deliveries SET state = 'delivered',"
                             + " attempts = attempts + " + (again ? "0" : "1") + ","
-                            + " leased_until = $2, leased_by = $3, lease_request = $4, updated_at = now() WHERE id = $1")
-                    .execute(Tuple.of(deliveryId, until, lease.edgeId(), lease.requestId()))
-                    .flatMap(v -> db.preparedQuery("UPDATE commands SET state = 'in_progress', updated_at = now()"
-                            + " WHERE id = $1 AND state = 'queued'").execute(Tuple.of(commandId)))
+                            + " leased_until = $2, leased_by = $3, lease_request = $4, updated_at = now() WHERE id = $1)"
+                            + " UPDATE commands SET state = 'in_progress', updated_at = now()"
+                            + " WHERE id = $5 AND state = 'queued'")
+                    .execute(Tuple.of(deliveryId, until, lease.edgeId(), lease.requestId(), commandId))
                     .replaceWith(new Leased(commandId, type.code(), row.getShort("priority"),
                             targetText(row), ready.contents()));
         });
