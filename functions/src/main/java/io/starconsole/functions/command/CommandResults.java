@@ -63,7 +63,7 @@ public class CommandResults {
                             }
                             return apply(db, boxId, normalised, type)
                                     .flatMap(outcome -> finish(db, row.getLong("id"), boxId, normalised.commandId(), type,
-                                            outcome, settleAfter))
+                                            outcome, settleAfter, "box".equals(row.getString("target_kind"))))
                                     .replaceWith(settleAfter);
                         }))
                 .flatMap(settleAfter -> settleAfter ? CommandStates.settleAfterCommit(pool, normalised.commandId())
@@ -191,19 +191,29 @@ public class CommandResults {
                 });
     }
 
+    /** {@code oneDelivery}: a single-box command, whose state is its one delivery's once that has ended. */
     private Uni<Void> finish(SqlClient db, long deliveryId, int boxId, long commandId, CommandType type, Outcome outcome,
-                             boolean settleAfter) {
+                             boolean settleAfter, boolean oneDelivery) {
         Uni<Void> promise = type == CommandType.CHANGE_L3_SPN_IP_ADDRESS && !"succeeded".equals(outcome.state())
                 ? CommandStates.releaseReservation(db, boxId, commandId) : Uni.createFrom().voidItem();
         String end = "UPDATE command_deliveries SET state = $2, result = $3, leased_until = NULL,"
                 + " updated_at = now() WHERE id = $1";
-        // Settled now: the command row is locked in the statement that ends the delivery.
-        return (settleAfter ? db.preparedQuery(end).execute(Tuple.of(deliveryId, outcome.state(), outcome.message()))
-                        : db.preparedQuery("WITH ended AS (" + end + ") " + CommandStates.lockCommand(4))
-                                .execute(Tuple.of(deliveryId, outcome.state(), outcome.message(), commandId)))
-                .flatMap(v -> promise)
-                .flatMap(v -> settleAfter ? Uni.createFrom().voidItem()
-                        : CommandStates.recomputeLocked(db, new Long[] {commandId}))
+        Tuple ending = Tuple.of(deliveryId, outcome.state(), outcome.message());
+        Uni<Void> ended;
+        if (settleAfter) {
+            ended = db.preparedQuery(end).execute(ending).replaceWithVoid();
+        } else if (oneDelivery) {
+            // What CommandStates.recompute finds for one ended delivery: its state, in the same statement.
+            ended = db.preparedQuery("WITH ended AS (" + end + ") UPDATE commands SET state = $2, updated_at = now()"
+                            + " WHERE id = $4 AND state <> $2")
+                    .execute(Tuple.of(deliveryId, outcome.state(), outcome.message(), commandId)).replaceWithVoid();
+        } else {
+            // The command row is locked in the statement that ends the delivery, then recomputed.
+            ended = db.preparedQuery("WITH ended AS (" + end + ") " + CommandStates.lockCommand(4))
+                    .execute(Tuple.of(deliveryId, outcome.state(), outcome.message(), commandId))
+                    .flatMap(v -> CommandStates.recomputeLocked(db, new Long[] {commandId}));
+        }
+        return ended.flatMap(v -> promise)
                 .flatMap(v -> type.p2p() ? pairs.settle(db, List.of(commandId)) : Uni.createFrom().voidItem())
                 .flatMap(v -> type == CommandType.UPDATE_FIRMWARE
                         ? firmware.resultReported(db, deliveryId, outcome.state(), outcome.message())
