@@ -47,7 +47,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Besides cycles per second it prints the CPU of the functions and of PostgreSQL per cycle and the
  * transactions per cycle. {@code --statements N} restarts PostgreSQL with pg_stat_statements loaded
  * (before the functions start) and prints the N statements called most per cycle; {@code --jfr FILE}
- * records the functions with Java Flight Recorder (profile settings) into FILE, written at exit.
+ * records the functions with Java Flight Recorder (profile settings) into FILE, written at exit;
+ * {@code --jvm-option OPTION} adds one JVM option to the functions' (after the launcher's, so it wins,
+ * e.g. {@code -XX:TieredStopAtLevel=4} to measure the launcher's quick-compiler choice).
  */
 public final class QueueCycleBench {
 
@@ -66,6 +68,7 @@ public final class QueueCycleBench {
         Path jar = Path.of(args.text("jar", "functions/target/quarkus-app/quarkus-run.jar")).toAbsolutePath();
         int statements = args.integer("statements", 0);
         String jfr = args.text("jfr", "");
+        String jvmOption = args.text("jvm-option", "");
         System.out.println("QueueCycleBench: " + cycles + " cycles on " + threads + " threads, " + boxes + " boxes, "
                 + warmup + " warm-up cycles, " + (batch > 0 ? "batches of " + batch : "unbatched") + "; " + jar + "; " + Proc.machine());
         try (LocalCloud cloud = LocalCloud.start(LocalCloudSettings.onFreePorts(Files.createTempDirectory("bench-cloud")))) {
@@ -76,10 +79,17 @@ public final class QueueCycleBench {
             String java = ProcessHandle.current().info().command().orElse("java");
             Path functionsLog = Files.createTempFile("bench-functions", ".log");
             ProcessBuilder builder = JvmOptions.functions(java, jar).processBuilder().redirectErrorStream(true).redirectOutput(functionsLog.toFile());
+            List<String> extra = new ArrayList<>();
             if (!jfr.isEmpty()) {
+                extra.add("-XX:StartFlightRecording=settings=profile,filename=" + Path.of(jfr).toAbsolutePath());
+            }
+            if (!jvmOption.isEmpty()) {
+                extra.add(jvmOption);
+            }
+            if (!extra.isEmpty()) {
+                // After the launcher's options, so that one given here wins over the launcher's.
                 List<String> command = new ArrayList<>(builder.command());
-                command.add(1, "-XX:StartFlightRecording=settings=profile,filename="
-                        + Path.of(jfr).toAbsolutePath());
+                command.addAll(command.indexOf("-jar"), extra);
                 builder.command(command);
             }
             Map<String, String> env = builder.environment();
