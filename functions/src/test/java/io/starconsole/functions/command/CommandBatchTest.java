@@ -308,6 +308,10 @@ class CommandBatchTest {
                 .as("deliveries numbered in the batch's order").isTrue();
         assertThat(leaseBatch(List.of(ask(a), ask(b))).getList("leases.command.commandId", Long.class))
                 .containsExactly(ids.get(1), ids.get(3));
+        assertThat(one(pool, "SELECT string_agg(detail->>'arguments', ',' ORDER BY id) FROM audit_log"
+                + " WHERE action = 'command.enqueued' AND target = ANY($1)",
+                (Object) ids.stream().map(id -> "command:" + id).toArray(String[]::new)).getString(0))
+                .as("one audit entry per command, in the batch's order").isEqualTo("a-1,now,a-2,b-1,a-3");
     }
 
     @Test
