@@ -108,11 +108,19 @@ public class LeaseBatches {
         }
     }
 
+    /**
+     * SQL: {@code id} and {@code publickey} of the boxes whose keys are in {@code $1} (distinct keys).
+     * A join from the keys, not {@code publickey = ANY($1)}: on a small table the planner scanned every
+     * row against the whole array, 27 µs a key in batches of 100.
+     */
+    static final String BOXES_BY_KEY = "SELECT c.id, c.publickey FROM unnest($1::text[]) AS k(publickey)"
+            + " JOIN spnclients c ON c.publickey = k.publickey";
+
     /** Every valid entry's answer, by the box's key. */
     private Uni<Map<String, EntryAnswer>> leaseAll(SqlClient db, BatchRequest request, Map<String, Integer> entries,
                                                    OffsetDateTime now) {
         String[] keys = entries.keySet().toArray(new String[0]);
-        return db.preparedQuery("SELECT id, publickey FROM spnclients WHERE publickey = ANY($1)")
+        return db.preparedQuery(BOXES_BY_KEY)
                 .execute(Tuple.of((Object) keys))
                 .flatMap(found -> {
                     Map<String, EntryAnswer> answers = new HashMap<>();
