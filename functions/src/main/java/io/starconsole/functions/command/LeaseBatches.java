@@ -181,9 +181,9 @@ public class LeaseBatches {
                             .flatMap(heads -> handOutHeads(db, edgeId, byBox, heads, now, leased))
                             .flatMap(v -> sequentially(again.size(), i -> queue.handOutAgain(db,
                                     new CommandQueue.Lease(againBoxes.get(i), edgeId, again.get(i).requestId(), now),
-                                    again.get(i).deliveryId()).onItem().invoke(command -> {
-                                        if (command != null) {
-                                            leased.put(againBoxes.get(i), command);
+                                    again.get(i).deliveryId()).onItem().invoke(handed -> {
+                                        if (handed != null) {
+                                            leased.put(againBoxes.get(i), handed.leased());
                                         }
                                     })))
                             .replaceWith(leased);
@@ -246,9 +246,9 @@ public class LeaseBatches {
             Row row = special.get(i);
             int boxId = row.getInteger("box_id");
             return queue.handOut(db, new CommandQueue.Lease(boxId, edgeId, byBox.get(boxId).requestId(), now), row,
-                    false, 1).onItem().invoke(command -> {
-                        if (command != null) {
-                            leased.put(boxId, command);
+                    false, 1).onItem().invoke(handed -> {
+                        if (handed != null) {
+                            leased.put(boxId, handed.leased());
                         }
                     });
         }));
