@@ -38,6 +38,26 @@ final class BoxCommandRuns {
     }
 
     /**
+     * A batch cut, in order, into runs of plain single-box commands (written together) and single
+     * other commands (written one by one); each as {@code [from, to)}.
+     */
+    static List<int[]> segments(List<CommandService.Checked> checked) {
+        List<int[]> segments = new ArrayList<>();
+        int i = 0;
+        while (i < checked.size()) {
+            int end = i + 1;
+            if (plain(checked.get(i))) {
+                while (end < checked.size() && plain(checked.get(end))) {
+                    end++;
+                }
+            }
+            segments.add(new int[] {i, end});
+            i = end;
+        }
+        return segments;
+    }
+
+    /**
      * Writes the run; the inserted commands' rows ({@link CommandView#COLUMNS}, state as inserted), in
      * the run's order. {@code refusal} names an entry's error by its position in the run.
      */

@@ -111,7 +111,7 @@ public class CommandService {
             int index = i;
             checked.add(ofEntry(index, () -> check(batch.commands().get(index), now)));
         }
-        List<int[]> segments = segments(checked);
+        List<int[]> segments = BoxCommandRuns.segments(checked);
         return TransientFailures.retry(() -> pool.withTransaction(db -> {
                     List<AuditLog.Entry> entries = new ArrayList<>();
                     List<Long> ids = new ArrayList<>();
@@ -141,26 +141,6 @@ public class CommandService {
                             .replaceWith(ids);
                 }), MAX_TRANSACTION_ATTEMPTS)
                 .flatMap(queries::findAll);
-    }
-
-    /**
-     * The batch cut, in order, into runs of plain single-box commands (written together) and single
-     * other commands (written one by one); each as {@code [from, to)}.
-     */
-    private static List<int[]> segments(List<Checked> checked) {
-        List<int[]> segments = new ArrayList<>();
-        int i = 0;
-        while (i < checked.size()) {
-            int end = i + 1;
-            if (BoxCommandRuns.plain(checked.get(i))) {
-                while (end < checked.size() && BoxCommandRuns.plain(checked.get(end))) {
-                    end++;
-                }
-            }
-            segments.add(new int[] {i, end});
-            i = end;
-        }
-        return segments;
     }
 
     private static <T> T ofEntry(int index, java.util.function.Supplier<T> check) {
