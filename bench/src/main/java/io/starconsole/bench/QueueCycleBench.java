@@ -44,6 +44,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * java -cp bench/target/bench.jar io.starconsole.bench.QueueCycleBench --cycles 20000 --threads 8
  * java -cp bench/target/bench.jar io.starconsole.bench.QueueCycleBench --cycles 100000 --threads 8 --batch 100
  * </pre>
+ * Besides cycles per second it prints the CPU of the functions and of PostgreSQL per cycle and the
+ * transactions per cycle. {@code --statements N} restarts PostgreSQL with pg_stat_statements loaded
+ * (before the functions start) and prints the N statements called most per cycle; {@code --jfr FILE}
+ * records the functions with Java Flight Recorder (profile settings) into FILE, written at exit;
+ * {@code --jvm-option OPTION} adds one JVM option to the functions' (after the launcher's, so it wins,
+ * e.g. {@code -XX:TieredStopAtLevel=4} to measure the launcher's quick-compiler choice).
  */
 public final class QueueCycleBench {
 
@@ -60,13 +66,32 @@ public final class QueueCycleBench {
         int boxes = Math.max(args.integer("boxes", 64), threads * batch);
         int warmup = args.integer("warmup", 1000);
         Path jar = Path.of(args.text("jar", "functions/target/quarkus-app/quarkus-run.jar")).toAbsolutePath();
+        int statements = args.integer("statements", 0);
+        String jfr = args.text("jfr", "");
+        String jvmOption = args.text("jvm-option", "");
         System.out.println("QueueCycleBench: " + cycles + " cycles on " + threads + " threads, " + boxes + " boxes, "
                 + warmup + " warm-up cycles, " + (batch > 0 ? "batches of " + batch : "unbatched") + "; " + jar + "; " + Proc.machine());
         try (LocalCloud cloud = LocalCloud.start(LocalCloudSettings.onFreePorts(Files.createTempDirectory("bench-cloud")))) {
+            if (statements > 0) {
+                loadStatementStatistics(cloud);
+            }
             int port = KeepaliveBench.freePort();
             String java = ProcessHandle.current().info().command().orElse("java");
             Path functionsLog = Files.createTempFile("bench-functions", ".log");
             ProcessBuilder builder = JvmOptions.functions(java, jar).processBuilder().redirectErrorStream(true).redirectOutput(functionsLog.toFile());
+            List<String> extra = new ArrayList<>();
+            if (!jfr.isEmpty()) {
+                extra.add("-XX:StartFlightRecording=settings=profile,filename=" + Path.of(jfr).toAbsolutePath());
+            }
+            if (!jvmOption.isEmpty()) {
+                extra.add(jvmOption);
+            }
+            if (!extra.isEmpty()) {
+                // After the launcher's options, so that one given here wins over the launcher's.
+                List<String> command = new ArrayList<>(builder.command());
+                command.addAll(command.indexOf("-jar"), extra);
+                builder.command(command);
+            }
             Map<String, String> env = builder.environment();
             cloud.functionsConfig().forEach((property, value) ->
                     env.put(property.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT), value));
@@ -81,7 +106,9 @@ public final class QueueCycleBench {
                 awaitLive(base, process);
                 System.out.println("functions up (log " + functionsLog + "); synchronous_commit = "
                         + synchronousCommit(cloud));
-                run(base, cycles, threads, boxes, warmup, batch, process.pid());
+                try (Connection superuser = DriverManager.getConnection(cloud.jdbcUrl(), "postgres", "")) {
+                    run(base, cycles, threads, boxes, warmup, batch, process.pid(), superuser, statements);
+                }
             } finally {
                 process.destroy();
                 process.waitFor();
@@ -89,8 +116,8 @@ public final class QueueCycleBench {
         }
     }
 
-    private static void run(String base, int cycles, int threads, int boxCount, int warmup, int batch, long pid)
-            throws Exception {
+    private static void run(String base, int cycles, int threads, int boxCount, int warmup, int batch, long pid,
+                            Connection superuser, int statements) throws Exception {
         HttpClient http = Api.client(null);
         Api edge = Api.edge(http, base, SECRET);
         Api admin = Api.login(http, base, "admin", "bench-admin-password");
@@ -141,6 +168,9 @@ public final class QueueCycleBench {
         AtomicInteger failures = new AtomicInteger();
         AtomicLong done = new AtomicLong();
         List<Thread> workers = new ArrayList<>();
+        long postmaster = DatabaseActivity.postmasterPid(superuser);
+        DatabaseActivity database0 = DatabaseActivity.read(superuser, postmaster);
+        StatementActivity statements0 = statements > 0 ? StatementActivity.read(superuser) : null;
         long cpu0 = Proc.cpuTicks(pid);
         String loadBefore = Proc.loadAverage();
         long start = System.nanoTime();
@@ -174,11 +204,20 @@ public final class QueueCycleBench {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         double cpu = (Proc.cpuTicks(pid) - cpu0) / (double) Proc.CLOCK_TICKS_PER_SECOND;
+        DatabaseActivity.Interval database = DatabaseActivity.read(superuser, postmaster).since(database0);
         System.out.printf(Locale.ROOT, "%s, %d threads: %d cycles in %.1f s = %.0f cycles/s (%.0f HTTP calls/s);"
                         + " failures %d; functions CPU %.1f s = %.0f%% of a core; load average before %s, after %s%n",
                 batch > 0 ? "batches of " + batch : "unbatched", threads, done.get(), seconds, done.get() / seconds,
                 3 * done.get() / Math.max(1, batch) / seconds, failures.get(), cpu, 100 * cpu / seconds, loadBefore,
                 Proc.loadAverage());
+        long cycled = Math.max(1, done.get());
+        System.out.printf(Locale.ROOT, "  per cycle: functions CPU %.0f µs, postgres CPU %.0f µs, %.2f transactions,"
+                        + " %.0f bytes of WAL; database %s%n", 1e6 * cpu / cycled, 1e6 * database.cpuSeconds() / cycled,
+                database.transactions() / (double) cycled, database.walBytes() / (double) cycled, database.format());
+        if (statements > 0) {
+            System.out.println("  statements per cycle (pg_stat_statements, the " + statements + " called most):"
+                    + StatementActivity.read(superuser).mostCalledSince(statements0, cycled, statements));
+        }
         CommandLatencyBench.print(batch > 0 ? "  round (enqueue + lease + result batches of " + batch + ")"
                 : "  cycle (enqueue + lease + result)", latency);
     }
@@ -290,6 +329,23 @@ public final class QueueCycleBench {
                 throw new IllegalStateException("the functions did not answer");
             }
             Thread.sleep(20);
+        }
+    }
+
+    /**
+     * Restarts PostgreSQL with pg_stat_statements loaded (it must be loaded at start) and creates the
+     * extension; done before the functions start, so none of their connections is cut.
+     */
+    private static void loadStatementStatistics(LocalCloud cloud) throws Exception {
+        try (Connection c = DriverManager.getConnection(cloud.jdbcUrl(), "postgres", "");
+             java.sql.Statement statement = c.createStatement()) {
+            statement.execute("ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'");
+        }
+        cloud.stopDatabase();
+        cloud.startDatabase();
+        try (Connection c = DriverManager.getConnection(cloud.jdbcUrl(), "postgres", "");
+             java.sql.Statement statement = c.createStatement()) {
+            statement.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
         }
     }
 

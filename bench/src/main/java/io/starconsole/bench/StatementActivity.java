@@ -49,11 +49,7 @@ record StatementActivity(Map<Long, Counters> statements) {
 
     /** The {@code limit} statements that touched the most shared blocks since {@code earlier}, one a line. */
     String busiestSince(StatementActivity earlier, double seconds, int limit) {
-        List<Counters> deltas = new ArrayList<>();
-        statements.forEach((id, now) -> {
-            Counters before = earlier.statements.get(id);
-            deltas.add(before == null ? now : now.minus(before));
-        });
+        List<Counters> deltas = since(earlier);
         deltas.sort((a, b) -> Long.compare(b.blocks, a.blocks));
         StringBuilder out = new StringBuilder();
         for (Counters c : deltas.subList(0, Math.min(limit, deltas.size()))) {
@@ -66,5 +62,39 @@ record StatementActivity(Map<Long, Counters> statements) {
                     query.length() > 160 ? query.substring(0, 160) + "..." : query));
         }
         return out.toString();
+    }
+
+    /**
+     * The {@code limit} statements called most since {@code earlier}, per unit of work ({@code units},
+     * e.g. queue cycles), one a line, and the sum of calls per unit over all statements.
+     */
+    String mostCalledSince(StatementActivity earlier, long units, int limit) {
+        List<Counters> deltas = since(earlier);
+        deltas.sort((a, b) -> Long.compare(b.calls, a.calls));
+        long calls = deltas.stream().mapToLong(Counters::calls).sum();
+        double milliseconds = deltas.stream().mapToDouble(Counters::milliseconds).sum();
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
+                "%n    all statements: %.2f calls and %.3f ms of execution per unit", calls / (double) units,
+                milliseconds / units));
+        for (Counters c : deltas.subList(0, Math.min(limit, deltas.size()))) {
+            if (c.calls == 0) {
+                break;
+            }
+            String query = c.query.replaceAll("\\s+", " ");
+            out.append(String.format(Locale.ROOT, "%n    %.2f calls, %.3f ms/call, %.1f rows/call: %s",
+                    c.calls / (double) units, c.milliseconds / c.calls, c.rows / (double) c.calls,
+                    query.length() > 180 ? query.substring(0, 180) + "..." : query));
+        }
+        return out.toString();
+    }
+
+    /** Each statement's counters less those of {@code earlier}. */
+    private List<Counters> since(StatementActivity earlier) {
+        List<Counters> deltas = new ArrayList<>();
+        statements.forEach((id, now) -> {
+            Counters before = earlier.statements.get(id);
+            deltas.add(before == null ? now : now.minus(before));
+        });
+        return deltas;
     }
 }

@@ -44,6 +44,29 @@ public class AuditLog {
         if (entries.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return db.preparedQuery(INSERT).executeBatch(entries.stream().map(Entry::tuple).toList()).replaceWithVoid();
+        if (entries.size() == 1) {
+            return db.preparedQuery(INSERT).execute(entries.get(0).tuple()).replaceWithVoid();
+        }
+        // One statement for many (a batch of commands), numbered in the order given.
+        int n = entries.size();
+        String[] actors = new String[n];
+        String[] actions = new String[n];
+        String[] targets = new String[n];
+        String[] details = new String[n];
+        String[] sources = new String[n];
+        for (int i = 0; i < n; i++) {
+            Entry entry = entries.get(i);
+            actors[i] = entry.actor();
+            actions[i] = entry.action();
+            targets[i] = entry.target();
+            details[i] = entry.detail() == null ? null : new JsonObject(entry.detail()).encode();
+            sources[i] = entry.source();
+        }
+        return db.preparedQuery("INSERT INTO audit_log (actor, action, target, detail, source)"
+                        + " SELECT e.actor, e.action, e.target, e.detail::jsonb, e.source"
+                        + " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY"
+                        + " AS e(actor, action, target, detail, source, ord) ORDER BY e.ord")
+                .execute(Tuple.of(actors, actions, targets, details, sources))
+                .replaceWithVoid();
     }
 }

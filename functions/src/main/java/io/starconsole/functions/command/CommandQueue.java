@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -73,9 +74,8 @@ public class CommandQueue {
     }
 
     public Uni<LeaseAnswer> lease(String publicKey, String edgeId, String requestId, OffsetDateTime now) {
-        return TransientFailures.retry(() -> pool.withTransaction(db -> boxId(db, publicKey)
-                .flatMap(boxId -> lockBoxQueue(db, boxId)
-                        .flatMap(v -> materialiseLateJoiners(db, boxId))
+        return TransientFailures.retry(() -> pool.withTransaction(db -> lockedBoxId(db, publicKey)
+                .flatMap(boxId -> materialiseLateJoiners(db, boxId)
                         .flatMap(v -> expireAndGiveUp(db, new Integer[] {boxId}, now))
                         .flatMap(v -> outstanding(db, boxId, now))
                         .flatMap(out -> {
@@ -85,29 +85,32 @@ public class CommandQueue {
                             }
                             // The same relay tried again: its first answer may have been lost.
                             return requestId != null && requestId.equals(out.requestId())
-                                    ? handOutAgain(db, lease, out.deliveryId()) : Uni.createFrom().<Leased>nullItem();
+                                    ? handOutAgain(db, lease, out.deliveryId()) : Uni.createFrom().<HandedOut>nullItem();
                         })
-                        .flatMap(leased -> morePending(db, boxId, now)
-                                .onItem().transform(more -> new LeaseAnswer(leased, more))))), MAX_TRANSACTION_ATTEMPTS);
+                        .flatMap(handed -> handed != null
+                                ? Uni.createFrom().item(new LeaseAnswer(handed.leased(), handed.morePending()))
+                                : morePending(db, boxId, now).onItem().transform(more -> new LeaseAnswer(null, more))))),
+                MAX_TRANSACTION_ATTEMPTS);
     }
 
-    static Uni<Integer> boxId(SqlClient db, String publicKey) {
-        return db.preparedQuery("SELECT id FROM spnclients WHERE publickey = $1").execute(Tuple.of(publicKey))
+    /** A delivery handed out, and whether its box has more due after it (read by the same statement). */
+    record HandedOut(Leased leased, boolean morePending) {
+    }
+
+    /**
+     * The box by its key, with its queue locked: the leases of one box are serialised (until the
+     * transaction ends) without locking its {@code spnclients} row, which presence and registration
+     * update all the time. Only the id is read, which the lock does not guard.
+     */
+    private static Uni<Integer> lockedBoxId(SqlClient db, String publicKey) {
+        return db.preparedQuery("SELECT id, pg_advisory_xact_lock($1, id) FROM spnclients WHERE publickey = $2")
+                .execute(Tuple.of(BOX_QUEUE_LOCK_CLASS, publicKey))
                 .onItem().transform(rows -> {
                     if (rows.size() == 0) {
                         throw ApiException.notFound("box");
                     }
                     return rows.iterator().next().getInteger("id");
                 });
-    }
-
-    /**
-     * Serialises the leases of one box (until the transaction ends) without locking its
-     * {@code spnclients} row, which presence and registration update all the time.
-     */
-    private static Uni<Void> lockBoxQueue(SqlClient db, int boxId) {
-        return db.preparedQuery("SELECT pg_advisory_xact_lock($1, $2)")
-                .execute(Tuple.of(BOX_QUEUE_LOCK_CLASS, boxId)).replaceWithVoid();
     }
 
     /**
@@ -173,21 +176,22 @@ public class CommandQueue {
         Object boxes = one ? boxIds[0] : boxIds;
         String matches = one ? " = " : " = ANY(";
         String close = one ? "" : ")";
-        return db.preparedQuery("UPDATE command_deliveries d SET state = 'expired', leased_until = NULL,"
+        String onBoxes = boxIds == null ? "" : " AND d.box_id" + matches + "$3" + close;
+        // One statement: the attempt cap leaves alone what expires, as running the expiry first did.
+        return db.preparedQuery("WITH expired AS (UPDATE command_deliveries d SET state = 'expired', leased_until = NULL,"
                         + " updated_at = now() FROM commands c WHERE c.id = d.command_id AND c.expires_at <= $1"
                         + " AND (d.state = 'queued' OR (d.state = 'delivered' AND d.leased_until <= $1))"
-                        + (boxIds == null ? "" : " AND d.box_id" + matches + "$2" + close) + returning)
-                .execute(boxIds == null ? Tuple.of(now) : Tuple.of(now, boxes))
-                .flatMap(expired -> db.preparedQuery("UPDATE command_deliveries d SET state = 'failed',"
-                                + " leased_until = NULL, updated_at = now(),"
-                                + " result = 'no acknowledgement after ' || d.attempts || ' attempts'"
-                                + " FROM commands c WHERE c.id = d.command_id AND d.state = 'delivered'"
-                                + " AND d.leased_until <= $1 AND d.attempts >= $2"
-                                + (boxIds == null ? "" : " AND d.box_id" + matches + "$3" + close) + returning)
-                        .execute(boxIds == null ? Tuple.of(now, config.maxAttempts())
-                                : Tuple.of(now, config.maxAttempts(), boxes))
-                        .flatMap(failed -> finished(db, expired).flatMap(v -> finished(db, failed))
-                                .replaceWith(expired.rowCount() + failed.rowCount())));
+                        + onBoxes + returning + "),"
+                        + " failed AS (UPDATE command_deliveries d SET state = 'failed',"
+                        + " leased_until = NULL, updated_at = now(),"
+                        + " result = 'no acknowledgement after ' || d.attempts || ' attempts'"
+                        + " FROM commands c WHERE c.id = d.command_id AND d.state = 'delivered'"
+                        + " AND d.leased_until <= $1 AND d.attempts >= $2"
+                        + " AND (c.expires_at IS NULL OR c.expires_at > $1)" + onBoxes + returning + ")"
+                        + " SELECT * FROM expired UNION ALL SELECT * FROM failed")
+                .execute(boxIds == null ? Tuple.of(now, config.maxAttempts())
+                        : Tuple.of(now, config.maxAttempts(), boxes))
+                .flatMap(ended -> finished(db, ended).replaceWith(ended.rowCount()));
     }
 
     /** After deliveries ended badly: promised addresses back, command states, P2P partners. */
@@ -214,22 +218,22 @@ public class CommandQueue {
             + " AND (c.not_before IS NULL OR c.not_before <= $2) AND (c.expires_at IS NULL OR c.expires_at > $2)"
             + " ORDER BY c.priority DESC, c.id LIMIT 1 FOR UPDATE OF d";
 
-    private Uni<Leased> pick(SqlClient db, Lease lease, int attempt) {
+    private Uni<HandedOut> pick(SqlClient db, Lease lease, int attempt) {
         return db.preparedQuery(DELIVERY_TO_HAND_OUT + " WHERE d.box_id = $1" + HEAD_OF_QUEUE)
                 .execute(Tuple.of(lease.boxId(), lease.now()))
-                .flatMap(rows -> rows.size() == 0 ? Uni.createFrom().<Leased>nullItem()
+                .flatMap(rows -> rows.size() == 0 ? Uni.createFrom().<HandedOut>nullItem()
                         : handOut(db, lease, rows.iterator().next(), false, attempt));
     }
 
-    Uni<Leased> handOutAgain(SqlClient db, Lease lease, long deliveryId) {
+    Uni<HandedOut> handOutAgain(SqlClient db, Lease lease, long deliveryId) {
         return db.preparedQuery(DELIVERY_TO_HAND_OUT + " WHERE d.id = $1 FOR UPDATE OF d")
                 .execute(Tuple.of(deliveryId))
-                .flatMap(rows -> rows.size() == 0 ? Uni.createFrom().<Leased>nullItem()
+                .flatMap(rows -> rows.size() == 0 ? Uni.createFrom().<HandedOut>nullItem()
                         : handOut(db, lease, rows.iterator().next(), true, 1));
     }
 
     /** Leases this delivery to the box ({@code again}: to the same relay request, not counted as a new attempt). */
-    Uni<Leased> handOut(SqlClient db, Lease lease, Row row, boolean again, int attempt) {
+    Uni<HandedOut> handOut(SqlClient db, Lease lease, Row row, boolean again, int attempt) {
         int boxId = lease.boxId();
         CommandType type = CommandType.ofCode(row.getShort("type"));
         long deliveryId = row.getLong("id");
@@ -252,17 +256,22 @@ public class CommandQueue {
                                 + " leased_until = NULL, result = $2 WHERE id = $1")
                         .execute(Tuple.of(deliveryId, ready.refusal()))
                         .flatMap(v -> CommandStates.recompute(db, List.of(commandId)))
-                        .flatMap(v -> attempt >= MAX_PICKS ? Uni.createFrom().<Leased>nullItem()
+                        .flatMap(v -> attempt >= MAX_PICKS ? Uni.createFrom().<HandedOut>nullItem()
                                 : pick(db, lease, attempt + 1));
             }
-            return db.preparedQuery("UPDATE command_deliveries SET state = 'delivered',"
+            // More due for the box, read in the same statement: its snapshot is from before the hand-out,
+            // so the delivery handed out is left out by its id (once leased it is not due).
+            return db.preparedQuery("WITH delivery AS (UPDATE command_deliveries SET state = 'delivered',"
                             + " attempts = attempts + " + (again ? "0" : "1") + ","
-                            + " leased_until = $2, leased_by = $3, lease_request = $4, updated_at = now() WHERE id = $1")
-                    .execute(Tuple.of(deliveryId, until, lease.edgeId(), lease.requestId()))
-                    .flatMap(v -> db.preparedQuery("UPDATE commands SET state = 'in_progress', updated_at = now()"
-                            + " WHERE id = $1 AND state = 'queued'").execute(Tuple.of(commandId)))
-                    .replaceWith(new Leased(commandId, type.code(), row.getShort("priority"),
-                            targetText(row), ready.contents()));
+                            + " leased_until = $3, leased_by = $4, lease_request = $5, updated_at = now() WHERE id = $1),"
+                            + " started AS (UPDATE commands SET state = 'in_progress', updated_at = now()"
+                            + " WHERE id = $6 AND state = 'queued')"
+                            + " SELECT EXISTS (SELECT 1 FROM command_deliveries d JOIN commands c ON c.id = d.command_id"
+                            + " WHERE d.box_id = $7 AND d.id <> $1" + MORE_DUE + ")")
+                    .execute(Tuple.from(Arrays.asList(deliveryId, lease.now(), until, lease.edgeId(), lease.requestId(),
+                            commandId, boxId)))
+                    .onItem().transform(more -> new HandedOut(new Leased(commandId, type.code(), row.getShort("priority"),
+                            targetText(row), ready.contents()), more.iterator().next().getBoolean(0)));
         });
     }
 

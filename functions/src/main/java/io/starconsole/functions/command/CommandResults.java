@@ -47,16 +47,9 @@ public class CommandResults {
 
     public Uni<Void> report(ResultRequest request) {
         ResultRequest normalised = checked(request);
-        return TransientFailures.retry(() -> pool.withTransaction(db -> boxOf(db, normalised)
-                .flatMap(boxId -> db.preparedQuery("SELECT d.id, d.state, d.previous_key, c.type, c.target_kind"
-                                + " FROM command_deliveries d JOIN commands c ON c.id = d.command_id"
-                                + " WHERE d.command_id = $1 AND d.box_id = $2 FOR UPDATE OF d")
-                        .execute(Tuple.of(normalised.commandId(), boxId))
-                        .flatMap(rows -> {
-                            if (rows.size() == 0) {
-                                throw ApiException.notFound("delivery of command " + normalised.commandId() + " to this box");
-                            }
-                            Row row = rows.iterator().next();
+        return TransientFailures.retry(() -> pool.withTransaction(db -> deliveryOf(db, normalised)
+                        .flatMap(row -> {
+                            int boxId = row.getInteger("box_id");
                             String current = row.getString("state");
                             CommandType type = CommandType.ofCode(row.getShort("type"));
                             boolean settleAfter = settlesAfterCommit(type, row.getString("target_kind"));
@@ -70,9 +63,9 @@ public class CommandResults {
                             }
                             return apply(db, boxId, normalised, type)
                                     .flatMap(outcome -> finish(db, row.getLong("id"), boxId, normalised.commandId(), type,
-                                            outcome, settleAfter))
+                                            outcome, settleAfter, "box".equals(row.getString("target_kind"))))
                                     .replaceWith(settleAfter);
-                        })))
+                        }))
                 .flatMap(settleAfter -> settleAfter ? CommandStates.settleAfterCommit(pool, normalised.commandId())
                         : Uni.createFrom().voidItem()), MAX_TRANSACTION_ATTEMPTS);
     }
@@ -114,19 +107,28 @@ public class CommandResults {
     }
 
     /**
-     * The box by its key; a box that rolled a key change back reports under its old key, which the
-     * console moved away from on the success: found through the delivery that remembers it.
+     * The delivery the result is for, locked, with its box ({@code box_id}): the box by its key, or a
+     * box that rolled a key change back and reports under its old key, which the console moved away
+     * from on the success: found through the delivery that remembers it. One statement for both.
      */
-    private static Uni<Integer> boxOf(SqlClient db, ResultRequest request) {
-        return db.preparedQuery("SELECT id FROM spnclients WHERE publickey = $1"
-                        + " UNION ALL SELECT d.box_id FROM command_deliveries d JOIN commands c ON c.id = d.command_id"
-                        + " WHERE d.command_id = $2 AND c.type = $3 AND d.previous_key = $1 LIMIT 1")
+    private static Uni<Row> deliveryOf(SqlClient db, ResultRequest request) {
+        return db.preparedQuery("SELECT b.box_id, x.id, x.state, x.previous_key, x.type, x.target_kind FROM ("
+                        + "   SELECT id AS box_id FROM spnclients WHERE publickey = $1"
+                        + "   UNION ALL SELECT d.box_id FROM command_deliveries d JOIN commands c ON c.id = d.command_id"
+                        + "   WHERE d.command_id = $2 AND c.type = $3 AND d.previous_key = $1 LIMIT 1) b"
+                        + " LEFT JOIN LATERAL (SELECT d.id, d.state, d.previous_key, c.type, c.target_kind"
+                        + "   FROM command_deliveries d JOIN commands c ON c.id = d.command_id"
+                        + "   WHERE d.command_id = $2 AND d.box_id = b.box_id FOR UPDATE OF d) x ON true")
                 .execute(Tuple.of(request.publicKey(), request.commandId(), (short) CommandType.REGENERATE_L3_SPN_KEY.code()))
                 .onItem().transform(rows -> {
                     if (rows.size() == 0) {
                         throw ApiException.notFound("box");
                     }
-                    return rows.iterator().next().getInteger(0);
+                    Row row = rows.iterator().next();
+                    if (row.getLong("id") == null) {
+                        throw ApiException.notFound("delivery of command " + request.commandId() + " to this box");
+                    }
+                    return row;
                 });
     }
 
@@ -189,15 +191,29 @@ public class CommandResults {
                 });
     }
 
+    /** {@code oneDelivery}: a single-box command, whose state is its one delivery's once that has ended. */
     private Uni<Void> finish(SqlClient db, long deliveryId, int boxId, long commandId, CommandType type, Outcome outcome,
-                             boolean settleAfter) {
+                             boolean settleAfter, boolean oneDelivery) {
         Uni<Void> promise = type == CommandType.CHANGE_L3_SPN_IP_ADDRESS && !"succeeded".equals(outcome.state())
                 ? CommandStates.releaseReservation(db, boxId, commandId) : Uni.createFrom().voidItem();
-        return db.preparedQuery("UPDATE command_deliveries SET state = $2, result = $3, leased_until = NULL,"
-                        + " updated_at = now() WHERE id = $1")
-                .execute(Tuple.of(deliveryId, outcome.state(), outcome.message()))
-                .flatMap(v -> promise)
-                .flatMap(v -> settleAfter ? Uni.createFrom().voidItem() : CommandStates.recompute(db, List.of(commandId)))
+        String end = "UPDATE command_deliveries SET state = $2, result = $3, leased_until = NULL,"
+                + " updated_at = now() WHERE id = $1";
+        Tuple ending = Tuple.of(deliveryId, outcome.state(), outcome.message());
+        Uni<Void> ended;
+        if (settleAfter) {
+            ended = db.preparedQuery(end).execute(ending).replaceWithVoid();
+        } else if (oneDelivery) {
+            // What CommandStates.recompute finds for one ended delivery: its state, in the same statement.
+            ended = db.preparedQuery("WITH ended AS (" + end + ") UPDATE commands SET state = $2, updated_at = now()"
+                            + " WHERE id = $4 AND state <> $2")
+                    .execute(Tuple.of(deliveryId, outcome.state(), outcome.message(), commandId)).replaceWithVoid();
+        } else {
+            // The command row is locked in the statement that ends the delivery, then recomputed.
+            ended = db.preparedQuery("WITH ended AS (" + end + ") " + CommandStates.lockCommand(4))
+                    .execute(Tuple.of(deliveryId, outcome.state(), outcome.message(), commandId))
+                    .flatMap(v -> CommandStates.recomputeLocked(db, new Long[] {commandId}));
+        }
+        return ended.flatMap(v -> promise)
                 .flatMap(v -> type.p2p() ? pairs.settle(db, List.of(commandId)) : Uni.createFrom().voidItem())
                 .flatMap(v -> type == CommandType.UPDATE_FIRMWARE
                         ? firmware.resultReported(db, deliveryId, outcome.state(), outcome.message())

@@ -67,6 +67,15 @@ public class CommandService {
 
     public Uni<CommandView> enqueue(EnqueueRequest request, Caller caller) {
         Checked checked = check(request, OffsetDateTime.now(ZoneOffset.UTC));
+        if (BoxCommandRuns.plain(checked)) {
+            // Its view is the inserted row with its one queued delivery, as committed: no read after.
+            return TransientFailures.retry(() -> pool.withTransaction(db -> BoxCommandRuns.write(db, List.of(checked),
+                                    caller, (position, refused) -> refused)
+                            .flatMap(rows -> audit.record(db, List.of(auditEntry(checked,
+                                            new Written(rows.get(0).getLong("id"), 1, null), caller)))
+                                    .replaceWith(CommandView.from(rows.get(0), ONE_QUEUED)))),
+                    MAX_TRANSACTION_ATTEMPTS);
+        }
         // The audit entry in the command's own transaction: one commit per command, not two.
         return TransientFailures.retry(() -> pool.withTransaction(db -> write(db, checked, caller)
                                 .flatMap(written -> audit.record(db, List.of(auditEntry(checked, written, caller)))
@@ -74,6 +83,9 @@ public class CommandService {
                         MAX_TRANSACTION_ATTEMPTS)
                 .flatMap(written -> queries.find(written.id()));
     }
+
+    /** The counts of a single-box command just queued. */
+    private static final CommandView.Counts ONE_QUEUED = CommandView.Counts.of(Map.of("queued", 1L));
 
     /** Commands in one {@code POST /api/v1/commands/batch} at most. */
     public static final int MAX_BATCH = 1000;
@@ -99,15 +111,32 @@ public class CommandService {
             int index = i;
             checked.add(ofEntry(index, () -> check(batch.commands().get(index), now)));
         }
+        List<int[]> segments = BoxCommandRuns.segments(checked);
         return TransientFailures.retry(() -> pool.withTransaction(db -> {
                     List<AuditLog.Entry> entries = new ArrayList<>();
                     List<Long> ids = new ArrayList<>();
-                    return LeaseBatches.sequentially(checked.size(), i -> write(db, checked.get(i), caller)
-                                    .onFailure(ApiException.class).transform(refused -> entryError(i, (ApiException) refused))
-                                    .onItem().invoke(written -> {
-                                        ids.add(written.id());
-                                        entries.add(auditEntry(checked.get(i), written, caller));
-                                    }))
+                    return LeaseBatches.sequentially(segments.size(), s -> {
+                                int from = segments.get(s)[0];
+                                int to = segments.get(s)[1];
+                                if (!BoxCommandRuns.plain(checked.get(from))) {
+                                    return write(db, checked.get(from), caller)
+                                            .onFailure(ApiException.class)
+                                            .transform(refused -> entryError(from, (ApiException) refused))
+                                            .onItem().invoke(written -> {
+                                                ids.add(written.id());
+                                                entries.add(auditEntry(checked.get(from), written, caller));
+                                            }).replaceWithVoid();
+                                }
+                                return BoxCommandRuns.write(db, checked.subList(from, to), caller,
+                                                (position, refused) -> entryError(from + position, refused))
+                                        .onItem().invoke(rows -> {
+                                            for (int i = from; i < to; i++) {
+                                                Written written = new Written(rows.get(i - from).getLong("id"), 1, null);
+                                                ids.add(written.id());
+                                                entries.add(auditEntry(checked.get(i), written, caller));
+                                            }
+                                        }).replaceWithVoid();
+                            })
                             .flatMap(v -> audit.record(db, entries))
                             .replaceWith(ids);
                 }), MAX_TRANSACTION_ATTEMPTS)

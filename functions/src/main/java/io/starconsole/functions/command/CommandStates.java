@@ -44,7 +44,20 @@ final class CommandStates {
         Long[] array = ids.toArray(new Long[0]);
         return db.preparedQuery("SELECT id FROM commands WHERE id = ANY($1) ORDER BY id FOR UPDATE")
                 .execute(Tuple.of((Object) array))
-                .flatMap(locked -> db.preparedQuery("UPDATE commands c SET state = s.state, updated_at = now() FROM ("
+                .flatMap(locked -> recomputeLocked(db, array));
+    }
+
+    /** SQL locking command {@code $n} as {@link #recompute} does, for a statement that ends one of its deliveries. */
+    static String lockCommand(int n) {
+        return "SELECT id FROM commands WHERE id = $" + n + " FOR UPDATE";
+    }
+
+    /**
+     * {@link #recompute} of commands whose rows this transaction has locked already, in an earlier
+     * statement ({@link #lockCommand}).
+     */
+    static Uni<Void> recomputeLocked(SqlClient db, Long[] array) {
+        return db.preparedQuery("UPDATE commands c SET state = s.state, updated_at = now() FROM ("
                                 + " SELECT command_id, CASE"
                                 + "   WHEN count(*) FILTER (WHERE state IN ('queued', 'delivered')) > 0 THEN"
                                 + "     CASE WHEN count(*) FILTER (WHERE state <> 'queued') > 0 THEN 'in_progress' ELSE 'queued' END"
@@ -53,7 +66,7 @@ final class CommandStates {
                                 + "   ELSE 'failed' END AS state"
                                 + " FROM command_deliveries WHERE command_id = ANY($1) GROUP BY command_id) s"
                                 + " WHERE c.id = s.command_id AND c.state <> s.state")
-                        .execute(Tuple.of((Object) array)))
+                .execute(Tuple.of((Object) array))
                 .replaceWithVoid();
     }
 

@@ -108,11 +108,19 @@ public class LeaseBatches {
         }
     }
 
+    /**
+     * SQL: {@code id} and {@code publickey} of the boxes whose keys are in {@code $1} (distinct keys).
+     * A join from the keys, not {@code publickey = ANY($1)}: on a small table the planner scanned every
+     * row against the whole array, 27 µs a key in batches of 100.
+     */
+    static final String BOXES_BY_KEY = "SELECT c.id, c.publickey FROM unnest($1::text[]) AS k(publickey)"
+            + " JOIN spnclients c ON c.publickey = k.publickey";
+
     /** Every valid entry's answer, by the box's key. */
     private Uni<Map<String, EntryAnswer>> leaseAll(SqlClient db, BatchRequest request, Map<String, Integer> entries,
                                                    OffsetDateTime now) {
         String[] keys = entries.keySet().toArray(new String[0]);
-        return db.preparedQuery("SELECT id, publickey FROM spnclients WHERE publickey = ANY($1)")
+        return db.preparedQuery(BOXES_BY_KEY)
                 .execute(Tuple.of((Object) keys))
                 .flatMap(found -> {
                     Map<String, EntryAnswer> answers = new HashMap<>();
@@ -173,9 +181,9 @@ public class LeaseBatches {
                             .flatMap(heads -> handOutHeads(db, edgeId, byBox, heads, now, leased))
                             .flatMap(v -> sequentially(again.size(), i -> queue.handOutAgain(db,
                                     new CommandQueue.Lease(againBoxes.get(i), edgeId, again.get(i).requestId(), now),
-                                    again.get(i).deliveryId()).onItem().invoke(command -> {
-                                        if (command != null) {
-                                            leased.put(againBoxes.get(i), command);
+                                    again.get(i).deliveryId()).onItem().invoke(handed -> {
+                                        if (handed != null) {
+                                            leased.put(againBoxes.get(i), handed.leased());
                                         }
                                     })))
                             .replaceWith(leased);
@@ -238,9 +246,9 @@ public class LeaseBatches {
             Row row = special.get(i);
             int boxId = row.getInteger("box_id");
             return queue.handOut(db, new CommandQueue.Lease(boxId, edgeId, byBox.get(boxId).requestId(), now), row,
-                    false, 1).onItem().invoke(command -> {
-                        if (command != null) {
-                            leased.put(boxId, command);
+                    false, 1).onItem().invoke(handed -> {
+                        if (handed != null) {
+                            leased.put(boxId, handed.leased());
                         }
                     });
         }));

@@ -106,7 +106,7 @@ public class ResultBatches {
     private static Uni<Recorded> recordPlain(SqlClient db, List<Checked> valid, BatchEntryError[] errors) {
         valid.forEach(one -> errors[one.index()] = null); // a retried transaction starts afresh
         String[] keys = valid.stream().map(c -> c.request().publicKey()).distinct().toArray(String[]::new);
-        return db.preparedQuery("SELECT id, publickey FROM spnclients WHERE publickey = ANY($1)")
+        return db.preparedQuery(LeaseBatches.BOXES_BY_KEY)
                 .execute(Tuple.of((Object) keys))
                 .flatMap(found -> {
                     Map<String, Integer> boxOf = new HashMap<>();

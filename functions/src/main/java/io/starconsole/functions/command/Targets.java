@@ -62,23 +62,39 @@ public class Targets {
         return new Target("all", null);
     }
 
-    /** The box named by id, public key or SPN IP; a 404 when there is none. */
-    public Uni<BoxRef> box(SqlClient db, String named, String field) {
-        String where;
-        Object parameter;
-        if (named.matches("^\\d{1,9}$")) {
-            where = "c.id = $1";
-            parameter = Integer.parseInt(named);
-        } else if (Ipv4.isValid(named)) {
-            where = "l.address = $1::text::inet";
-            parameter = named;
-        } else {
+    /** How a command names one box: by its id, the SPN IP it holds, or its public key (exactly one set). */
+    record BoxName(Integer id, String address, String publicKey) {
+
+        /** {@code named} read as a box name; a 400 on {@code field} when it is none. */
+        static BoxName of(String named, String field) {
+            if (named.matches("^\\d{1,9}$")) {
+                return new BoxName(Integer.parseInt(named), null, null);
+            }
+            if (Ipv4.isValid(named)) {
+                return new BoxName(null, named, null);
+            }
             String key = BoxFields.canonicalPublicKey(named);
             if (key == null) {
                 throw ApiException.badField(field, field + ".box must be a box id, public key or SPN IP");
             }
+            return new BoxName(null, null, key);
+        }
+    }
+
+    /** The box named by id, public key or SPN IP; a 404 when there is none. */
+    public Uni<BoxRef> box(SqlClient db, String named, String field) {
+        BoxName name = BoxName.of(named, field);
+        String where;
+        Object parameter;
+        if (name.id() != null) {
+            where = "c.id = $1";
+            parameter = name.id();
+        } else if (name.address() != null) {
+            where = "l.address = $1::text::inet";
+            parameter = name.address();
+        } else {
             where = "c.publickey = $1";
-            parameter = key;
+            parameter = name.publicKey();
         }
         return db.preparedQuery("SELECT c.id, c.groupname, c.publickey, c.vpnip, host(l.address) AS spn_ip"
                         + " FROM spnclients c LEFT JOIN address_leases l ON l.box_id = c.id AND l.state = 'bound'"

@@ -23,6 +23,7 @@ import static io.starconsole.functions.command.Queue.box;
 import static io.starconsole.functions.command.Queue.command;
 import static io.starconsole.functions.command.Queue.enqueue;
 import static io.starconsole.functions.command.Queue.enqueueFor;
+import static io.starconsole.functions.command.Queue.lease;
 import static io.starconsole.functions.command.Queue.newGroup;
 import static io.starconsole.functions.command.Queue.toBox;
 import static io.starconsole.functions.command.Queue.view;
@@ -274,6 +275,75 @@ class CommandBatchTest {
         enqueueBatch(List.of(command(102, toBox(a), "now"), command(102, Map.of("box", "999999999"), "now")))
                 .then().statusCode(404);
         enqueueBatch(List.of()).then().statusCode(400).body("field", equalTo("commands"));
+        assertThat(one(pool, "SELECT count(*) FROM command_deliveries WHERE box_id = $1", a.id()).getLong(0))
+                .as("all or nothing").isZero();
+    }
+
+    /** The result text and state of a command's delivery to a box. */
+    private String delivery(long commandId, Queue.TestBox box) {
+        var row = one(pool, "SELECT state, result FROM command_deliveries WHERE command_id = $1 AND box_id = $2",
+                commandId, box.id());
+        return row.getString("state") + ": " + row.getString("result");
+    }
+
+    @Test
+    void enqueueBatch_laterChangeOfTheSameSetting_supersedesTheEarlierInTheBatch_andWhatWasQueuedBefore() {
+        Queue.TestBox a = box(newGroup());
+        Queue.TestBox b = box(newGroup());
+        long queuedBefore = enqueueFor(a, 100, "before");
+        JsonPath queued = enqueueBatch(List.of(command(100, toBox(a), "a-1"), command(102, toBox(a), "now"),
+                command(100, Map.of("box", a.key()), "a-2"), command(100, toBox(b), "b-1"),
+                command(100, toBox(a), "a-3"))).then().statusCode(201).extract().jsonPath();
+        List<Long> ids = queued.getList("commands.id", Long.class);
+        assertThat(ids).hasSize(5).isSorted();
+        assertThat(queued.getList("commands.state", String.class))
+                .containsExactly("superseded", "queued", "superseded", "queued", "queued");
+        assertThat(delivery(queuedBefore, a)).isEqualTo("superseded: superseded by command " + ids.get(0));
+        assertThat(view(queuedBefore).getString("state")).isEqualTo("superseded");
+        assertThat(delivery(ids.get(0), a)).isEqualTo("superseded: superseded by command " + ids.get(2));
+        assertThat(delivery(ids.get(2), a)).isEqualTo("superseded: superseded by command " + ids.get(4));
+        assertThat(delivery(ids.get(3), b)).isEqualTo("queued: null");
+        assertThat(one(pool, "SELECT array_agg(id ORDER BY id) = array_agg(id ORDER BY command_id)"
+                + " FROM command_deliveries WHERE command_id = ANY($1)", (Object) ids.toArray(new Long[0])).getBoolean(0))
+                .as("deliveries numbered in the batch's order").isTrue();
+        assertThat(leaseBatch(List.of(ask(a), ask(b))).getList("leases.command.commandId", Long.class))
+                .containsExactly(ids.get(1), ids.get(3));
+        assertThat(one(pool, "SELECT string_agg(detail->>'arguments', ',' ORDER BY id) FROM audit_log"
+                + " WHERE action = 'command.enqueued' AND target = ANY($1)",
+                (Object) ids.stream().map(id -> "command:" + id).toArray(String[]::new)).getString(0))
+                .as("one audit entry per command, in the batch's order").isEqualTo("a-1,now,a-2,b-1,a-3");
+    }
+
+    @Test
+    void enqueueBatch_mixingGroupAndPairCommands_keepsTheOrder_andSupersedesAcrossThem() {
+        String group = newGroup();
+        Queue.TestBox a = box(group);
+        Queue.TestBox b = box(newGroup());
+        Map<String, Object> pair = new HashMap<>(command("ADD_P2P_SPN_TUNNEL", toBox(a),
+                "groupname|test1|vip|" + b.spnIp() + "|lport|12345|ekey|" + b.key() + "|server|13.125.60.224:49918"));
+        pair.put("peer", toBox(b));
+        JsonPath queued = enqueueBatch(List.of(command(100, toBox(a), "a-1"), command(100, Map.of("group", group), "g"),
+                pair, command(100, toBox(a), "a-2"))).then().statusCode(201).extract().jsonPath();
+        List<Long> ids = queued.getList("commands.id", Long.class);
+        assertThat(ids).hasSize(4).isSorted();
+        assertThat(queued.getLong("commands[2].operationId")).isEqualTo(ids.get(2));
+        assertThat(delivery(ids.get(0), a)).isEqualTo("superseded: superseded by command " + ids.get(1));
+        assertThat(delivery(ids.get(1), a)).isEqualTo("superseded: superseded by command " + ids.get(3));
+        assertThat(one(pool, "SELECT count(*) FROM commands WHERE operation_id = $1", ids.get(2)).getLong(0)).isEqualTo(2);
+        assertThat(lease(a).getLong("command.commandId")).isEqualTo(ids.get(2));
+    }
+
+    @Test
+    void enqueueBatch_firstBadBoxInOrder_isNamed_andNothingIsQueued() {
+        Queue.TestBox a = box(newGroup());
+        enqueueBatch(List.of(command(100, toBox(a), "a"), command(100, Map.of("box", "999999998"), "x"),
+                command(100, Map.of("box", "not a key"), "y")))
+                .then().statusCode(404).body("field", equalTo("commands[1]"));
+        enqueueBatch(List.of(command(100, toBox(a), "a"), command(100, Map.of("box", "not a key"), "y"),
+                command(100, Map.of("box", "999999998"), "x")))
+                .then().statusCode(400).body("field", equalTo("commands[1].target"));
+        enqueueBatch(List.of(command(100, Map.of("group", newGroup()), "g"), command(100, Map.of("box", "999999998"), "x")))
+                .then().statusCode(409).body("field", equalTo("commands[0]"));
         assertThat(one(pool, "SELECT count(*) FROM command_deliveries WHERE box_id = $1", a.id()).getLong(0))
                 .as("all or nothing").isZero();
     }
