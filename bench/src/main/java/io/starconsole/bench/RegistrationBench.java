@@ -39,11 +39,13 @@ import java.util.stream.Collectors;
  * 20 ms by wait event (lock waits against WAL flushes against work); {@code --statements true}
  * restarts PostgreSQL with {@code pg_stat_statements} and prints the statements per registration
  * and the busiest ones; {@code --jfr DIR} starts the functions with a flight recording
- * ({@code settings=profile}) written to DIR when they stop.
+ * ({@code settings=profile}) written to DIR when they stop. {@code --warmup N} first registers N other
+ * boxes at the same rate, not counted, so the figures are those of warm JVMs (the edge's X25519
+ * and the functions' statements compiled) rather than of the first seconds after start.
  *
  * <pre>
  * java -cp bench/target/bench.jar io.starconsole.bench.RegistrationBench --boxes 10000 --rate 1000
- *     [--sockets 64] [--pool 10.96.0.0/14] [--statements true] [--jfr /tmp/reg-jfr]
+ *     [--sockets 64] [--pool 10.96.0.0/14] [--statements true] [--jfr /tmp/reg-jfr] [--warmup 5000]
  * </pre>
  */
 public final class RegistrationBench {
@@ -61,6 +63,7 @@ public final class RegistrationBench {
         Path home = Path.of(args.text("home", ".")).toAbsolutePath().normalize();
         boolean statements = args.flag("statements");
         String jfr = args.text("jfr", null);
+        int warmup = args.integer("warmup", 0);
         System.out.println("RegistrationBench: " + boxes + " new boxes at " + rate + "/s through edge, functions and "
                 + "Postgres; " + Proc.machine());
         Path data = Files.createTempDirectory("star-console-bench");
@@ -84,6 +87,17 @@ public final class RegistrationBench {
                 SeedComparisonBench.loadStatementStatistics(console);
             }
             Key edgeKey = Key.fromBase64(Files.readString(console.edgePublicKeyFile(), StandardCharsets.US_ASCII).trim());
+            if (warmup > 0) {
+                try (BoxFleet warm = new BoxFleet(warmup, edgeKey, new InetSocketAddress("127.0.0.1", ports.udp()),
+                        sockets, 2)) {
+                    warm.helloAll(rate, 120_000);
+                    Histogram h = warm.handshakeLatency();
+                    System.out.printf(Locale.ROOT, "warm-up (not counted): %d boxes at %.0f/s, accepted %d, refused %d,"
+                                    + " cookies %d, p50 %.1f ms, p99 %.1f ms%n", warmup, rate, warm.accepted(),
+                            warm.refused(), warm.cookies(), h.getValueAtPercentile(50) / 1e6,
+                            h.getValueAtPercentile(99) / 1e6);
+                }
+            }
             try (BoxFleet fleet = new BoxFleet(boxes, edgeKey, new InetSocketAddress("127.0.0.1", ports.udp()), sockets,
                     2);
                  Connection superuser = DriverManager.getConnection(console.jdbcUrl(), "postgres", "");
@@ -124,6 +138,7 @@ public final class RegistrationBench {
                             after.callsSince(statementsBefore) / (double) perAnswer,
                             after.busiestSince(statementsBefore, seconds, 12));
                 }
+                System.out.println("  functions, register-batch calls: " + registerBatchCalls(ports.http(), answered));
                 System.out.println("  duplicate SPN addresses told to boxes: " + fleet.duplicateAddresses()
                         + "; in spnclients.vpnip: " + duplicatesInRegistry(console.jdbcUrl())
                         + "; load average " + Proc.loadAverage());
@@ -136,6 +151,35 @@ public final class RegistrationBench {
     private static Map<NokReason, Long> refusalsByReason(BoxFleet fleet) {
         return fleet.boxes().stream().filter(box -> box.answer instanceof Nok)
                 .collect(Collectors.groupingBy(box -> ((Nok) box.answer).reason(), TreeMap::new, Collectors.counting()));
+    }
+
+    /**
+     * Calls, mean HELLOs per call and mean and max time per call of {@code POST
+     * /internal/v1/register-batch}, from the functions' HTTP server timer ({@code /q/metrics}).
+     */
+    private static String registerBatchCalls(int httpPort, long hellos) throws Exception {
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + httpPort + "/q/metrics"))
+                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        double count = 0;
+        double sum = 0;
+        double max = 0;
+        for (String line : response.body().split("\n")) {
+            if (!line.startsWith("http_server_requests_seconds") || !line.contains("register-batch")) {
+                continue;
+            }
+            double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            if (line.startsWith("http_server_requests_seconds_count")) {
+                count += value;
+            } else if (line.startsWith("http_server_requests_seconds_sum")) {
+                sum += value;
+            } else if (line.startsWith("http_server_requests_seconds_max")) {
+                max = Math.max(max, value);
+            }
+        }
+        return count == 0 ? "none (no timer in /q/metrics)" : String.format(Locale.ROOT,
+                "%.0f calls, %.1f HELLOs per call, %.1f ms per call on average (max %.0f ms in the last minute)",
+                count, hellos / count, 1e3 * sum / count, 1e3 * max);
     }
 
     private static String duplicatesInRegistry(String jdbcUrl) throws Exception {

@@ -100,7 +100,8 @@ public class AddressAllocator {
         if (boxIds.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return leases.allocateEach(db, pool, boxIds).flatMap(result -> {
+        // The first attempt draws hosts at random; the later ones scan, which also tells a full pool.
+        return leases.allocateEach(db, pool, boxIds, attempt == 1).flatMap(result -> {
             List<Integer> without = new ArrayList<>();
             for (int boxId : boxIds) {
                 String address = result.taken().get(boxId);
@@ -113,7 +114,7 @@ public class AddressAllocator {
             if (without.isEmpty()) {
                 return Uni.createFrom().voidItem();
             }
-            boolean poolFull = result.candidates() == 0;
+            boolean poolFull = attempt > 1 && result.candidates() == 0;
             if (poolFull || attempt >= MAX_ATTEMPTS) {
                 without.forEach(boxId -> assigned.put(boxId, new Assignment(null, null, false, null, poolFull, !poolFull)));
                 return Uni.createFrom().voidItem();
