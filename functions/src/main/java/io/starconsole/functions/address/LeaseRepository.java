@@ -58,11 +58,14 @@ public class LeaseRepository {
      * allocation takes the first free hosts after its offset, so runs grow like clusters of linear
      * probing), which a scan from a random offset walks through host by host; random draws find a free
      * host at every {@code 1 / (free share)} draw instead. Cannot tell a full pool: that is
-     * {@link #FREE_HOSTS}'s part.
+     * {@link #FREE_HOSTS}'s part. Each draw's lease is looked up by a scalar subquery: as NOT EXISTS
+     * the generic plan is a hash anti-join that reads every lease of the table (EXPLAIN at 29,000
+     * leases: 6.5 ms against 0.4 ms).
      */
     private static final String SAMPLED_FREE_HOSTS = " SELECT h FROM (SELECT DISTINCT $1::text::inet"
             + " + (1 + floor(random() * $3))::bigint AS h FROM generate_series(1, $2::bigint)) c"
-            + " WHERE h IS DISTINCT FROM $4::text::inet AND " + IN_USE;
+            + " WHERE h IS DISTINCT FROM $4::text::inet AND (SELECT count(*) FROM address_leases l WHERE l.address = c.h"
+            + "   AND NOT (l.state = 'cooling' AND l.cool_down_until <= now())) = 0";
 
     private static final String ALLOCATE_EACH_SCANNING = allocateEach(FREE_HOSTS);
     private static final String ALLOCATE_EACH_SAMPLED = allocateEach(SAMPLED_FREE_HOSTS);
