@@ -34,8 +34,18 @@ import java.util.stream.Collectors;
  * (and {@code STAR_CONSOLE_EDGE_REGISTRATIONS_BATCH_SIZE=1} relays each HELLO on its own).
  * {@code --pool} is the functions' default address pool, a /14 above 60,000 boxes.
  *
+ * <p>Where the time goes: the CPU of each process (this generator, edge, functions, PostgreSQL's
+ * server processes) over the run, per answered HELLO; PostgreSQL's client backends sampled every
+ * 20 ms by wait event (lock waits against WAL flushes against work); {@code --statements true}
+ * restarts PostgreSQL with {@code pg_stat_statements} and prints the statements per registration
+ * and the busiest ones; {@code --jfr DIR} starts the functions with a flight recording
+ * ({@code settings=profile}) written to DIR when they stop. {@code --warmup N} first registers N other
+ * boxes at the same rate, not counted, so the figures are those of warm JVMs (the edge's X25519
+ * and the functions' statements compiled) rather than of the first seconds after start.
+ *
  * <pre>
  * java -cp bench/target/bench.jar io.starconsole.bench.RegistrationBench --boxes 10000 --rate 1000
+ *     [--sockets 64] [--pool 10.96.0.0/14] [--statements true] [--jfr /tmp/reg-jfr] [--warmup 5000]
  * </pre>
  */
 public final class RegistrationBench {
@@ -51,25 +61,59 @@ public final class RegistrationBench {
         // The default pool (a /16) has 65,533 assignable hosts: 100,000 boxes need a larger one.
         String addressPool = args.text("pool", boxes > 60_000 ? "10.96.0.0/14" : "10.99.0.0/16");
         Path home = Path.of(args.text("home", ".")).toAbsolutePath().normalize();
+        boolean statements = args.flag("statements");
+        String jfr = args.text("jfr", null);
+        int warmup = args.integer("warmup", 0);
         System.out.println("RegistrationBench: " + boxes + " new boxes at " + rate + "/s through edge, functions and "
                 + "Postgres; " + Proc.machine());
         Path data = Files.createTempDirectory("star-console-bench");
         Path log = data.resolve("console.log");
         StarConsole.Ports ports = new StarConsole.Ports(KeepaliveBench.freePort(), KeepaliveBench.freePort(),
                 KeepaliveBench.freePort(), KeepaliveBench.freePort(), KeepaliveBench.freePort());
+        Map<String, String> functionsSettings = new java.util.HashMap<>();
+        functionsSettings.put("STAR_CONSOLE_ADDRESSES_DEFAULT_POOL", addressPool);
+        if (jfr != null) {
+            Files.createDirectories(Path.of(jfr));
+            functionsSettings.put("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=filename="
+                    + Path.of(jfr).toAbsolutePath() + "/,settings=profile");
+        }
         StarConsole console = new StarConsole(new LaunchOptions(home, data, 0), ports,
-                new PrintStream(Files.newOutputStream(log), true),
-                Map.of("STAR_CONSOLE_ADDRESSES_DEFAULT_POOL", addressPool));
+                new PrintStream(Files.newOutputStream(log), true), functionsSettings);
         try {
             long t0 = System.nanoTime();
             console.start();
             System.out.printf(Locale.ROOT, "console up in %.1f s (log %s)%n", (System.nanoTime() - t0) / 1e9, log);
+            if (statements) {
+                SeedComparisonBench.loadStatementStatistics(console);
+            }
             Key edgeKey = Key.fromBase64(Files.readString(console.edgePublicKeyFile(), StandardCharsets.US_ASCII).trim());
+            if (warmup > 0) {
+                try (BoxFleet warm = new BoxFleet(warmup, edgeKey, new InetSocketAddress("127.0.0.1", ports.udp()),
+                        sockets, 2)) {
+                    warm.helloAll(rate, 120_000);
+                    Histogram h = warm.handshakeLatency();
+                    System.out.printf(Locale.ROOT, "warm-up (not counted): %d boxes at %.0f/s, accepted %d, refused %d,"
+                                    + " cookies %d, p50 %.1f ms, p99 %.1f ms%n", warmup, rate, warm.accepted(),
+                            warm.refused(), warm.cookies(), h.getValueAtPercentile(50) / 1e6,
+                            h.getValueAtPercentile(99) / 1e6);
+                }
+            }
             try (BoxFleet fleet = new BoxFleet(boxes, edgeKey, new InetSocketAddress("127.0.0.1", ports.udp()), sockets,
-                    2)) {
+                    2);
+                 Connection superuser = DriverManager.getConnection(console.jdbcUrl(), "postgres", "");
+                 Connection sampling = DriverManager.getConnection(console.jdbcUrl(), "postgres", "")) {
+                ProcessCpu cpu = ProcessCpu.of(DatabaseActivity.postmasterPid(superuser));
+                StatementActivity statementsBefore = statements ? StatementActivity.read(superuser) : null;
+                DatabaseActivity databaseBefore = DatabaseActivity.read(superuser, cpu.postmaster());
+                ProcessCpu.Reading cpuBefore = cpu.read();
                 long start = System.nanoTime();
+                WaitSampler waits = new WaitSampler(sampling, 20);
                 fleet.helloAll(rate, 120_000);
+                waits.close();
                 double seconds = (System.nanoTime() - start) / 1e9;
+                ProcessCpu.Reading cpuSpent = cpu.read().minus(cpuBefore);
+                DatabaseActivity.Interval database = DatabaseActivity.read(superuser, cpu.postmaster())
+                        .since(databaseBefore);
                 Histogram h = fleet.handshakeLatency();
                 long answered = fleet.accepted() + fleet.refused();
                 System.out.printf(Locale.ROOT,
@@ -81,6 +125,20 @@ public final class RegistrationBench {
                         "  handshake-to-answer ms: p50 %.1f  p90 %.1f  p99 %.1f  p99.9 %.1f  max %.1f%n",
                         h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(90) / 1e6,
                         h.getValueAtPercentile(99) / 1e6, h.getValueAtPercentile(99.9) / 1e6, h.getMaxValue() / 1e6);
+                long perAnswer = Math.max(1, answered);
+                System.out.println("  CPU " + cpuSpent.format(seconds, perAnswer) + " (per answered HELLO)");
+                System.out.printf(Locale.ROOT, "  database: %.2f transactions, %.1f rows written, %.1f KiB of WAL per"
+                                + " answered HELLO%n", database.transactions() / (double) perAnswer,
+                        (database.rowsInserted() + database.rowsUpdated() + database.rowsDeleted()) / (double) perAnswer,
+                        database.walBytes() / 1024.0 / perAnswer);
+                System.out.println("  PostgreSQL backends (pg_stat_activity): " + waits.summary());
+                if (statementsBefore != null) {
+                    StatementActivity after = StatementActivity.read(superuser);
+                    System.out.printf(Locale.ROOT, "  statements: %.2f per answered HELLO; busiest (per second of the run):%s%n",
+                            after.callsSince(statementsBefore) / (double) perAnswer,
+                            after.busiestSince(statementsBefore, seconds, 12));
+                }
+                System.out.println("  functions, register-batch calls: " + registerBatchCalls(ports.http(), answered));
                 System.out.println("  duplicate SPN addresses told to boxes: " + fleet.duplicateAddresses()
                         + "; in spnclients.vpnip: " + duplicatesInRegistry(console.jdbcUrl())
                         + "; load average " + Proc.loadAverage());
@@ -93,6 +151,35 @@ public final class RegistrationBench {
     private static Map<NokReason, Long> refusalsByReason(BoxFleet fleet) {
         return fleet.boxes().stream().filter(box -> box.answer instanceof Nok)
                 .collect(Collectors.groupingBy(box -> ((Nok) box.answer).reason(), TreeMap::new, Collectors.counting()));
+    }
+
+    /**
+     * Calls, mean HELLOs per call and mean and max time per call of {@code POST
+     * /internal/v1/register-batch}, from the functions' HTTP server timer ({@code /q/metrics}).
+     */
+    private static String registerBatchCalls(int httpPort, long hellos) throws Exception {
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + httpPort + "/q/metrics"))
+                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        double count = 0;
+        double sum = 0;
+        double max = 0;
+        for (String line : response.body().split("\n")) {
+            if (!line.startsWith("http_server_requests_seconds") || !line.contains("register-batch")) {
+                continue;
+            }
+            double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            if (line.startsWith("http_server_requests_seconds_count")) {
+                count += value;
+            } else if (line.startsWith("http_server_requests_seconds_sum")) {
+                sum += value;
+            } else if (line.startsWith("http_server_requests_seconds_max")) {
+                max = Math.max(max, value);
+            }
+        }
+        return count == 0 ? "none (no timer in /q/metrics)" : String.format(Locale.ROOT,
+                "%.0f calls, %.1f HELLOs per call, %.1f ms per call on average (max %.0f ms in the last minute)",
+                count, hellos / count, 1e3 * sum / count, 1e3 * max);
     }
 
     private static String duplicatesInRegistry(String jdbcUrl) throws Exception {

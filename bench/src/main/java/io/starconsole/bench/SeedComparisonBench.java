@@ -176,7 +176,7 @@ public final class SeedComparisonBench {
      * Restarts the console's PostgreSQL with pg_stat_statements loaded (it must be loaded at start),
      * and creates the extension; the functions reconnect as after any database restart.
      */
-    private static void loadStatementStatistics(StarConsole console) throws Exception {
+    static void loadStatementStatistics(StarConsole console) throws Exception {
         try (Connection c = DriverManager.getConnection(console.jdbcUrl(), "postgres", "");
              Statement statement = c.createStatement()) {
             statement.execute("ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'");

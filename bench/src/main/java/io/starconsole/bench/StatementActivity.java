@@ -47,6 +47,16 @@ record StatementActivity(Map<Long, Counters> statements) {
         return new StatementActivity(statements);
     }
 
+    /** Statements executed since {@code earlier}, all kinds, the reading's own query included. */
+    long callsSince(StatementActivity earlier) {
+        long calls = 0;
+        for (Map.Entry<Long, Counters> e : statements.entrySet()) {
+            Counters before = earlier.statements.get(e.getKey());
+            calls += e.getValue().calls - (before == null ? 0 : before.calls);
+        }
+        return calls;
+    }
+
     /** The {@code limit} statements that touched the most shared blocks since {@code earlier}, one a line. */
     String busiestSince(StatementActivity earlier, double seconds, int limit) {
         List<Counters> deltas = since(earlier);

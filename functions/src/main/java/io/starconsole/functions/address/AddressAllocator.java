@@ -4,6 +4,13 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
 /**
  * DHCP-like SPN IP assignment for one box, inside the caller's transaction (which holds the box's
  * row lock, so one box is never assigned twice at once):
@@ -42,6 +49,78 @@ public class AddressAllocator {
                    boolean contended) {
             this(address, mask, newlyBound, released, exhausted, contended, false);
         }
+    }
+
+    /** A box that holds no lease yet (it was registered in this transaction) and the address it asked for, or null. */
+    public record Wanted(int boxId, String requested) {
+    }
+
+    /**
+     * The same rules for boxes that hold no lease and no reservation yet (new in this transaction),
+     * all in one group, with one statement per step instead of per box: the pool, the addresses
+     * asked for (when a free, assignable host; two boxes asking for one address: the first asks),
+     * then a free host for each of the others. What each box got, by box id, in the order given.
+     */
+    public Uni<Map<Integer, Assignment>> assignToNewBoxes(SqlClient db, String group, List<Wanted> boxes) {
+        return pools.findForGroup(db, group).flatMap(pool -> {
+            Map<Integer, Assignment> assigned = new LinkedHashMap<>();
+            if (pool == null) {
+                boxes.forEach(box -> assigned.put(box.boxId(), new Assignment(null, null, false, null, true, false)));
+                return Uni.createFrom().item(assigned);
+            }
+            List<String> requested = new ArrayList<>();
+            List<Integer> asking = new ArrayList<>();
+            Set<Long> askedFor = new HashSet<>();
+            for (Wanted box : boxes) {
+                long address = box.requested() == null ? -1 : Ipv4.parse(box.requested());
+                if (address >= 0 && pool.isAssignable(address) && askedFor.add(address)) {
+                    requested.add(Ipv4.format(address));
+                    asking.add(box.boxId());
+                }
+            }
+            Uni<Map<Integer, String>> boundAsAsked = requested.isEmpty() ? Uni.createFrom().item(Map.of())
+                    : leases.bindEachIfFree(db, pool, requested, asking);
+            return boundAsAsked.flatMap(bound -> {
+                List<Integer> others = new ArrayList<>();
+                for (Wanted box : boxes) {
+                    String address = bound.get(box.boxId());
+                    if (address == null) {
+                        others.add(box.boxId());
+                    }
+                    assigned.put(box.boxId(), address == null ? null
+                            : new Assignment(address, pool.mask(), true, null, false, false));
+                }
+                return allocateEach(db, pool, others, 1, assigned);
+            }).replaceWith(assigned);
+        });
+    }
+
+    private Uni<Void> allocateEach(SqlClient db, AddressPool pool, List<Integer> boxIds, int attempt,
+                                   Map<Integer, Assignment> assigned) {
+        if (boxIds.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        // The first attempt draws hosts at random; the later ones scan, which also tells a full pool.
+        return leases.allocateEach(db, pool, boxIds, attempt == 1).flatMap(result -> {
+            List<Integer> without = new ArrayList<>();
+            for (int boxId : boxIds) {
+                String address = result.taken().get(boxId);
+                if (address == null) {
+                    without.add(boxId);
+                } else {
+                    assigned.put(boxId, new Assignment(address, pool.mask(), true, null, false, false));
+                }
+            }
+            if (without.isEmpty()) {
+                return Uni.createFrom().voidItem();
+            }
+            boolean poolFull = attempt > 1 && result.candidates() == 0;
+            if (poolFull || attempt >= MAX_ATTEMPTS) {
+                without.forEach(boxId -> assigned.put(boxId, new Assignment(null, null, false, null, poolFull, !poolFull)));
+                return Uni.createFrom().voidItem();
+            }
+            return allocateEach(db, pool, without, attempt + 1, assigned);
+        });
     }
 
     /** @param requested the asked-for address, or null for "any" */

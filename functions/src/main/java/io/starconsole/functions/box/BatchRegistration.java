@@ -2,6 +2,7 @@ package io.starconsole.functions.box;
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.starconsole.functions.admission.AdmissionPolicy;
 import io.starconsole.functions.admission.AdmissionService;
 import io.starconsole.functions.admission.AdmissionSettings;
 import io.starconsole.functions.box.RegisterResult.NokReason;
@@ -20,12 +21,16 @@ import java.util.Map;
 /**
  * Many HELLOs relayed in one call ({@code POST /internal/v1/register-batch}), answered per box in
  * the order asked. The boxes are registered in one transaction, so one commit (one WAL flush)
- * stands for all of them, with the same rules as {@link RegistrationService#register}: their
- * statements are pipelined on the transaction's connection, several boxes at a time, and the HELLOs
- * of one box run one after the other. A box whose envelope or HELLO is bad is answered NOK
- * BAD_REQUEST and never reaches the database. Should the transaction fail (a deadlock with another
- * batch, a row the database refuses), nothing of it stays and every box is registered again on its
- * own, so one bad box fails alone.
+ * stands for all of them, with the same rules as {@link RegistrationService#register}. The known
+ * boxes of the batch are locked in one statement (in id order, so batches sharing boxes never
+ * deadlock on them). The first HELLO of each box not known, under the open policy, is registered
+ * with the others like it set-wise ({@link NewBoxes}: a few statements for the whole batch); every
+ * other HELLO (known boxes, a box's later HELLOs in the batch, new boxes under a policy that judges
+ * each) runs box by box afterwards, pipelined on the transaction's connection, several boxes at a
+ * time, the HELLOs of one box one after the other. A box whose envelope or HELLO is bad is answered
+ * NOK BAD_REQUEST and never reaches the database. Should the transaction fail (a deadlock with
+ * another batch, a row the database refuses), nothing of it stays and every box is registered again
+ * on its own, so one bad box fails alone.
  */
 @ApplicationScoped
 public class BatchRegistration {
@@ -39,11 +44,16 @@ public class BatchRegistration {
     private final Pool pool;
     private final AdmissionService admission;
     private final RegistrationService registrations;
+    private final BoxRepository boxes;
+    private final NewBoxes newBoxes;
 
-    public BatchRegistration(Pool pool, AdmissionService admission, RegistrationService registrations) {
+    public BatchRegistration(Pool pool, AdmissionService admission, RegistrationService registrations,
+                             BoxRepository boxes, NewBoxes newBoxes) {
         this.pool = pool;
         this.admission = admission;
         this.registrations = registrations;
+        this.boxes = boxes;
+        this.newBoxes = newBoxes;
     }
 
     /** The HELLOs of a batch. */
@@ -76,11 +86,37 @@ public class BatchRegistration {
         if (byBox.isEmpty()) {
             return Uni.createFrom().item(new Answers(Arrays.asList(results)));
         }
-        return pool.withTransaction(db -> admission.current(db).flatMap(settings -> Multi.createFrom()
-                        .iterable(byBox.values())
-                        .onItem().transformToUni(indices -> inOrder(db, requests, indices, 0, settings, results))
-                        .merge(PIPELINED_BOXES)
-                        .collect().last()))
+        return pool.withTransaction(db -> admission.current(db).flatMap(settings -> boxes.lockByKeys(db,
+                        byBox.keySet().toArray(String[]::new)).flatMap(known -> {
+                    List<Integer> together = new ArrayList<>();
+                    if (settings.policy() == AdmissionPolicy.OPEN) {
+                        byBox.forEach((key, indices) -> {
+                            if (!known.containsKey(key)) {
+                                together.add(indices.get(0));
+                            }
+                        });
+                    }
+                    List<RegisterRequest> fresh = together.stream().map(requests::get).toList();
+                    Uni<Map<String, RegisterResult>> registered = fresh.isEmpty() ? Uni.createFrom().item(Map.of())
+                            : newBoxes.register(db, fresh, settings.manualApproval() ? "pending" : "accepted");
+                    return registered.flatMap(answers -> {
+                        List<List<Integer>> oneByOne = new ArrayList<>();
+                        for (List<Integer> indices : byBox.values()) {
+                            RegisterResult answer = answers.get(requests.get(indices.get(0)).publicKey());
+                            if (answer != null) {
+                                results[indices.get(0)] = answer;
+                            }
+                            List<Integer> rest = answer == null ? indices : indices.subList(1, indices.size());
+                            if (!rest.isEmpty()) {
+                                oneByOne.add(rest);
+                            }
+                        }
+                        return Multi.createFrom().iterable(oneByOne)
+                                .onItem().transformToUni(indices -> inOrder(db, requests, indices, 0, settings, results))
+                                .merge(PIPELINED_BOXES)
+                                .collect().last();
+                    });
+                })))
                 .onItem().transform(done -> new Answers(Arrays.asList(results)))
                 .onFailure().recoverWithUni(failure -> {
                     LOG.debugf("a batch of %d registrations failed as a whole (%s); registering its boxes one by one",

@@ -145,7 +145,7 @@ public class RegistrationService {
         });
     }
 
-    private static String requestedAddress(String requested) {
+    static String requestedAddress(String requested) {
         return requested == null || requested.isEmpty() || Ipv4.ANY.equals(requested) ? null : requested;
     }
 
