@@ -26,9 +26,6 @@ import java.util.Map;
 @ApplicationScoped
 public class NewBoxes {
 
-    /** Boxes whose late-joiner statement is on the wire at once. */
-    private static final int PIPELINED_BOXES = 16;
-
     private final BoxRepository boxes;
     private final AddressAllocator addresses;
     private final CommandQueue commands;
@@ -106,24 +103,19 @@ public class NewBoxes {
     }
 
     /**
-     * The open commands meant for late joiners, for each box that got an address. A box new in this
-     * transaction can have no delivery or rollout row before this (no other transaction sees its
-     * id), so this is all the single path's post-registration work amounts to for it.
+     * The open commands meant for late joiners, for every box that got an address, in one statement.
+     * A box new in this transaction can have no delivery or rollout row before this (no other
+     * transaction sees its id), so this is all the single path's post-registration work amounts to.
      */
     private Uni<Void> lateJoiners(SqlClient db, Map<String, RegisterResult> answers) {
-        List<Map.Entry<String, RegisterResult>> addressed = answers.entrySet().stream()
-                .filter(e -> e.getValue().spnIp() != null).toList();
-        return Multi.createFrom().iterable(addressed)
-                .onItem().transformToUni(e -> commands.materialiseLateJoiners(db, e.getValue().boxId())
-                        .onItem().invoke(joined -> {
-                            if (joined > 0) {
-                                RegisterResult r = e.getValue();
-                                answers.put(e.getKey(), new RegisterResult(r.outcome(), r.boxId(), r.spnIp(), r.mask(),
-                                        null, null, true));
-                            }
-                        }))
-                .merge(PIPELINED_BOXES)
-                .collect().last()
+        Integer[] addressed = answers.values().stream().filter(r -> r.spnIp() != null)
+                .map(RegisterResult::boxId).toArray(Integer[]::new);
+        if (addressed.length == 0) {
+            return Uni.createFrom().voidItem();
+        }
+        return commands.materialiseLateJoiners(db, addressed).onItem().invoke(joined ->
+                answers.replaceAll((key, r) -> !joined.contains(r.boxId()) ? r
+                        : new RegisterResult(r.outcome(), r.boxId(), r.spnIp(), r.mask(), null, null, true)))
                 .replaceWithVoid();
     }
 

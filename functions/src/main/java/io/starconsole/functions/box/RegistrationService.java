@@ -140,7 +140,7 @@ public class RegistrationService {
                 return written.flatMap(v -> ota.registered(db, boxId, BoxFields.blankToNull(hello.firmwareVersion())))
                         .flatMap(v -> commands.materialiseLateJoiners(db, boxId))
                         .onItem().transform(joined -> new RegisterResult(outcome, boxId, assignment.address(),
-                                assignment.mask(), null, null, stored.commandsPending() || joined > 0));
+                                assignment.mask(), null, null, stored.commandsPending() || joined));
             });
         });
     }

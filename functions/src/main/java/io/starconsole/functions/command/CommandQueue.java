@@ -140,19 +140,22 @@ public class CommandQueue {
 
     /**
      * Gives an accepted box a delivery of every open group or all-boxes command with
-     * {@code includeLateJoiners} that reaches it and that it has none of; how many it got.
+     * {@code includeLateJoiners} that reaches it and that it has none of; whether it got any.
      */
-    public Uni<Integer> materialiseLateJoiners(SqlClient db, int boxId) {
-        return materialiseLateJoiners(db, "b.id = $1", boxId);
+    public Uni<Boolean> materialiseLateJoiners(SqlClient db, int boxId) {
+        return materialiseLateJoiners(db, "b.id = $1", boxId).onItem().transform(joined -> !joined.isEmpty());
     }
 
-    /** The same for several boxes at once. */
-    Uni<Integer> materialiseLateJoiners(SqlClient db, Integer[] boxIds) {
+    /** The same for several boxes in one statement: the ids of the boxes that got at least one delivery. */
+    public Uni<java.util.Set<Integer>> materialiseLateJoiners(SqlClient db, Integer[] boxIds) {
         return materialiseLateJoiners(db, "b.id = ANY($1)", boxIds);
     }
 
-    /** {@code boxes}: the condition on {@code b.id} with its parameter {@code $1}, one box or an array. */
-    private static Uni<Integer> materialiseLateJoiners(SqlClient db, String boxes, Object boxParameter) {
+    /**
+     * {@code boxes}: the condition on {@code b.id} with its parameter {@code $1}, one box or an array;
+     * the ids of the boxes given at least one delivery.
+     */
+    private static Uni<java.util.Set<Integer>> materialiseLateJoiners(SqlClient db, String boxes, Object boxParameter) {
         return db.preparedQuery("INSERT INTO command_deliveries (command_id, box_id)"
                         + " SELECT c.id, b.id FROM spnclients b JOIN commands c ON c.include_late_joiners"
                         + "   AND c.cancelled_at IS NULL"
@@ -160,9 +163,13 @@ public class CommandQueue {
                         + " WHERE " + boxes + " AND b.admission = 'accepted'"
                         + "   AND (c.expires_at IS NULL OR c.expires_at > now())"
                         + "   AND NOT EXISTS (SELECT 1 FROM command_deliveries x WHERE x.command_id = c.id AND x.box_id = b.id)"
-                        + " ORDER BY b.id, c.id ON CONFLICT (command_id, box_id) DO NOTHING RETURNING command_id")
+                        + " ORDER BY b.id, c.id ON CONFLICT (command_id, box_id) DO NOTHING RETURNING command_id, box_id")
                 .execute(Tuple.of(boxParameter))
-                .flatMap(rows -> CommandStates.recompute(db, CommandStates.commandIds(rows)).replaceWith(rows.rowCount()));
+                .flatMap(rows -> {
+                    java.util.Set<Integer> joined = new java.util.HashSet<>();
+                    rows.forEach(row -> joined.add(row.getInteger("box_id")));
+                    return CommandStates.recompute(db, CommandStates.commandIds(rows)).replaceWith(joined);
+                });
     }
 
     /**

@@ -183,6 +183,27 @@ class CommandLeaseTest {
     }
 
     @Test
+    void lateJoiners_inOneRegisterBatch_onlyTheBoxesTheCommandReaches_getIt_andAreTold() {
+        String group = newGroup();
+        String other = newGroup();
+        Map<String, Object> body = new HashMap<>(command(102, Map.of("group", group), "now"));
+        body.put("includeLateJoiners", true);
+        long id = enqueue(body).getLong("id");
+
+        List<Map<String, Object>> answers = Edge.call().body(Map.of("registrations", List.of(
+                        Edge.register(Edge.newKey(), "198.51.100.30", 47000, Edge.hello(group, null)),
+                        Edge.register(Edge.newKey(), "198.51.100.30", 47001, Edge.hello(other, null)),
+                        Edge.register(Edge.newKey(), "198.51.100.30", 47002, Edge.hello(group, null)))))
+                .post("/internal/v1/register-batch").then().statusCode(200).extract().jsonPath().getList("results");
+
+        assertThat(answers).extracting(a -> a.get("commandsPending")).containsExactly(true, false, true);
+        assertThat(view(id).getInt("counts.queued")).isEqualTo(2);
+        assertThat(one(pool, "SELECT count(*) FROM command_deliveries WHERE command_id = $1 AND box_id = ANY($2)",
+                id, new Integer[] {(Integer) answers.get(0).get("boxId"), (Integer) answers.get(2).get("boxId")})
+                .getLong(0)).isEqualTo(2);
+    }
+
+    @Test
     void expiry_marksUndeliveredExpired_onLeaseAndSweep() {
         Queue.TestBox box = box(newGroup());
         Queue.TestBox idle = box(newGroup());
