@@ -117,10 +117,14 @@ public final class CommandLatencyBench {
                     keys.add(box.publicKey().toBase64());
                 }
                 if (commands > 0) {
+                    FunctionsCalls[] before = relayCalls(ports.http());
                     singleBox(api, keys, commands, rate);
+                    printRelayCalls(ports.http(), before);
                 }
                 if (broadcast) {
+                    FunctionsCalls[] before = relayCalls(ports.http());
                     broadcast(api, boxes);
+                    printRelayCalls(ports.http(), before);
                 }
             }
         } finally {
@@ -215,6 +219,29 @@ public final class CommandLatencyBench {
         print("  createdAt -> delivery final (server only)", createdToFinal);
         print("  scheduled enqueue -> 201 at the client", clientAnswer);
         System.out.println("  load average " + Proc.loadAverage());
+    }
+
+    /** The edge's calls that carry commands to and from the boxes, as the functions' HTTP timers count them. */
+    private static final List<String> RELAY_CALLS = List.of("commands/lease-batch", "commands/result-batch");
+
+    private static FunctionsCalls[] relayCalls(int httpPort) throws Exception {
+        FunctionsCalls[] calls = new FunctionsCalls[RELAY_CALLS.size()];
+        for (int i = 0; i < calls.length; i++) {
+            calls[i] = FunctionsCalls.read(httpPort, RELAY_CALLS.get(i));
+        }
+        return calls;
+    }
+
+    /** How many relay calls the phase took and how long they were (a retried call is counted again). */
+    private static void printRelayCalls(int httpPort, FunctionsCalls[] before) throws Exception {
+        FunctionsCalls[] after = relayCalls(httpPort);
+        StringBuilder line = new StringBuilder("  functions:");
+        for (int i = 0; i < after.length; i++) {
+            FunctionsCalls window = after[i].since(before[i]);
+            line.append(String.format(Locale.ROOT, " %s %.0f calls, %.1f ms on average (max %.0f ms in the last minute);",
+                    RELAY_CALLS.get(i), window.count(), window.meanMillis(), 1e3 * after[i].maxSeconds()));
+        }
+        System.out.println(line);
     }
 
     private static void broadcast(Api api, int boxes) throws Exception {

@@ -158,28 +158,10 @@ public final class RegistrationBench {
      * /internal/v1/register-batch}, from the functions' HTTP server timer ({@code /q/metrics}).
      */
     private static String registerBatchCalls(int httpPort, long hellos) throws Exception {
-        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
-                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + httpPort + "/q/metrics"))
-                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-        double count = 0;
-        double sum = 0;
-        double max = 0;
-        for (String line : response.body().split("\n")) {
-            if (!line.startsWith("http_server_requests_seconds") || !line.contains("register-batch")) {
-                continue;
-            }
-            double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            if (line.startsWith("http_server_requests_seconds_count")) {
-                count += value;
-            } else if (line.startsWith("http_server_requests_seconds_sum")) {
-                sum += value;
-            } else if (line.startsWith("http_server_requests_seconds_max")) {
-                max = Math.max(max, value);
-            }
-        }
-        return count == 0 ? "none (no timer in /q/metrics)" : String.format(Locale.ROOT,
+        FunctionsCalls calls = FunctionsCalls.read(httpPort, "register-batch");
+        return calls.count() == 0 ? "none (no timer in /q/metrics)" : String.format(Locale.ROOT,
                 "%.0f calls, %.1f HELLOs per call, %.1f ms per call on average (max %.0f ms in the last minute)",
-                count, hellos / count, 1e3 * sum / count, 1e3 * max);
+                calls.count(), hellos / calls.count(), calls.meanMillis(), 1e3 * calls.maxSeconds());
     }
 
     private static String duplicatesInRegistry(String jdbcUrl) throws Exception {

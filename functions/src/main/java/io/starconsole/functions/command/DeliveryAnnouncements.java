@@ -4,6 +4,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgConnection;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -75,6 +76,13 @@ public class DeliveryAnnouncements {
         pg.channel(CHANNEL)
                 .subscribeHandler(v -> {
                     listening = true;
+                    // Without a handler the client prints a lost connection's stack trace to stderr (a
+                    // database restart resets it); the subscriber reconnects by itself, so a line will do.
+                    PgConnection connection = pg.actualConnection();
+                    if (connection != null) {
+                        connection.exceptionHandler(e -> LOG.infof(
+                                "the connection listening for new deliveries failed (%s); reconnecting", e.getMessage()));
+                    }
                     wakeAll(); // whatever was announced while we were deaf
                 })
                 .handler(this::announce);
