@@ -5,7 +5,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
@@ -17,7 +16,7 @@ import java.util.function.LongSupplier;
  * <p>Without a gathering wait a request goes at once when a call may go; with one, requests wait
  * until a call is full or the oldest of them has waited that long. With a limit on calls in flight
  * (and on requests in them), requests that come while the limit is reached wait, and go together
- * when a call comes back. A call that is not answered within the call timeout fails its requests.
+ * when a call comes back. A call's own timeout (the caller's HTTP client) fails its requests.
  * Requests older than the age limit when their call would leave are not sent: they fail with
  * {@link TooOldException} (whoever asked has given up on the answer by then).
  *
@@ -37,7 +36,6 @@ public final class BatchedRelay<E, A> {
     private final int callsInFlight;
     private final int entriesInFlight;
     private final long gatherWaitNanos;
-    private final long callTimeoutNanos;
     private final long maxAgeNanos;
     private final Scheduler scheduler;
     private final LongSupplier nanoClock;
@@ -56,7 +54,6 @@ public final class BatchedRelay<E, A> {
         this.callsInFlight = builder.callsInFlight;
         this.entriesInFlight = builder.entriesInFlight;
         this.gatherWaitNanos = builder.gatherWait.toNanos();
-        this.callTimeoutNanos = builder.callTimeout == null ? 0 : builder.callTimeout.toNanos();
         this.maxAgeNanos = builder.maxAge == null ? Long.MAX_VALUE : builder.maxAge.toNanos();
         this.scheduler = builder.scheduler;
         this.nanoClock = builder.nanoClock;
@@ -148,19 +145,7 @@ public final class BatchedRelay<E, A> {
         } catch (RuntimeException e) {
             sent = CompletableFuture.failedFuture(e);
         }
-        CompletableFuture<List<A>> answered = new CompletableFuture<>();
         sent.whenComplete((answers, failure) -> {
-            if (failure != null) {
-                answered.completeExceptionally(failure);
-            } else {
-                answered.complete(answers);
-            }
-        });
-        if (callTimeoutNanos > 0) {
-            scheduler.schedule(callTimeoutNanos, () -> answered.completeExceptionally(
-                    new TimeoutException("the functions did not answer within " + Duration.ofNanos(callTimeoutNanos))));
-        }
-        answered.whenComplete((answers, failure) -> {
             synchronized (this) {
                 callsOut--;
                 entriesOut -= batch.size();
@@ -194,7 +179,6 @@ public final class BatchedRelay<E, A> {
         private int callsInFlight = Integer.MAX_VALUE;
         private int entriesInFlight = Integer.MAX_VALUE;
         private Duration gatherWait = Duration.ZERO;
-        private Duration callTimeout;
         private Duration maxAge;
         private Scheduler scheduler;
         private LongSupplier nanoClock = System::nanoTime;
@@ -221,19 +205,13 @@ public final class BatchedRelay<E, A> {
             return this;
         }
 
-        /** A call not answered within this fails its requests (and no longer counts as in flight). */
-        public Builder<E, A> callTimeout(Duration timeout) {
-            this.callTimeout = timeout;
-            return this;
-        }
-
         /** Requests older than this when their call would leave are not sent. */
         public Builder<E, A> maxAge(Duration age) {
             this.maxAge = age;
             return this;
         }
 
-        /** Runs the gathering wait's and the call timeout's timers. */
+        /** Runs the gathering wait's timers. */
         public Builder<E, A> scheduler(Scheduler scheduler) {
             this.scheduler = scheduler;
             return this;
@@ -248,12 +226,11 @@ public final class BatchedRelay<E, A> {
             if (entriesPerCall < 1 || callsInFlight < 1 || entriesInFlight < 1) {
                 throw new IllegalArgumentException("batch size, calls and entries in flight must each be at least 1");
             }
-            if (gatherWait.isNegative() || (callTimeout != null && (callTimeout.isNegative() || callTimeout.isZero()))
-                    || (maxAge != null && (maxAge.isNegative() || maxAge.isZero()))) {
-                throw new IllegalArgumentException("the gathering wait must not be negative, the call timeout and the age limit must be positive");
+            if (gatherWait.isNegative() || (maxAge != null && (maxAge.isNegative() || maxAge.isZero()))) {
+                throw new IllegalArgumentException("the gathering wait must not be negative, the age limit must be positive");
             }
-            if (scheduler == null && (!gatherWait.isZero() || callTimeout != null)) {
-                throw new IllegalArgumentException("a gathering wait or a call timeout needs a scheduler");
+            if (scheduler == null && !gatherWait.isZero()) {
+                throw new IllegalArgumentException("a gathering wait needs a scheduler");
             }
             return new BatchedRelay<>(this);
         }

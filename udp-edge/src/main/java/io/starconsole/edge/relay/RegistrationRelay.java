@@ -78,7 +78,6 @@ public class RegistrationRelay {
                 .entriesPerCall(batchSize)
                 // the timers are the event loop's, in whole milliseconds: a wait of 0 gathers for 1 ms
                 .gatherWait(Duration.ofMillis(Math.max(1, wait.toMillis())))
-                .callTimeout(timeout)
                 .maxAge(maxAge)
                 .scheduler(scheduler)
                 .nanoClock(nanoClock)

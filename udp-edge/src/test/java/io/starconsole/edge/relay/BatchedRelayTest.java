@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -184,27 +183,6 @@ class BatchedRelayTest {
         assertThat(calls.sent).hasSize(2);
         calls.answer(1);
         assertThat(waiting).isCompletedWithValue("answer to b");
-    }
-
-    @Test
-    void callNotAnsweredInTime_failsItsRequests_freesItsPlace_andALateAnswerChangesNothing() {
-        Calls calls = new Calls();
-        HandClock clock = new HandClock();
-        BatchedRelay<String, String> relay = relay(calls, clock).entriesPerCall(10).inFlight(1, 100)
-                .callTimeout(Duration.ofSeconds(4)).build();
-        CompletableFuture<String> first = relay.submit("a");
-        CompletableFuture<String> next = relay.submit("b");
-
-        clock.advance(Duration.ofMillis(3_999));
-        assertThat(first).isNotDone();
-        clock.advance(Duration.ofMillis(1));
-        assertThatThrownBy(first::get).hasCauseInstanceOf(TimeoutException.class);
-        assertThat(calls.sent).as("the call's place is free").containsExactly(List.of("a"), List.of("b"));
-
-        calls.answer(0);
-        assertThatThrownBy(first::get).hasCauseInstanceOf(TimeoutException.class);
-        calls.answer(1);
-        assertThat(next).isCompletedWithValue("answer to b");
     }
 
     @Test

@@ -1,0 +1,75 @@
+package io.starconsole.edge.relay;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import io.starconsole.edge.EdgeConfig;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.Proxy;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The client's own timeout, which is what fails a registration call the functions do not answer. */
+class FunctionsClientTest {
+
+    @Test
+    void postOnce_notAnsweredWithinItsTimeout_failsWithATimeout_andIsNotRepeated() throws Exception {
+        AtomicInteger requests = new AtomicInteger();
+        CountDownLatch release = new CountDownLatch(1);
+        HttpServer silent = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        silent.createContext("/", exchange -> {
+            requests.incrementAndGet();
+            try {
+                release.await(30, TimeUnit.SECONDS); // never answers in time
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
+        });
+        silent.start();
+        try {
+            FunctionsClient client = new FunctionsClient(config(URI.create("http://127.0.0.1:"
+                    + silent.getAddress().getPort())), new ObjectMapper());
+            assertThatThrownBy(() -> client.postOnce("register-batch", Map.of("registrations", java.util.List.of()),
+                    Map.class, Duration.ofMillis(300)).get(30, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(HttpTimeoutException.class);
+            assertThat(requests.get()).isEqualTo(1);
+        } finally {
+            release.countDown();
+            silent.stop(0);
+        }
+    }
+
+    /** The edge's settings as far as the client reads them: this URL, 3 attempts, short back-off. */
+    private static EdgeConfig config(URI url) {
+        EdgeConfig.Functions functions = (EdgeConfig.Functions) Proxy.newProxyInstance(
+                FunctionsClientTest.class.getClassLoader(), new Class<?>[] {EdgeConfig.Functions.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "url" -> url;
+                    case "secret" -> Optional.of("test");
+                    case "timeout" -> Duration.ofSeconds(5);
+                    case "attempts" -> 3;
+                    case "backoff" -> Duration.ofMillis(10);
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+        return (EdgeConfig) Proxy.newProxyInstance(FunctionsClientTest.class.getClassLoader(),
+                new Class<?>[] {EdgeConfig.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("functions")) {
+                        return functions;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+    }
+}
