@@ -15,6 +15,8 @@ import java.io.PrintStream;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,6 +45,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Phase 2: one CHANGE_SPNBOX_NAME to the whole group; time from its {@code createdAt} to the last
  * delivery's {@code updatedAt}, and deliveries succeeded.
+ *
+ * <p>After each phase: the edge's lease-batch and result-batch calls as the functions' timers count
+ * them, how many the edge repeated (its {@code edge_functions_retries_total}), and what PostgreSQL's
+ * backends were doing meanwhile (sampled every 20 ms, by wait event and statement).
  *
  * <pre>
  * java -cp bench/target/bench.jar io.starconsole.bench.CommandLatencyBench --boxes 1000 --commands 2000 --rate 50
@@ -96,7 +102,8 @@ public final class CommandLatencyBench {
                     .with(Option.PING_INTERVAL, ping);
             t0 = System.nanoTime();
             try (SimulatedFleet fleet = SimulatedFleet.start(base, boxes, startRate,
-                    LifecycleTimers.standard(base.pingInterval()))) {
+                    LifecycleTimers.standard(base.pingInterval()));
+                 Connection sampling = DriverManager.getConnection(console.jdbcUrl(), "postgres", "")) {
                 if (!fleet.awaitAll(BoxState.ESTABLISHED, Duration.ofSeconds(60 + (long) (2 * boxes / startRate)))) {
                     throw new IllegalStateException("only " + fleet.count(BoxState.ESTABLISHED) + " of " + boxes
                             + " boxes ESTABLISHED");
@@ -117,14 +124,16 @@ public final class CommandLatencyBench {
                     keys.add(box.publicKey().toBase64());
                 }
                 if (commands > 0) {
-                    FunctionsCalls[] before = relayCalls(ports.http());
+                    RelayReading before = RelayReading.read(ports);
+                    WaitSampler statements = WaitSampler.byStatement(sampling, 20);
                     singleBox(api, keys, commands, rate);
-                    printRelayCalls(ports.http(), before);
+                    printRelayCalls(ports, before, statements);
                 }
                 if (broadcast) {
-                    FunctionsCalls[] before = relayCalls(ports.http());
+                    RelayReading before = RelayReading.read(ports);
+                    WaitSampler statements = WaitSampler.byStatement(sampling, 20);
                     broadcast(api, boxes);
-                    printRelayCalls(ports.http(), before);
+                    printRelayCalls(ports, before, statements);
                 }
             }
         } finally {
@@ -224,24 +233,38 @@ public final class CommandLatencyBench {
     /** The edge's calls that carry commands to and from the boxes, as the functions' HTTP timers count them. */
     private static final List<String> RELAY_CALLS = List.of("commands/lease-batch", "commands/result-batch");
 
-    private static FunctionsCalls[] relayCalls(int httpPort) throws Exception {
-        FunctionsCalls[] calls = new FunctionsCalls[RELAY_CALLS.size()];
-        for (int i = 0; i < calls.length; i++) {
-            calls[i] = FunctionsCalls.read(httpPort, RELAY_CALLS.get(i));
+    /** The relay calls as the functions count them, and the edge's repeats of each. */
+    private record RelayReading(FunctionsCalls[] calls, double[] repeats) {
+        static RelayReading read(StarConsole.Ports ports) throws Exception {
+            MetricsPage functions = MetricsPage.read(ports.http());
+            MetricsPage edge = MetricsPage.read(ports.edgeHttp());
+            FunctionsCalls[] calls = new FunctionsCalls[RELAY_CALLS.size()];
+            double[] repeats = new double[RELAY_CALLS.size()];
+            for (int i = 0; i < calls.length; i++) {
+                calls[i] = FunctionsCalls.of(functions, RELAY_CALLS.get(i));
+                repeats[i] = edge.sum("edge_functions_retries_total", "path=\"" + RELAY_CALLS.get(i) + "\"");
+            }
+            return new RelayReading(calls, repeats);
         }
-        return calls;
     }
 
-    /** How many relay calls the phase took and how long they were (a retried call is counted again). */
-    private static void printRelayCalls(int httpPort, FunctionsCalls[] before) throws Exception {
-        FunctionsCalls[] after = relayCalls(httpPort);
+    /**
+     * How many relay calls the phase took and how long they were (a repeated call is counted again),
+     * how many the edge repeated, and what PostgreSQL's backends were busy with meanwhile.
+     */
+    private static void printRelayCalls(StarConsole.Ports ports, RelayReading before, WaitSampler statements)
+            throws Exception {
+        statements.close();
+        RelayReading after = RelayReading.read(ports);
         StringBuilder line = new StringBuilder("  functions:");
-        for (int i = 0; i < after.length; i++) {
-            FunctionsCalls window = after[i].since(before[i]);
-            line.append(String.format(Locale.ROOT, " %s %.0f calls, %.1f ms on average (max %.0f ms in the last minute);",
-                    RELAY_CALLS.get(i), window.count(), window.meanMillis(), 1e3 * after[i].maxSeconds()));
+        for (int i = 0; i < after.calls().length; i++) {
+            FunctionsCalls window = after.calls()[i].since(before.calls()[i]);
+            line.append(String.format(Locale.ROOT, " %s %.0f calls, %.1f ms on average (max %.0f ms in the last minute),"
+                            + " %.0f repeated by the edge;", RELAY_CALLS.get(i), window.count(), window.meanMillis(),
+                    1e3 * after.calls()[i].maxSeconds(), after.repeats()[i] - before.repeats()[i]));
         }
         System.out.println(line);
+        System.out.println("  postgres: " + statements.summary());
     }
 
     private static void broadcast(Api api, int boxes) throws Exception {

@@ -1,6 +1,8 @@
 package io.starconsole.edge.relay;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.starconsole.edge.EdgeConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -10,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -20,7 +23,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Calls to the functions' internal API. Every call has a timeout; calls that fail for a reason
  * that may pass (no connection, timeout, 5xx) are tried again with doubling backoff. The edge's
- * calls are all idempotent, so a repeat is harmless. A 4xx is not repeated.
+ * calls are all idempotent, so a repeat is harmless. A 4xx is not repeated. Each repeat is counted
+ * in {@code edge_functions_retries_total{path, cause}}: a repeat after a timeout means the functions
+ * may be doing the same work twice, so an operator should see it.
  */
 @ApplicationScoped
 public class FunctionsClient {
@@ -29,6 +34,7 @@ public class FunctionsClient {
     private final ObjectMapper json;
     private final EdgeConfig.Functions config;
     private final String authorization;
+    private final MeterRegistry registry;
     /** One timer thread for retry back-off: CompletableFuture's own delayed executor starts a thread per task. */
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "functions-retry");
@@ -36,9 +42,10 @@ public class FunctionsClient {
         return thread;
     });
 
-    public FunctionsClient(EdgeConfig config, ObjectMapper json) {
+    public FunctionsClient(EdgeConfig config, ObjectMapper json, MeterRegistry registry) {
         this.config = config.functions();
         this.json = json;
+        this.registry = registry;
         this.http = HttpClient.newBuilder().connectTimeout(this.config.timeout()).build();
         this.authorization = "Bearer " + this.config.secret().orElse("");
     }
@@ -69,7 +76,7 @@ public class FunctionsClient {
                 .header("Authorization", authorization)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(payload))
                 .build();
-        return attempt(request, answerType, 1, attempts);
+        return attempt(path, request, answerType, 1, attempts);
     }
 
     private URI endpoint(String path) {
@@ -77,7 +84,8 @@ public class FunctionsClient {
         return URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/internal/v1/" + path);
     }
 
-    private <T> CompletableFuture<T> attempt(HttpRequest request, Class<T> answerType, int attempt, int attempts) {
+    private <T> CompletableFuture<T> attempt(String path, HttpRequest request, Class<T> answerType, int attempt,
+                                             int attempts) {
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
                 .thenApply(response -> decode(response, answerType))
                 .handle((answer, failure) -> {
@@ -89,9 +97,10 @@ public class FunctionsClient {
                     if (attempt >= attempts || !mayPass(cause)) {
                         return CompletableFuture.<T>failedFuture(cause);
                     }
+                    countRetry(path, cause);
                     long delayMillis = config.backoff().toMillis() << (attempt - 1);
                     CompletableFuture<T> retry = new CompletableFuture<>();
-                    retries.schedule(() -> attempt(request, answerType, attempt + 1, attempts).whenComplete((value, error) -> {
+                    retries.schedule(() -> attempt(path, request, answerType, attempt + 1, attempts).whenComplete((value, error) -> {
                         if (error != null) {
                             retry.completeExceptionally(error);
                         } else {
@@ -119,6 +128,14 @@ public class FunctionsClient {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private void countRetry(String path, Throwable cause) {
+        String kind = cause instanceof HttpTimeoutException ? "timeout"
+                : cause instanceof RelayException ? "status_5xx" : "connection";
+        Counter.builder("edge.functions.retries").tag("path", path).tag("cause", kind)
+                .description("Calls to the functions repeated after a failure that may pass")
+                .register(registry).increment();
     }
 
     private static boolean mayPass(Throwable cause) {
