@@ -103,7 +103,8 @@ public final class CommandLatencyBench {
             t0 = System.nanoTime();
             try (SimulatedFleet fleet = SimulatedFleet.start(base, boxes, startRate,
                     LifecycleTimers.standard(base.pingInterval()));
-                 Connection sampling = DriverManager.getConnection(console.jdbcUrl(), "postgres", "")) {
+                 Connection sampling = DriverManager.getConnection(console.jdbcUrl(), "postgres", "");
+                 Connection catalog = DriverManager.getConnection(console.jdbcUrl(), "postgres", "")) {
                 if (!fleet.awaitAll(BoxState.ESTABLISHED, Duration.ofSeconds(60 + (long) (2 * boxes / startRate)))) {
                     throw new IllegalStateException("only " + fleet.count(BoxState.ESTABLISHED) + " of " + boxes
                             + " boxes ESTABLISHED");
@@ -132,7 +133,7 @@ public final class CommandLatencyBench {
                 if (broadcast) {
                     RelayReading before = RelayReading.read(ports);
                     WaitSampler statements = WaitSampler.byStatement(sampling, 20);
-                    broadcast(api, boxes);
+                    broadcast(api, boxes, catalog);
                     printRelayCalls(ports, before, statements);
                 }
             }
@@ -267,7 +268,25 @@ public final class CommandLatencyBench {
         System.out.println("  postgres: " + statements.summary());
     }
 
-    private static void broadcast(Api api, int boxes) throws Exception {
+    /**
+     * What the planner believes of the deliveries table against what it holds: a broadcast adds
+     * thousands of rows in one statement, and a plan made for the table as it was before (autovacuum
+     * analyses it only at its next round, up to a minute later) can scan it whole for every box.
+     */
+    private static String plannerView(Connection db) throws Exception {
+        try (java.sql.Statement statement = db.createStatement();
+             java.sql.ResultSet row = statement.executeQuery("SELECT c.reltuples::bigint, s.n_live_tup,"
+                     + " extract(epoch FROM now() - greatest(s.last_analyze, s.last_autoanalyze))"
+                     + " FROM pg_class c JOIN pg_stat_user_tables s ON s.relid = c.oid"
+                     + " WHERE c.relname = 'command_deliveries'")) {
+            row.next();
+            double analysed = row.getDouble(3);
+            return String.format(Locale.ROOT, "command_deliveries: planner's rows %d, live rows %d, analysed %s",
+                    row.getLong(1), row.getLong(2), row.wasNull() ? "never" : String.format(Locale.ROOT, "%.0f s ago", analysed));
+        }
+    }
+
+    private static void broadcast(Api api, int boxes, Connection db) throws Exception {
         System.out.println("broadcast to group " + GROUP + " (" + boxes + " boxes); load average " + Proc.loadAverage());
         Map<String, Object> body = new HashMap<>();
         body.put("type", "CHANGE_SPNBOX_NAME");
@@ -280,6 +299,8 @@ public final class CommandLatencyBench {
         }
         JsonNode view = r.json();
         long id = view.get("id").asLong();
+        Thread.sleep(1000);
+        System.out.println("  one second after it was queued: " + plannerView(db));
         long created = Api.epochNanos(view.get("createdAt").asText());
         long deadline = System.nanoTime() + 600_000_000_000L;
         JsonNode now;
@@ -298,6 +319,7 @@ public final class CommandLatencyBench {
         long last = Long.MIN_VALUE;
         int succeeded = 0;
         int total = 0;
+        int leasedAgain = 0;
         Histogram each = new Histogram(3_600_000_000_000L, 3); // a broadcast may take minutes
         for (int page = 0; ; page++) {
             JsonNode items = api.get("/api/v1/commands/" + id + "/deliveries?size=500&page=" + page).get("items");
@@ -306,6 +328,9 @@ public final class CommandLatencyBench {
             }
             for (JsonNode d : items) {
                 total++;
+                if (d.get("attempts").asInt() > 1) {
+                    leasedAgain++; // its first lease ran out: a lost answer or result, or a box too slow
+                }
                 if (d.get("state").asText().equals("succeeded")) {
                     succeeded++;
                     long t = Api.epochNanos(d.get("updatedAt").asText());
@@ -317,10 +342,11 @@ public final class CommandLatencyBench {
                 break;
             }
         }
-        System.out.printf(Locale.ROOT, "broadcast: state %s; %d deliveries, %d succeeded; createdAt -> last delivery "
-                        + "final %.2f s; load average %s%n", now.get("state").asText(), total, succeeded,
-                (last - created) / 1e9, Proc.loadAverage());
+        System.out.printf(Locale.ROOT, "broadcast: state %s; %d deliveries, %d succeeded, %d leased more than once;"
+                        + " createdAt -> last delivery final %.2f s; load average %s%n", now.get("state").asText(), total,
+                succeeded, leasedAgain, (last - created) / 1e9, Proc.loadAverage());
         print("  createdAt -> each delivery final", each);
+        System.out.println("  after it: " + plannerView(db));
     }
 
     private static void awaitQueueEmpty(Api api, Duration timeout) throws Exception {

@@ -1,6 +1,7 @@
 package io.starconsole.functions.command;
 
 import io.smallrye.mutiny.Uni;
+import io.starconsole.functions.database.PlannerStatistics;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -39,7 +40,8 @@ public class FirmwareDeliveries {
                     for (Row row : rows) {
                         ids.put(row.getInteger("box_id"), row.getLong("id"));
                     }
-                    return CommandStates.recompute(db, List.of(commandId)).replaceWith(ids);
+                    return PlannerStatistics.refreshAfterBulkWrite(db, "command_deliveries", rows.rowCount())
+                            .flatMap(v -> CommandStates.recompute(db, List.of(commandId))).replaceWith(ids);
                 });
     }
 

@@ -3,6 +3,7 @@ package io.starconsole.functions.command;
 import io.smallrye.mutiny.Uni;
 import io.starconsole.functions.address.Ipv4;
 import io.starconsole.functions.box.BoxFields;
+import io.starconsole.functions.database.PlannerStatistics;
 import io.starconsole.functions.error.ApiException;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -122,7 +123,8 @@ public class Targets {
         return db.preparedQuery("INSERT INTO command_deliveries (command_id, box_id) SELECT $" + (group ? 2 : 1)
                         + "::bigint, id" + (group ? ACCEPTED_OF_GROUP : ACCEPTED) + " ORDER BY id")
                 .execute(group ? Tuple.of(target.value(), commandId) : Tuple.of(commandId))
-                .onItem().transform(rows -> rows.rowCount());
+                .flatMap(rows -> PlannerStatistics.refreshAfterBulkWrite(db, "command_deliveries", rows.rowCount())
+                        .replaceWith(rows.rowCount()));
     }
 
     public Uni<Void> deliverTo(SqlClient db, long commandId, int boxId) {
