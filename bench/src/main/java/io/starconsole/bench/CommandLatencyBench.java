@@ -49,6 +49,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>After each phase: the edge's lease-batch and result-batch calls as the functions' timers count
  * them, how many the edge repeated (its {@code edge_functions_retries_total}), and what PostgreSQL's
  * backends were doing meanwhile (sampled every 20 ms, by wait event and statement).
+ * {@code --explain-slower-than MS} has PostgreSQL log the plan of each statement slower than that.
  *
  * <pre>
  * java -cp bench/target/bench.jar io.starconsole.bench.CommandLatencyBench --boxes 1000 --commands 2000 --rate 50
@@ -75,6 +76,7 @@ public final class CommandLatencyBench {
         String ping = args.text("ping", "PT5S");
         boolean broadcast = !args.text("broadcast", "true").equals("false");
         Path home = Path.of(args.text("home", ".")).toAbsolutePath().normalize();
+        int explainSlowerThanMillis = args.integer("explain-slower-than", 0);
         System.out.println("CommandLatencyBench: " + boxes + " boxes (PING " + ping + "), " + commands
                 + " commands at " + rate + "/s, broadcast " + broadcast + "; " + Proc.machine());
 
@@ -90,6 +92,9 @@ public final class CommandLatencyBench {
             long t0 = System.nanoTime();
             console.start();
             System.out.printf(Locale.ROOT, "console up in %.1f s (log %s)%n", (System.nanoTime() - t0) / 1e9, log);
+            if (explainSlowerThanMillis > 0) {
+                explainSlowStatements(console, explainSlowerThanMillis);
+            }
             HttpClient http = Api.client(httpThreads);
             Api api = Api.login(http, "http://127.0.0.1:" + ports.http(), "admin", console.adminPassword());
 
@@ -284,6 +289,25 @@ public final class CommandLatencyBench {
             return String.format(Locale.ROOT, "command_deliveries: planner's rows %d, live rows %d, analysed %s",
                     row.getLong(1), row.getLong(2), row.wasNull() ? "never" : String.format(Locale.ROOT, "%.0f s ago", analysed));
         }
+    }
+
+    /**
+     * PostgreSQL logs the plan of every statement slower than this, with the rows each step produced
+     * (auto_explain, loaded by the server at start: the database is restarted once, before any box
+     * registers; the functions reconnect). The plans go where the database's log goes (this
+     * process's output).
+     */
+    private static void explainSlowStatements(StarConsole console, int millis) throws Exception {
+        try (Connection db = DriverManager.getConnection(console.jdbcUrl(), "postgres", "");
+             java.sql.Statement sql = db.createStatement()) {
+            sql.execute("ALTER SYSTEM SET shared_preload_libraries = 'auto_explain'");
+            sql.execute("ALTER SYSTEM SET auto_explain.log_min_duration = " + millis);
+            sql.execute("ALTER SYSTEM SET auto_explain.log_analyze = on");
+            sql.execute("ALTER SYSTEM SET auto_explain.log_timing = off");
+        }
+        console.stopDatabase();
+        console.startDatabase();
+        System.out.println("PostgreSQL logs the plans of statements slower than " + millis + " ms");
     }
 
     private static void broadcast(Api api, int boxes, Connection db) throws Exception {

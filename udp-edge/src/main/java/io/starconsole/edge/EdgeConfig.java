@@ -98,6 +98,16 @@ public interface EdgeConfig {
         /** Batched lease calls out at once, and the same for result calls. */
         @WithDefault("2")
         int commandCallsInFlight();
+
+        /**
+         * The timeout of a batched lease or result call (the others have {@link #timeout()}). A
+         * batch of 500 at a broadcast's peak can take a second or two; a call repeated while the
+         * first still runs has the functions do its work again behind the first one's locks, which
+         * made later calls slower still (a 10,000-box broadcast once took 24 s, its result calls
+         * repeated 11 times).
+         */
+        @WithDefault("PT10S")
+        Duration commandBatchTimeout();
     }
 
     interface Sessions {

@@ -6,6 +6,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,11 +41,18 @@ class LargeGroupCommandTest {
             Edge.call().body(Map.of("registrations", hellos)).post("/internal/v1/register-batch").then().statusCode(200);
         }
 
+        OffsetDateTime analysedBefore = lastAnalyze();
         long id = enqueue(command(102, Map.of("group", group), "now")).getLong("id");
 
         assertThat(one(pool, "SELECT count(*) FROM command_deliveries WHERE command_id = $1", id).getLong(0))
                 .isEqualTo(BOXES);
         assertThat(one(pool, "SELECT reltuples FROM pg_class WHERE relname = 'command_deliveries'").getDouble(0))
                 .isGreaterThanOrEqualTo(BOXES);
+        assertThat(lastAnalyze()).isAfter(analysedBefore); // by the enqueue (autovacuum sets last_autoanalyze)
+    }
+
+    private OffsetDateTime lastAnalyze() {
+        return one(pool, "SELECT coalesce(last_analyze, '-infinity'::timestamptz) FROM pg_stat_user_tables"
+                + " WHERE relname = 'command_deliveries'").getOffsetDateTime(0);
     }
 }

@@ -27,13 +27,14 @@ public class CommandRelay {
         EdgeConfig.Functions settings = config.functions();
         String edgeId = identity.id();
         this.leases = BatchedRelay.<LeaseEntry, LeaseAnswer>calling(entries -> functions.post("commands/lease-batch",
-                        new LeaseBatchRequest(edgeId, entries), LeaseBatch.class).thenApply(LeaseBatch::leases))
+                        new LeaseBatchRequest(edgeId, entries), LeaseBatch.class, settings.commandBatchTimeout())
+                        .thenApply(LeaseBatch::leases))
                 .entriesPerCall(settings.commandBatchSize())
                 .inFlight(settings.commandCallsInFlight(), settings.maxLeasesInFlight())
                 .build();
         this.results = BatchedRelay.<RelayModels.CommandResult, ResultAnswer>calling(entries -> functions.post(
-                        "commands/result-batch", new ResultBatchRequest(entries), ResultBatch.class)
-                        .thenApply(ResultBatch::results))
+                        "commands/result-batch", new ResultBatchRequest(entries), ResultBatch.class,
+                        settings.commandBatchTimeout()).thenApply(ResultBatch::results))
                 .entriesPerCall(settings.commandBatchSize())
                 .inFlight(settings.commandCallsInFlight(), settings.commandBatchSize() * settings.commandCallsInFlight())
                 .build();

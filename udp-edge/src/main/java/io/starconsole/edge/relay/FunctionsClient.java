@@ -52,7 +52,12 @@ public class FunctionsClient {
 
     /** POSTs {@code body} to {@code /internal/v1/<path>}; completes with the decoded answer (null for 204). */
     public <T> CompletableFuture<T> post(String path, Object body, Class<T> answerType) {
-        return send(path, body, answerType, config.timeout(), config.attempts());
+        return post(path, body, answerType, config.timeout());
+    }
+
+    /** The same with its own timeout per attempt. */
+    public <T> CompletableFuture<T> post(String path, Object body, Class<T> answerType, Duration timeout) {
+        return send(path, body, answerType, timeout, config.attempts());
     }
 
     /**

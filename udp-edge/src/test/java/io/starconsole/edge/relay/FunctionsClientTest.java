@@ -97,6 +97,38 @@ class FunctionsClientTest {
         }
     }
 
+    @Test
+    void post_withItsOwnLongerTimeout_waitsForASlowAnswer_insteadOfRepeatingTheCall() throws Exception {
+        AtomicInteger requests = new AtomicInteger();
+        HttpServer slow = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        slow.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        slow.createContext("/", exchange -> {
+            requests.incrementAndGet();
+            try {
+                Thread.sleep(600); // past the client's default timeout, within the batch timeout
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            byte[] body = "{\"ok\":true}".getBytes();
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        slow.start();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try {
+            FunctionsClient client = new FunctionsClient(config(URI.create("http://127.0.0.1:"
+                    + slow.getAddress().getPort()), Duration.ofMillis(200)), new ObjectMapper(), registry);
+            Map<?, ?> answer = client.post("commands/lease-batch", Map.of("leases", java.util.List.of()), Map.class,
+                    Duration.ofSeconds(5)).get(30, TimeUnit.SECONDS);
+            assertThat(answer.get("ok")).isEqualTo(true);
+            assertThat(requests.get()).isEqualTo(1);
+            assertThat(registry.find("edge.functions.retries").counters()).isEmpty();
+        } finally {
+            slow.stop(0);
+        }
+    }
+
     /** The edge's settings as far as the client reads them: this URL and timeout, 3 attempts, short back-off. */
     private static EdgeConfig config(URI url, Duration timeout) {
         EdgeConfig.Functions functions = (EdgeConfig.Functions) Proxy.newProxyInstance(
