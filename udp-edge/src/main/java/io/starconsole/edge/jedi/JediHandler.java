@@ -56,7 +56,7 @@ public class JediHandler implements DatagramHandler {
     private final DropCounters drops;
     private final Responder responder;
     private final AtomicInteger registrationsInFlight = new AtomicInteger();
-    private final HandshakeRate handshakeRate = new HandshakeRate();
+    private final HandshakeLoad load;
 
     public JediHandler(EdgeLoop loop, SessionTable sessions, RegistrationRelay registrations, BoxRequests requests,
                        EdgeConfig config, EdgeIdentity identity, KeyPair edgeKeys, DropCounters drops,
@@ -68,9 +68,9 @@ public class JediHandler implements DatagramHandler {
         this.config = config;
         this.edgeId = identity.id();
         this.drops = drops;
-        this.responder = new Responder(edgeKeys,
-                () -> handshakeRate.perSecond(System.nanoTime()) > config.handshakes().underLoadPerSecond()
-                        || registrationsInFlight.get() > config.functions().maxRegistrationsInFlight() / 2,
+        this.load = new HandshakeLoad(config.handshakes().underLoadPerSecond(),
+                config.functions().maxRegistrationsInFlight() / 2, registrationsInFlight::get, System::nanoTime);
+        this.responder = new Responder(edgeKeys, load::underLoad,
                 new SourceRateLimiter(config.handshakes().perSourcePerSecond(),
                         (int) Math.max(1, 2 * config.handshakes().perSourcePerSecond()), 100_000, System::nanoTime), new SecureRandom(), System::nanoTime);
         registry.gauge("edge.sessions", sessions, SessionTable::size);
@@ -111,16 +111,15 @@ public class JediHandler implements DatagramHandler {
         } catch (ProtocolException e) {
             if (e.reason() == ProtocolException.Reason.AUTHENTICATION_FAILED
                     || e.reason() == ProtocolException.Reason.STALE_TIMESTAMP) {
-                handshakeRate.record(System.nanoTime()); // it got as far as X25519: it cost us
+                load.recordCostly(); // it got as far as X25519: it cost us
             }
             throw e;
         }
-        // Load is what passed mac1: junk refused by a MAC costs next to nothing and does not count.
-        handshakeRate.record(System.nanoTime());
         if (result instanceof CookieReply cookie) {
-            loop.send(cookie.datagram(), sender);
+            loop.send(cookie.datagram(), sender); // a MAC's work: not counted as load (see HandshakeLoad)
             return;
         }
+        load.recordCostly();
         PendingHandshake pending = (PendingHandshake) result;
         Message request = pending.request();
         boolean reconnect = request instanceof Reconnect;
@@ -182,31 +181,5 @@ public class JediHandler implements DatagramHandler {
         Message message = session.session().open(datagram);
         session.touch(sender, System.nanoTime());
         requests.handle(session, message);
-    }
-
-    /** Handshakes seen in the current and previous second, for the under-load decision. */
-    private static final class HandshakeRate {
-        private long second;
-        private int current;
-        private int previous;
-
-        synchronized void record(long nowNanos) {
-            roll(nowNanos);
-            current++;
-        }
-
-        synchronized int perSecond(long nowNanos) {
-            roll(nowNanos);
-            return Math.max(current, previous);
-        }
-
-        private void roll(long nowNanos) {
-            long now = nowNanos / 1_000_000_000L;
-            if (now != second) {
-                previous = now == second + 1 ? current : 0;
-                current = 0;
-                second = now;
-            }
-        }
     }
 }

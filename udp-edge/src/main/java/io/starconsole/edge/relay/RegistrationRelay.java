@@ -24,8 +24,9 @@ import java.util.function.LongSupplier;
  * HELLO of its batch (each box is told to try again). A registration call is made once, with its
  * own timeout ({@code registrations.timeout}): the box starts a new handshake after 5 s anyway, and
  * repeating a call that timed out while the functions still work on it only adds to their load.
- * There is no limit on registration calls in flight: the handler refuses HELLOs beyond
- * {@code functions.max-registrations-in-flight} before they get here. A HELLO older than
+ * At most {@code registrations.calls-in-flight} calls are out at once: HELLOs that come meanwhile
+ * wait and go together in the next call, so batches grow with the load. The handler refuses HELLOs
+ * beyond {@code functions.max-registrations-in-flight} before they get here. A HELLO older than
  * {@code registrations.max-age} when its call would leave is not relayed (its box has given up on
  * it or is about to), and counted.
  */
@@ -61,6 +62,7 @@ public class RegistrationRelay {
         Duration wait = settings.batchWait();
         Duration timeout = settings.timeout();
         Duration maxAge = settings.maxAge();
+        int callsInFlight = settings.callsInFlight();
         if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
             throw new IllegalArgumentException("star-console.edge.registrations.batch-size must be 1 to "
                     + MAX_BATCH_SIZE + ", not " + batchSize);
@@ -74,8 +76,13 @@ public class RegistrationRelay {
         if (maxAge.isNegative() || maxAge.isZero()) {
             throw new IllegalArgumentException("star-console.edge.registrations.max-age must be positive, not " + maxAge);
         }
+        if (callsInFlight < 1) {
+            throw new IllegalArgumentException("star-console.edge.registrations.calls-in-flight must be at least 1, not "
+                    + callsInFlight);
+        }
         this.relay = BatchedRelay.calling(callWithTimeout.apply(timeout))
                 .entriesPerCall(batchSize)
+                .inFlight(callsInFlight, Integer.MAX_VALUE)
                 // the timers are the event loop's, in whole milliseconds: a wait of 0 gathers for 1 ms
                 .gatherWait(Duration.ofMillis(Math.max(1, wait.toMillis())))
                 .maxAge(maxAge)

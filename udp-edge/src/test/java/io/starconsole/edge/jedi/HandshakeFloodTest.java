@@ -86,10 +86,14 @@ class HandshakeFloodTest {
             // A flooder that echoes its cookie gets past mac2; then its one address is rate-limited.
             // One initiator keeps the cookie it was given and fires initiations back to back.
             Initiator persistent = new Initiator(KeyPair.generate(new SecureRandom()), edgeKeys.publicKey());
-            InitiationAttempt first = persistent.initiate(new Hello(TestBox.info("g")));
-            send(flooder, first.datagram());
-            flooder.setSoTimeout(300);
-            drainInto(flooder, first);
+            // Its handshakes cost X25519 (and count as load) until the edge demands a cookie.
+            flooder.setSoTimeout(50);
+            boolean cookie = false;
+            for (int i = 0; i < 40 && !cookie; i++) {
+                InitiationAttempt attempt = persistent.initiate(new Hello(TestBox.info("g")));
+                send(flooder, attempt.datagram());
+                cookie = drainInto(flooder, attempt);
+            }
             for (int i = 0; i < 100; i++) {
                 send(flooder, persistent.initiate(new Hello(TestBox.info("g"))).datagram());
             }
@@ -122,14 +126,65 @@ class HandshakeFloodTest {
         }
     }
 
-    /** Reads what the edge sent back, keeping a cookie reply that answers {@code attempt}. */
-    private static void drainInto(DatagramSocket socket, InitiationAttempt attempt) throws Exception {
+    @Test
+    void cookieReplies_doNotCountAsLoad_soCookieModeEndsWhenOnlyCookiesAreAnswered() throws Exception {
+        FunctionsStandIn.reset();
+        FunctionsStandIn.ANSWERS.put("register",
+                "{\"outcome\":\"OK_NEWIP\",\"boxId\":3,\"spnIp\":\"10.99.0.3\",\"mask\":\"16\"}");
+        Thread.sleep(2100); // the seconds counted by another test are forgotten
+        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            // 25 handshakes at once (limit 10/s; prepared first, then sent back to back): cookie mode.
+            List<byte[]> burst = new ArrayList<>();
+            for (int i = 0; i < 25; i++) {
+                burst.add(freshInitiation());
+            }
+            for (byte[] initiation : burst) {
+                send(socket, initiation);
+            }
+            socket.setSoTimeout(3000);
+            int cookies = 0;
+            byte[] answer;
+            while ((answer = receive(socket)) != null) {
+                socket.setSoTimeout(300);
+                cookies += Packet.kindOf(answer) == PacketKind.COOKIE_REPLY ? 1 : 0;
+            }
+            assertThat(cookies).as("past 10 handshakes a second, cookies").isPositive();
+            // Then 3.5 s of initiations without mac2 at 20/s, twice the limit. Those answered by a
+            // cookie reply cost a MAC and must not count: cookie mode ends within two seconds and
+            // handshakes are answered again until the answered ones pass the limit once more. (Were
+            // cookie replies counted, 20 a second would hold the edge in cookie mode throughout.)
+            socket.setSoTimeout(1);
+            int responses = 0;
+            for (int i = 0; i < 70; i++) {
+                send(socket, freshInitiation());
+                Thread.sleep(50);
+                while ((answer = receive(socket)) != null) {
+                    responses += Packet.kindOf(answer) == PacketKind.HANDSHAKE_RESPONSE ? 1 : 0;
+                }
+            }
+            socket.setSoTimeout(500);
+            while ((answer = receive(socket)) != null) {
+                responses += Packet.kindOf(answer) == PacketKind.HANDSHAKE_RESPONSE ? 1 : 0;
+            }
+            assertThat(responses).as("handshakes answered once only cookies had been sent for a while").isPositive();
+        }
+    }
+
+    private byte[] freshInitiation() throws java.io.IOException {
+        return new Initiator(KeyPair.generate(new SecureRandom()), edgeKeys.publicKey())
+                .initiate(new Hello(TestBox.info("g"))).datagram();
+    }
+
+    /** Reads what the edge sent back, keeping a cookie reply that answers {@code attempt}; whether one did. */
+    private static boolean drainInto(DatagramSocket socket, InitiationAttempt attempt) throws Exception {
+        boolean kept = false;
         byte[] answer;
         while ((answer = receive(socket)) != null) {
             if (Packet.kindOf(answer) == PacketKind.COOKIE_REPLY) {
-                echoesCookie(attempt, answer);
+                kept |= echoesCookie(attempt, answer);
             }
         }
+        return kept;
     }
 
     /** False when the reply answered an earlier attempt (replies arrive late in a flood). */

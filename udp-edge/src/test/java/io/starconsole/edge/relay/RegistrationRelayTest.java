@@ -18,10 +18,11 @@ class RegistrationRelayTest {
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final List<List<RelayModels.RegisterRequest>> relayed = new ArrayList<>();
+    private final List<CompletableFuture<List<RelayModels.RegisterResult>>> calls = new ArrayList<>();
     private final List<Runnable> timers = new ArrayList<>();
     private long now = 100 * SECOND;
 
-    private static EdgeConfig.Registrations settings(Duration maxAge) {
+    private static EdgeConfig.Registrations settings(Duration maxAge, int callsInFlight) {
         return new EdgeConfig.Registrations() {
             @Override
             public int batchSize() {
@@ -42,14 +43,26 @@ class RegistrationRelayTest {
             public Duration maxAge() {
                 return maxAge;
             }
+
+            @Override
+            public int callsInFlight() {
+                return callsInFlight;
+            }
         };
     }
 
     private RegistrationRelay relay(Duration maxAge) {
-        return new RegistrationRelay(settings(maxAge), registry, () -> now, (delayNanos, task) -> timers.add(task),
+        return relay(maxAge, 4);
+    }
+
+    private RegistrationRelay relay(Duration maxAge, int callsInFlight) {
+        return new RegistrationRelay(settings(maxAge, callsInFlight), registry, () -> now,
+                (delayNanos, task) -> timers.add(task),
                 timeout -> hellos -> {
                     relayed.add(hellos);
-                    return new CompletableFuture<>();
+                    CompletableFuture<List<RelayModels.RegisterResult>> call = new CompletableFuture<>();
+                    calls.add(call);
+                    return call;
                 });
     }
 
@@ -85,6 +98,35 @@ class RegistrationRelayTest {
 
         assertThat(relayed).hasSize(1);
         assertThat(registry.get("edge.registrations.dropped").tag("reason", "too_old").counter().count()).isZero();
+    }
+
+    @Test
+    void hellosWhileTheCallsInFlightAreOut_waitAndGoTogetherInTheNextCall() {
+        RegistrationRelay relay = relay(Duration.ofSeconds(4), 2);
+        relay.register(hello("a"), now);
+        gatheringWaitOver();
+        relay.register(hello("b"), now);
+        gatheringWaitOver();
+        List<CompletableFuture<RelayModels.RegisterResult>> waiting = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            waiting.add(relay.register(hello("box-" + i), now));
+        }
+        gatheringWaitOver();
+        assertThat(relayed).as("two calls out: the others wait").hasSize(2);
+
+        RelayModels.RegisterResult ok = new RelayModels.RegisterResult("OK", 1, "10.99.0.1", "16", null, null, false);
+        calls.get(0).complete(List.of(ok));
+        assertThat(relayed).hasSize(3);
+        assertThat(relayed.get(2)).extracting(RelayModels.RegisterRequest::publicKey)
+                .containsExactly("box-0", "box-1", "box-2", "box-3", "box-4", "box-5", "box-6", "box-7", "box-8", "box-9");
+        calls.get(2).complete(java.util.Collections.nCopies(10, ok));
+        assertThat(waiting).allMatch(answer -> answer.getNow(null) == ok);
+    }
+
+    @Test
+    void callsInFlightBelowOne_isRefused() {
+        assertThatThrownBy(() -> relay(Duration.ofSeconds(4), 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("star-console.edge.registrations.calls-in-flight");
     }
 
     @Test
