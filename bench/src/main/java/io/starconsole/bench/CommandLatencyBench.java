@@ -93,7 +93,7 @@ public final class CommandLatencyBench {
             console.start();
             System.out.printf(Locale.ROOT, "console up in %.1f s (log %s)%n", (System.nanoTime() - t0) / 1e9, log);
             if (explainSlowerThanMillis > 0) {
-                explainSlowStatements(console, explainSlowerThanMillis);
+                explainSlowStatements(console, data.resolve("postgres-log"), explainSlowerThanMillis);
             }
             HttpClient http = Api.client(httpThreads);
             Api api = Api.login(http, "http://127.0.0.1:" + ports.http(), "admin", console.adminPassword());
@@ -294,12 +294,14 @@ public final class CommandLatencyBench {
     /**
      * PostgreSQL logs the plan of every statement slower than this, with the rows each step produced
      * (auto_explain, loaded by the server at start: the database is restarted once, before any box
-     * registers; the functions reconnect). The plans go where the database's log goes (this
-     * process's output).
+     * registers; the functions reconnect), into log files under the data directory, which stays.
      */
-    private static void explainSlowStatements(StarConsole console, int millis) throws Exception {
+    private static void explainSlowStatements(StarConsole console, Path logs, int millis) throws Exception {
+        Files.createDirectories(logs);
         try (Connection db = DriverManager.getConnection(console.jdbcUrl(), "postgres", "");
              java.sql.Statement sql = db.createStatement()) {
+            sql.execute("ALTER SYSTEM SET logging_collector = on");
+            sql.execute("ALTER SYSTEM SET log_directory = '" + logs.toAbsolutePath() + "'");
             sql.execute("ALTER SYSTEM SET shared_preload_libraries = 'auto_explain'");
             sql.execute("ALTER SYSTEM SET auto_explain.log_min_duration = " + millis);
             sql.execute("ALTER SYSTEM SET auto_explain.log_analyze = on");
@@ -307,7 +309,7 @@ public final class CommandLatencyBench {
         }
         console.stopDatabase();
         console.startDatabase();
-        System.out.println("PostgreSQL logs the plans of statements slower than " + millis + " ms");
+        System.out.println("PostgreSQL logs the plans of statements slower than " + millis + " ms in " + logs);
     }
 
     private static void broadcast(Api api, int boxes, Connection db) throws Exception {
