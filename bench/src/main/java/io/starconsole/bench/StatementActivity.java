@@ -91,8 +91,9 @@ record StatementActivity(Map<Long, Counters> statements) {
                 break;
             }
             String query = c.query.replaceAll("\\s+", " ");
-            out.append(String.format(Locale.ROOT, "%n    %.2f calls, %.3f ms/call, %.1f rows/call: %s",
+            out.append(String.format(Locale.ROOT, "%n    %.2f calls, %.3f ms/call, %.1f rows/call, %.0f blocks/call: %s",
                     c.calls / (double) units, c.milliseconds / c.calls, c.rows / (double) c.calls,
+                    c.blocks / (double) c.calls,
                     query.length() > 180 ? query.substring(0, 180) + "..." : query));
         }
         return out.toString();

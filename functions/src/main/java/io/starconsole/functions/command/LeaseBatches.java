@@ -230,17 +230,19 @@ public class LeaseBatches {
                     CommandQueue.targetText(row), row.getString("contents")));
         }
         Uni<Void> plain = deliveryIds.isEmpty() ? Uni.createFrom().voidItem()
-                : db.preparedQuery("UPDATE command_deliveries d SET state = 'delivered', attempts = d.attempts + 1,"
-                                + " leased_until = u.until, leased_by = $4, lease_request = u.request, updated_at = now()"
-                                + " FROM unnest($1::bigint[], $2::timestamptz[], $3::text[]) AS u(id, until, request)"
-                                + " WHERE d.id = u.id")
+                // One statement for the deliveries and their commands; the command rows are locked in id
+                // order, so two batches starting the same commands cannot deadlock.
+                : db.preparedQuery("WITH handed AS (UPDATE command_deliveries d SET state = 'delivered',"
+                                + "   attempts = d.attempts + 1, leased_until = u.until, leased_by = $4,"
+                                + "   lease_request = u.request, updated_at = now()"
+                                + "   FROM unnest($1::bigint[], $2::timestamptz[], $3::text[]) AS u(id, until, request)"
+                                + "   WHERE d.id = u.id)"
+                                + " UPDATE commands SET state = 'in_progress', updated_at = now()"
+                                + " WHERE id IN (SELECT id FROM commands WHERE id = ANY($5) AND state = 'queued'"
+                                + " ORDER BY id FOR UPDATE) AND state = 'queued'")
                         .execute(Tuple.of(deliveryIds.toArray(new Long[0]), until.toArray(new OffsetDateTime[0]),
-                                requestIds.toArray(new String[0]), edgeId))
-                        // Command rows locked in id order: two batches starting the same commands cannot deadlock.
-                        .flatMap(v -> db.preparedQuery("UPDATE commands SET state = 'in_progress', updated_at = now()"
-                                        + " WHERE id IN (SELECT id FROM commands WHERE id = ANY($1) AND state = 'queued'"
-                                        + " ORDER BY id FOR UPDATE) AND state = 'queued'")
-                                .execute(Tuple.of((Object) commandIds.stream().distinct().sorted().toArray(Long[]::new))))
+                                requestIds.toArray(new String[0]), edgeId,
+                                commandIds.stream().distinct().sorted().toArray(Long[]::new)))
                         .replaceWithVoid();
         return plain.flatMap(v -> sequentially(special.size(), i -> {
             Row row = special.get(i);

@@ -146,7 +146,7 @@ public class ResultBatches {
         List<Long> deliveryIds = new ArrayList<>();
         List<String> states = new ArrayList<>();
         List<String> messages = new ArrayList<>();
-        Set<Long> recomputeNow = new LinkedHashSet<>();
+        Set<Long> settleNow = new LinkedHashSet<>();
         Set<Long> settleAfter = new LinkedHashSet<>();
         for (Checked one : known) {
             CommandResults.ResultRequest request = one.request();
@@ -168,7 +168,7 @@ public class ResultBatches {
                 deliveryIds.add(row.getLong("id"));
                 states.add(request.state());
                 messages.add(request.message());
-                (later ? settleAfter : recomputeNow).add(request.commandId());
+                (later ? settleAfter : settleNow).add(request.commandId());
             } else if (later) {
                 settleAfter.add(request.commandId()); // already ended: a repeated result
             }
@@ -176,12 +176,17 @@ public class ResultBatches {
         if (deliveryIds.isEmpty()) {
             return Uni.createFrom().item(new Recorded(List.copyOf(settleAfter), singly));
         }
-        return db.preparedQuery("UPDATE command_deliveries d SET state = u.state, result = u.message,"
-                        + " leased_until = NULL, updated_at = now()"
-                        + " FROM unnest($1::bigint[], $2::text[], $3::text[]) AS u(id, state, message) WHERE d.id = u.id")
+        // The commands recomputed now are box commands (the others settle after the commit or take the
+        // single path): each has this one delivery, so its state is the delivery's new one, set in the
+        // same statement, as the single result does, instead of a lock and a count of its deliveries.
+        return db.preparedQuery("WITH ended AS (UPDATE command_deliveries d SET state = u.state, result = u.message,"
+                        + "   leased_until = NULL, updated_at = now()"
+                        + "   FROM unnest($1::bigint[], $2::text[], $3::text[]) AS u(id, state, message) WHERE d.id = u.id"
+                        + "   RETURNING d.command_id, d.state)"
+                        + " UPDATE commands c SET state = e.state, updated_at = now() FROM ended e"
+                        + " WHERE c.id = e.command_id AND c.id = ANY($4) AND c.state <> e.state")
                 .execute(Tuple.of(deliveryIds.toArray(new Long[0]), states.toArray(new String[0]),
-                        messages.toArray(new String[0])))
-                .flatMap(v -> CommandStates.recompute(db, recomputeNow))
+                        messages.toArray(new String[0]), settleNow.toArray(new Long[0])))
                 .replaceWith(new Recorded(List.copyOf(settleAfter), singly));
     }
 }

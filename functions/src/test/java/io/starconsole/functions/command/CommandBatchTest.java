@@ -218,6 +218,36 @@ class CommandBatchTest {
     }
 
     @Test
+    void resultBatch_mixingBoxAndGroupCommands_endsEachBoxCommandInItsDeliverysState_andTheGroupWhenAllAnswered() {
+        String group = newGroup();
+        Queue.TestBox a = box(group);
+        Queue.TestBox b = box(group);
+        Queue.TestBox c = box(newGroup());
+        long forA = enqueueFor(a, 100, "a-name");
+        long forC = enqueueFor(c, 100, "c-name");
+        leaseBatch(List.of(ask(a), ask(c)));
+        long toGroup = enqueue(command(105, Map.of("group", group), "51821")).getLong("id");
+        leaseBatch(List.of(ask(b)));
+        assertThat(view(forA).getString("state")).isEqualTo("in_progress");
+        assertThat(view(forC).getString("state")).isEqualTo("in_progress");
+        assertThat(view(toGroup).getString("state")).isEqualTo("in_progress");
+
+        JsonPath answered = resultBatch(List.of(result(a, forA, "succeeded", "renamed"),
+                result(b, toGroup, "succeeded", "ok"), result(c, forC, "failed", "rolled back: disk full")));
+        assertThat(answered.getList("results.error")).containsOnlyNulls();
+        assertThat(view(forA).getString("state")).isEqualTo("succeeded");
+        assertThat(view(forC).getString("state")).as("a failure reported as rolled back").isEqualTo("rolled_back");
+        assertThat(view(toGroup).getString("state")).as("a's delivery of the group command is still queued")
+                .isEqualTo("in_progress");
+        assertThat(one(pool, "SELECT count(*) FROM command_deliveries WHERE command_id = $1 AND state = 'succeeded'",
+                toGroup).getLong(0)).isEqualTo(1L);
+
+        leaseBatch(List.of(ask(a)));
+        resultBatch(List.of(result(a, toGroup, "succeeded", "ok")));
+        assertThat(view(toGroup).getString("state")).isEqualTo("succeeded");
+    }
+
+    @Test
     void groupCommand_leasedAndAnsweredInBatches_isDoneWhenEachBoxAnswered() {
         String group = newGroup();
         List<Queue.TestBox> boxes = List.of(box(group), box(group), box(group));
