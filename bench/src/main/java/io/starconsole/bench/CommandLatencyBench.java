@@ -49,7 +49,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>After each phase: the edge's lease-batch and result-batch calls as the functions' timers count
  * them, how many the edge repeated (its {@code edge_functions_retries_total}), and what PostgreSQL's
  * backends were doing meanwhile (sampled every 20 ms, by wait event and statement).
- * {@code --explain-slower-than MS} has PostgreSQL log the plan of each statement slower than that.
+ * {@code --explain-slower-than MS} has PostgreSQL log the plan of each statement slower than that;
+ * {@code --commit-order true} has it record commit times and prints how many single-box commands were
+ * enqueued out of commit order, and how many of the late ones.
  *
  * <pre>
  * java -cp bench/target/bench.jar io.starconsole.bench.CommandLatencyBench --boxes 1000 --commands 2000 --rate 50
@@ -77,6 +79,7 @@ public final class CommandLatencyBench {
         boolean broadcast = !args.text("broadcast", "true").equals("false");
         Path home = Path.of(args.text("home", ".")).toAbsolutePath().normalize();
         int explainSlowerThanMillis = args.integer("explain-slower-than", 0);
+        boolean commitOrder = args.flag("commit-order");
         System.out.println("CommandLatencyBench: " + boxes + " boxes (PING " + ping + "), " + commands
                 + " commands at " + rate + "/s, broadcast " + broadcast + "; " + Proc.machine());
 
@@ -94,6 +97,10 @@ public final class CommandLatencyBench {
             System.out.printf(Locale.ROOT, "console up in %.1f s (log %s)%n", (System.nanoTime() - t0) / 1e9, log);
             if (explainSlowerThanMillis > 0) {
                 explainSlowStatements(console, data.resolve("postgres-log"), explainSlowerThanMillis);
+            }
+            if (commitOrder) {
+                restartDatabaseWith(console, List.of("track_commit_timestamp = on"));
+                System.out.println("PostgreSQL records commit times (the single-box phase reports enqueues committed out of id order)");
             }
             HttpClient http = Api.client(httpThreads);
             Api api = Api.login(http, "http://127.0.0.1:" + ports.http(), "admin", console.adminPassword());
@@ -134,6 +141,9 @@ public final class CommandLatencyBench {
                     WaitSampler statements = WaitSampler.byStatement(sampling, 20);
                     singleBox(api, keys, commands, rate);
                     printRelayCalls(ports, before, statements);
+                    if (commitOrder) {
+                        printCommitOrder(catalog, 300);
+                    }
                 }
                 if (broadcast) {
                     RelayReading before = RelayReading.read(ports);
@@ -298,18 +308,47 @@ public final class CommandLatencyBench {
      */
     private static void explainSlowStatements(StarConsole console, Path logs, int millis) throws Exception {
         Files.createDirectories(logs);
+        restartDatabaseWith(console, List.of("logging_collector = on", "log_directory = '" + logs.toAbsolutePath() + "'",
+                "shared_preload_libraries = 'auto_explain'", "auto_explain.log_min_duration = " + millis,
+                "auto_explain.log_analyze = on", "auto_explain.log_timing = off"));
+        System.out.println("PostgreSQL logs the plans of statements slower than " + millis + " ms in " + logs);
+    }
+
+    /** Server settings that take a restart: set, then the database restarted (the functions reconnect). */
+    private static void restartDatabaseWith(StarConsole console, List<String> settings) throws Exception {
         try (Connection db = DriverManager.getConnection(console.jdbcUrl(), "postgres", "");
              java.sql.Statement sql = db.createStatement()) {
-            sql.execute("ALTER SYSTEM SET logging_collector = on");
-            sql.execute("ALTER SYSTEM SET log_directory = '" + logs.toAbsolutePath() + "'");
-            sql.execute("ALTER SYSTEM SET shared_preload_libraries = 'auto_explain'");
-            sql.execute("ALTER SYSTEM SET auto_explain.log_min_duration = " + millis);
-            sql.execute("ALTER SYSTEM SET auto_explain.log_analyze = on");
-            sql.execute("ALTER SYSTEM SET auto_explain.log_timing = off");
+            for (String setting : settings) {
+                sql.execute("ALTER SYSTEM SET " + setting);
+            }
         }
         console.stopDatabase();
         console.startDatabase();
-        System.out.println("PostgreSQL logs the plans of statements slower than " + millis + " ms in " + logs);
+    }
+
+    /**
+     * Of the single-box commands that succeeded: how many took longer than {@code lateMillis} from
+     * enqueue to result, and how many of all and of those were enqueued by a transaction that
+     * committed after one that enqueued a later delivery (commit time of the command's audit row,
+     * written in the enqueue's transaction). The wake-up feed's cursor is the highest delivery id it
+     * has returned, so such a delivery may be behind it when it becomes visible.
+     */
+    private static void printCommitOrder(Connection db, long lateMillis) throws Exception {
+        String sql = "WITH e AS (SELECT d.id, extract(epoch FROM d.updated_at - d.created_at) * 1000 AS ms,"
+                + "   pg_xact_commit_timestamp(a.xmin) AS committed FROM command_deliveries d"
+                + "   JOIN commands c ON c.id = d.command_id AND c.target_kind = 'box'"
+                + "   JOIN audit_log a ON a.target = 'command:' || d.command_id AND a.action = 'command.enqueued'"
+                + "   WHERE d.state = 'succeeded'),"
+                + " o AS (SELECT ms, committed > min(committed) OVER (ORDER BY id"
+                + "   ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS reordered FROM e)"
+                + " SELECT count(*), count(*) FILTER (WHERE reordered), count(*) FILTER (WHERE ms > " + lateMillis + "),"
+                + "   count(*) FILTER (WHERE ms > " + lateMillis + " AND reordered) FROM o";
+        try (java.sql.Statement statement = db.createStatement(); java.sql.ResultSet row = statement.executeQuery(sql)) {
+            row.next();
+            System.out.printf(Locale.ROOT, "  commit order: %d commands; %d enqueued by a transaction that committed after a"
+                            + " later delivery's; %d took over %d ms, of which %d were such%n", row.getLong(1), row.getLong(2),
+                    row.getLong(3), lateMillis, row.getLong(4));
+        }
     }
 
     private static void broadcast(Api api, int boxes, Connection db) throws Exception {
