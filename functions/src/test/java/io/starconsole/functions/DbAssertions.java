@@ -6,6 +6,7 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.Arrays;
 
 /** Reads the database straight from a test, to check what the API stored. */
@@ -27,5 +28,11 @@ public final class DbAssertions {
             throw new AssertionError("no row for: " + sql);
         }
         return rows.iterator().next();
+    }
+
+    /** When {@code table} was last analysed by an ANALYZE statement (autovacuum's are apart); -infinity if never. */
+    public static OffsetDateTime lastAnalyze(Pool pool, String table) {
+        return one(pool, "SELECT coalesce(last_analyze, '-infinity'::timestamptz) FROM pg_stat_user_tables"
+                + " WHERE relname = $1", table).getOffsetDateTime(0);
     }
 }

@@ -117,9 +117,14 @@ final class CommandStates {
 
     /** The {@code command_id} column of each row. */
     static List<Long> commandIds(RowSet<Row> rows) {
-        List<Long> ids = new ArrayList<>();
-        rows.forEach(row -> ids.add(row.getLong("command_id")));
-        return ids;
+        return longs(rows, "command_id");
+    }
+
+    /** The {@code column} (a bigint) of each row. */
+    static List<Long> longs(RowSet<Row> rows, String column) {
+        List<Long> values = new ArrayList<>();
+        rows.forEach(row -> values.add(row.getLong(column)));
+        return values;
     }
 
     /** The note on an address reserved for a box while its CHANGE_L3_SPN_IP_ADDRESS is pending. */

@@ -133,7 +133,7 @@ public class ResultBatches {
                             .flatMap(ids -> db.preparedQuery("SELECT d.id, d.box_id, d.command_id, d.state, c.type,"
                                             + " c.target_kind FROM command_deliveries d JOIN commands c ON c.id = d.command_id"
                                             + " WHERE d.id = ANY($1) ORDER BY d.id FOR UPDATE OF d")
-                                    .execute(Tuple.of((Object) idsOf(ids))))
+                                    .execute(Tuple.of((Object) CommandStates.longs(ids, "id").toArray(new Long[0]))))
                             .flatMap(rows -> finishPlain(db, known, boxOf, rows, errors, singly));
                 });
     }
@@ -148,12 +148,6 @@ public class ResultBatches {
     static final String DELIVERY_IDS = "SELECT x.id FROM unnest($1::int[], $2::bigint[]) AS r(box_id, command_id)"
             + " CROSS JOIN LATERAL (SELECT d.id FROM command_deliveries d"
             + "   WHERE d.command_id = r.command_id AND d.box_id = r.box_id OFFSET 0) x";
-
-    private static Long[] idsOf(RowSet<Row> rows) {
-        List<Long> ids = new ArrayList<>();
-        rows.forEach(row -> ids.add(row.getLong("id")));
-        return ids.toArray(new Long[0]);
-    }
 
     private static Uni<Recorded> finishPlain(SqlClient db, List<Checked> known, Map<String, Integer> boxOf,
                                              RowSet<Row> rows, BatchEntryError[] errors,

@@ -1,6 +1,7 @@
 package io.starconsole.functions.command;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.starconsole.functions.DbAssertions;
 import io.starconsole.functions.edgeapi.Edge;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
@@ -52,7 +53,6 @@ class LargeGroupCommandTest {
     }
 
     private OffsetDateTime lastAnalyze() {
-        return one(pool, "SELECT coalesce(last_analyze, '-infinity'::timestamptz) FROM pg_stat_user_tables"
-                + " WHERE relname = 'command_deliveries'").getOffsetDateTime(0);
+        return DbAssertions.lastAnalyze(pool, "command_deliveries");
     }
 }

@@ -1,6 +1,7 @@
 package io.starconsole.functions.database;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.starconsole.functions.DbAssertions;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
@@ -8,16 +9,12 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 
-import static io.starconsole.functions.DbAssertions.one;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** When a write refreshes the deliveries' planner statistics, and when it leaves them. */
 @QuarkusTest
 class PlannerStatisticsTest {
-
-    private static final String LAST_ANALYZE = "SELECT coalesce(last_analyze, '-infinity'::timestamptz)"
-            + " FROM pg_stat_user_tables WHERE relname = 'command_deliveries'";
 
     @Inject
     Pool pool;
@@ -51,6 +48,6 @@ class PlannerStatisticsTest {
     }
 
     private OffsetDateTime lastAnalyze() {
-        return one(pool, LAST_ANALYZE).getOffsetDateTime(0);
+        return DbAssertions.lastAnalyze(pool, "command_deliveries");
     }
 }
