@@ -51,7 +51,7 @@ final class FunctionsStandIn implements AutoCloseable {
             }
             case "commands/pending" -> {
                 otherCalls.incrementAndGet();
-                answer = "{\"cursor\":0,\"boxes\":[]}";
+                answer = "{\"cursor\":\"\",\"boxes\":[]}";
             }
             default -> {
                 otherCalls.incrementAndGet();

@@ -14,7 +14,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The box's side of the queue, as the edges relay it: lease the next delivery, and (in
@@ -349,28 +351,58 @@ public class CommandQueue {
     }
 
     /** {@code POST /internal/v1/commands/pending}; {@code waitMillis} holds the answer until there is work. */
-    public record PendingRequest(String edgeId, Long after, Long waitMillis) {
+    public record PendingRequest(String edgeId, String after, Long waitMillis) {
     }
 
-    public record Pending(long cursor, List<String> boxes) {
+    /** The boxes to wake, and the cursor to ask with next (in JSON, its text). */
+    public record Pending(FeedCursor cursor, List<String> boxes) {
     }
 
-    /** Boxes of this edge that got a queued delivery after the cursor: one indexed range scan. */
-    public Uni<Pending> pending(String edgeId, long after) {
-        return pool.preparedQuery("SELECT d.id, b.publickey FROM command_deliveries d JOIN spnclients b ON b.id = d.box_id"
-                        + " WHERE d.state = 'queued' AND d.id > $2 AND b.edge_id = $1 ORDER BY d.id LIMIT 10000")
-                .execute(Tuple.of(edgeId, after))
+    /** Rows of the feed in one answer; more come in the next, at once. */
+    static final int FEED_PAGE = 10_000;
+
+    /**
+     * Boxes of this edge whose queued deliveries' transactions committed after the cursor's snapshot:
+     * one range scan of the queued deliveries' transaction ids from the oldest one the snapshot saw
+     * running, read in (and so consistent with) the snapshot the answer's cursor holds.
+     */
+    public Uni<Pending> pending(String edgeId, FeedCursor after) {
+        return pending(edgeId, after, FEED_PAGE);
+    }
+
+    Uni<Pending> pending(String edgeId, FeedCursor after, int pageRows) {
+        List<Object> parameters = new ArrayList<>(List.of(edgeId, after.afterId()));
+        StringBuilder newSinceCursor = new StringBuilder();
+        if (after.reported() != null) {
+            parameters.add(after.reported());
+            int p = parameters.size();
+            newSinceCursor.append(" AND d.enqueued_xid >= pg_snapshot_xmin($").append(p).append("::pg_snapshot)")
+                    .append(" AND NOT pg_visible_in_snapshot(d.enqueued_xid, $").append(p).append("::pg_snapshot)");
+        }
+        if (after.upTo() != null) {
+            parameters.add(after.upTo());
+            newSinceCursor.append(" AND pg_visible_in_snapshot(d.enqueued_xid, $").append(parameters.size()).append("::pg_snapshot)");
+        }
+        return pool.preparedQuery("SELECT now_snapshot::text AS now_snapshot, f.id, f.publickey FROM pg_current_snapshot() AS now_snapshot"
+                        + " LEFT JOIN LATERAL (SELECT d.id, b.publickey FROM command_deliveries d JOIN spnclients b ON b.id = d.box_id"
+                        + " WHERE d.state = 'queued' AND b.edge_id = $1 AND d.id > $2" + newSinceCursor
+                        + " ORDER BY d.id LIMIT " + pageRows + ") f ON true ORDER BY f.id")
+                .execute(Tuple.from(parameters))
                 .onItem().transform(rows -> {
-                    long cursor = after;
-                    List<String> boxes = new ArrayList<>();
-                    java.util.Set<String> seen = new java.util.HashSet<>();
+                    String now = null;
+                    long lastId = 0;
+                    int found = 0;
+                    Set<String> boxes = new LinkedHashSet<>();
                     for (Row row : rows) {
-                        cursor = Math.max(cursor, row.getLong("id"));
-                        if (seen.add(row.getString("publickey"))) {
+                        now = row.getString("now_snapshot");
+                        Long id = row.getLong("id");
+                        if (id != null) {
+                            found++;
+                            lastId = id;
                             boxes.add(row.getString("publickey"));
                         }
                     }
-                    return new Pending(cursor, boxes);
+                    return new Pending(after.next(now, found >= pageRows, lastId), new ArrayList<>(boxes));
                 });
     }
 }

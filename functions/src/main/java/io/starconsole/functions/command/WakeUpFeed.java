@@ -7,8 +7,8 @@ import java.time.Duration;
 
 /**
  * The edges' wake-up feed as a long poll: a request returns at once when boxes of the edge got new
- * deliveries after its cursor, else it is held until the database announces some for that edge
- * (milliseconds after the enqueue commits) or the wait runs out. So an edge makes about one call
+ * deliveries committed after its cursor ({@link FeedCursor}), else it is held until the database
+ * announces some for that edge (milliseconds after the enqueue commits) or the wait runs out. So an edge makes about one call
  * per enqueue burst, or one per {@code max-wait} when the fleet is idle, and boxes hear of new
  * work at once.
  */
@@ -26,12 +26,12 @@ public class WakeUpFeed {
     }
 
     /** Boxes of the edge with deliveries queued after {@code after}, waiting up to {@code wait} for some. */
-    public Uni<CommandQueue.Pending> pending(String edgeId, long after, Duration wait) {
+    public Uni<CommandQueue.Pending> pending(String edgeId, FeedCursor after, Duration wait) {
         Duration capped = wait.compareTo(config.maxWait()) > 0 ? config.maxWait() : wait;
         return look(edgeId, after, System.nanoTime() + capped.toNanos());
     }
 
-    private Uni<CommandQueue.Pending> look(String edgeId, long after, long deadlineNanos) {
+    private Uni<CommandQueue.Pending> look(String edgeId, FeedCursor after, long deadlineNanos) {
         DeliveryAnnouncements.Waiter waiter = announcements.register(edgeId);
         return queue.pending(edgeId, after)
                 .onFailure().invoke(e -> announcements.unregister(waiter))

@@ -12,6 +12,7 @@ import io.starconsole.functions.box.RegisterResult;
 import io.starconsole.functions.box.RegistrationService;
 import io.starconsole.functions.command.CommandQueue;
 import io.starconsole.functions.command.CommandResults;
+import io.starconsole.functions.command.FeedCursor;
 import io.starconsole.functions.command.LeaseBatches;
 import io.starconsole.functions.command.ResultBatches;
 import io.starconsole.functions.command.WakeUpFeed;
@@ -199,10 +200,7 @@ public class EdgeResource {
             throw ApiException.badField("edgeId", "a JSON body is required");
         }
         EdgeInput.requireEdgeId(request.edgeId());
-        long after = request.after() == null ? 0 : request.after();
-        if (after < 0) {
-            throw ApiException.badField("after", "after must be 0 or a cursor this call returned");
-        }
+        FeedCursor after = FeedCursor.parse(request.after());
         long waitMillis = request.waitMillis() == null ? 0 : request.waitMillis();
         if (waitMillis < 0) {
             throw ApiException.badField("waitMillis", "waitMillis must be 0 (answer at once) or more");

@@ -344,27 +344,6 @@ class CommandLeaseTest {
     }
 
     @Test
-    void pending_returnsOnlyThisEdgesBoxes_andAdvancesItsCursor() {
-        Queue.TestBox mine = box(newGroup());
-        Map<String, Object> elsewhere = Edge.register(Edge.newKey(), "203.0.113.9", 40000, Edge.hello(newGroup(), null));
-        elsewhere.put("edgeId", "edge-2");
-        int otherId = Edge.registerBox(elsewhere).getInt("boxId");
-        long start = one(pool, "SELECT coalesce(max(id), 0) FROM command_deliveries").getLong(0);
-        enqueueFor(mine, 102, "now");
-        enqueue(command(102, Map.of("box", Integer.toString(otherId)), "now"));
-
-        JsonPath feed = Edge.call().body(Map.of("edgeId", "edge-1", "after", start)).post("/internal/v1/commands/pending")
-                .then().statusCode(200).body("boxes", hasItem(mine.key())).extract().jsonPath();
-        assertThat(feed.getList("boxes", String.class)).doesNotContain((String) elsewhere.get("publicKey"));
-        long cursor = feed.getLong("cursor");
-        assertThat(cursor).isGreaterThan(start);
-        Edge.call().body(Map.of("edgeId", "edge-1", "after", cursor)).post("/internal/v1/commands/pending")
-                .then().statusCode(200).body("boxes", empty()).body("cursor", equalTo((int) cursor));
-        Edge.call().body(Map.of("edgeId", "edge-2", "after", start)).post("/internal/v1/commands/pending")
-                .then().statusCode(200).body("boxes", contains(elsewhere.get("publicKey")));
-    }
-
-    @Test
     void lease_retriedByTheEdgeWithTheSameRequest_getsTheSameDeliveryAgain_notCountedAsAnAttempt() {
         Queue.TestBox box = box(newGroup());
         long first = enqueueFor(box, 102, "now");
@@ -387,44 +366,5 @@ class CommandLeaseTest {
         Queue.TestBox box = box(newGroup());
         Edge.call().body(Map.of("publicKey", box.key(), "edgeId", "edge-1", "requestId", "x".repeat(65)))
                 .post("/internal/v1/commands/lease").then().statusCode(400).body("field", equalTo("requestId"));
-    }
-
-    @Test
-    void pending_withWait_isHeldUntilACommandForThisEdgeIsEnqueued_thenAnswersAtOnce() throws Exception {
-        Queue.TestBox mine = box(newGroup());
-        long start = one(pool, "SELECT coalesce(max(id), 0) FROM command_deliveries").getLong(0);
-        ExecutorService edge = Executors.newSingleThreadExecutor();
-        try {
-            long asked = System.nanoTime();
-            Future<JsonPath> held = edge.submit(() -> Edge.call()
-                    .body(Map.of("edgeId", "edge-1", "after", start, "waitMillis", 15_000))
-                    .post("/internal/v1/commands/pending").then().statusCode(200).extract().jsonPath());
-            Thread.sleep(500);
-            assertThat(held).as("nothing queued yet: the request is held").isNotDone();
-            enqueueFor(mine, 102, "now");
-            JsonPath answer = held.get(30, java.util.concurrent.TimeUnit.SECONDS);
-            assertThat(answer.getList("boxes", String.class)).contains(mine.key());
-            assertThat(System.nanoTime() - asked).as("answered on the announcement, not at the end of the wait")
-                    .isLessThan(Duration.ofSeconds(12).toNanos());
-        } finally {
-            edge.shutdownNow();
-        }
-    }
-
-    @Test
-    void pending_withWait_forAnEdgeWithoutNewWork_answersEmptyWhenTheWaitRunsOut() {
-        String otherEdge = "edge-idle-" + System.nanoTime();
-        long start = one(pool, "SELECT coalesce(max(id), 0) FROM command_deliveries").getLong(0);
-        long asked = System.nanoTime();
-        enqueueFor(box(newGroup()), 102, "now"); // announced for edge-1 only
-        Edge.call().body(Map.of("edgeId", otherEdge, "after", start, "waitMillis", 1_500))
-                .post("/internal/v1/commands/pending").then().statusCode(200).body("boxes", empty());
-        assertThat(System.nanoTime() - asked).isGreaterThanOrEqualTo(Duration.ofMillis(1_500).toNanos());
-    }
-
-    @Test
-    void pending_negativeWait_isRefused() {
-        Edge.call().body(Map.of("edgeId", "edge-1", "after", 0, "waitMillis", -1))
-                .post("/internal/v1/commands/pending").then().statusCode(400).body("field", equalTo("waitMillis"));
     }
 }

@@ -67,4 +67,23 @@ public final class Edge {
     public static JsonPath registerBox(Map<String, Object> body) {
         return call().body(body).post("/internal/v1/register").then().statusCode(200).extract().jsonPath();
     }
+
+    /** One answer of the wake-up feed, at once: {@code cursor} and {@code boxes}. */
+    public static JsonPath feed(String edgeId, String cursor) {
+        return call().body(Map.of("edgeId", edgeId, "after", cursor)).post("/internal/v1/commands/pending")
+                .then().statusCode(200).extract().jsonPath();
+    }
+
+    /** The feed's cursor past everything queued for the edge's boxes so far (read page by page). */
+    public static String feedPosition(String edgeId) {
+        String cursor = "";
+        for (int page = 0; page < 1_000; page++) {
+            JsonPath answer = feed(edgeId, cursor);
+            cursor = answer.getString("cursor");
+            if (answer.getList("boxes").isEmpty()) {
+                return cursor;
+            }
+        }
+        throw new AssertionError("the feed kept naming boxes for 1,000 pages");
+    }
 }

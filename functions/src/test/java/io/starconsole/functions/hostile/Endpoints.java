@@ -187,7 +187,7 @@ final class Endpoints {
                         .text("results.0.publicKey", "results.0.state").other("results", "results.0.commandId")
                         .free("results.0.message"),
                 of("POST", "/internal/v1/commands/pending", EDGE)
-                        .body("{\"edgeId\":\"edge-1\",\"after\":0}")
-                        .other("after").free("edgeId"));
+                        .body("{\"edgeId\":\"edge-1\",\"after\":\"\"}")
+                        .text("after").free("edgeId"));
     }
 }

@@ -229,10 +229,13 @@ class RolloutTest {
                 boxes.get(1).id()).getString("state")).isEqualTo("cancelled");
         assertThat(lease(boxes.get(1)).getString("command")).isNull();
 
+        String feedBeforeResume = Edge.feedPosition("edge-1");
         given().auth().oauth2(Ota.token()).post("/api/v1/rollouts/" + rolloutId + "/resume").then().statusCode(200)
                 .body("state", equalTo("running"));
         tick(OffsetDateTime.now(ZoneOffset.UTC));
         assertThat(Ota.rollout(rolloutId).getString("state")).isEqualTo("running");
+        assertThat(Edge.feed("edge-1", feedBeforeResume).getList("boxes", String.class))
+                .as("queued again: the edge's wake-up feed names the box").contains(boxes.get(1).key());
         assertThat(lease(boxes.get(1)).getInt("command.type")).isEqualTo(112);
         given().auth().oauth2(Ota.token()).post("/api/v1/rollouts/" + rolloutId + "/halt").then().statusCode(200)
                 .body("state", equalTo("halted"));

@@ -15,8 +15,8 @@ import java.time.Duration;
 
 /**
  * Learns at once which of this edge's boxes got new commands: one long-poll request at a time to
- * the registry's wake-up feed (a cursor over new deliveries for boxes on this edge), held by the
- * registry until there is work or the wait runs out — never a query per box. The boxes named are
+ * the registry's wake-up feed (a cursor over newly committed deliveries for boxes on this edge),
+ * held by the registry until there is work or the wait runs out — never a query per box. The boxes named are
  * woken at once; a box that misses the wake-up still sees the flag in its next PONG.
  */
 @ApplicationScoped
@@ -33,7 +33,8 @@ public class CommandWakeups {
     private final Duration wait;
     private final long retryMillis;
     private volatile boolean running;
-    private long cursor;
+    /** The feed's position, opaque to the edge; empty at first (every queued delivery is new). */
+    private String cursor = "";
 
     public CommandWakeups(FunctionsClient functions, Event<BoxesWithWork> work, EdgeIdentity identity,
                           EdgeConfig config, Vertx vertx) {
@@ -67,9 +68,12 @@ public class CommandWakeups {
                     if (failure != null) {
                         LOG.debugf("wake-up feed failed: %s", failure.getClass().getSimpleName());
                     } else if (pending != null) {
-                        found = pending.cursor() > cursor; // ask again at once only when the feed moved on
-                        cursor = Math.max(cursor, pending.cursor());
-                        if (pending.boxes() != null && !pending.boxes().isEmpty()) {
+                        if (pending.cursor() != null) {
+                            cursor = pending.cursor();
+                        }
+                        // ask again at once when boxes were named: the feed answers in pages
+                        found = pending.boxes() != null && !pending.boxes().isEmpty();
+                        if (found) {
                             work.fire(new BoxesWithWork(pending.boxes()));
                         }
                     }

@@ -69,11 +69,11 @@ public final class RelayModels {
     }
 
     /** {@code waitMillis}: the registry holds the answer up to this long until there is work. */
-    public record PendingRequest(String edgeId, long after, long waitMillis) {
+    public record PendingRequest(String edgeId, String after, long waitMillis) {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Pending(long cursor, List<String> boxes) {
+    public record Pending(String cursor, List<String> boxes) {
     }
 
     /** OTA_STATUS: {@code state} is pending, downloading, verifying, installing, rebooting, succeeded, failed or rolled_back. */

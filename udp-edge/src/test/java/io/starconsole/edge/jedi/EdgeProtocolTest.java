@@ -242,16 +242,19 @@ class EdgeProtocolTest {
         FunctionsStandIn.ANSWERS.put("register", OK_NEWIP);
         try (TestBox box = box()) {
             box.hello("g");
-            FunctionsStandIn.ANSWERS.put("commands/pending", "{\"cursor\":9,\"boxes\":[\"" + box.publicKey() + "\"]}");
+            FunctionsStandIn.ANSWERS.put("commands/pending", "{\"cursor\":\"7:9:8;;0\",\"boxes\":[\"" + box.publicKey() + "\"]}");
             assertThat(box.receiveMessage()).as("woken by the feed, within its interval").isInstanceOf(WakeUp.class);
-            FunctionsStandIn.ANSWERS.put("commands/pending", "{\"cursor\":9,\"boxes\":[]}");
+            FunctionsStandIn.ANSWERS.put("commands/pending", "{\"cursor\":\"9:9:;;0\",\"boxes\":[]}");
             long deadline = System.nanoTime() + 3_000_000_000L;
             while (System.nanoTime() < deadline && FunctionsStandIn.calls("commands/pending").stream()
-                    .noneMatch(c -> c.body().get("after").asLong() == 9)) {
+                    .noneMatch(c -> c.body().get("after").asText().equals("7:9:8;;0"))) {
                 Thread.sleep(50);
             }
+            assertThat(FunctionsStandIn.calls("commands/pending").get(0).body().get("after").asText())
+                    .as("the first call is from the start").isEmpty();
             assertThat(FunctionsStandIn.calls("commands/pending").stream()
-                    .anyMatch(c -> c.body().get("after").asLong() == 9)).as("the cursor advances").isTrue();
+                    .anyMatch(c -> c.body().get("after").asText().equals("7:9:8;;0")))
+                    .as("the next call is from the cursor the feed answered").isTrue();
         }
     }
 
