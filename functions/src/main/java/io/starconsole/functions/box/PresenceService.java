@@ -74,8 +74,10 @@ public class PresenceService {
                                 + " prev AS (SELECT c.id, c.online, c.realip AS old_ip, c.realport AS old_port, hb.*"
                                 + "   FROM spnclients c JOIN hb ON c.publickey = hb.k WHERE c.admission = 'accepted'"
                                 + "   AND (c.online OR c.last_seen IS NULL OR hb.t > c.last_seen)"
-                                // rows locked in id order: two edges' batches never deadlock on each other
-                                + "   ORDER BY c.id FOR UPDATE OF c),"
+                                // rows locked in id order: two edges' batches never deadlock on each other;
+                                // for a non-key update, so a command queued for a box meanwhile (its
+                                // delivery's foreign key share-locks the row) does not wait for this commit
+                                + "   ORDER BY c.id FOR NO KEY UPDATE OF c),"
                                 + " upd AS (UPDATE spnclients c SET online = true, last_seen = greatest(c.last_seen, prev.t),"
                                 + "   realip = prev.ip, realport = prev.port, edge_id = $5, updated_at = now()"
                                 + "   FROM prev WHERE c.id = prev.id RETURNING c.id),"

@@ -1,6 +1,8 @@
 package io.starconsole.functions.box;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.starconsole.functions.ApiTestSupport;
 import io.starconsole.functions.edgeapi.Edge;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -14,12 +16,16 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static io.starconsole.functions.edgeapi.Edge.hello;
 import static io.starconsole.functions.edgeapi.Edge.newKey;
 import static io.starconsole.functions.edgeapi.Edge.register;
 import static io.starconsole.functions.edgeapi.Edge.registerBox;
+import static io.restassured.RestAssured.given;
 import static io.starconsole.functions.DbAssertions.one;
+import static io.starconsole.functions.DbAssertions.query;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.empty;
@@ -53,6 +59,41 @@ class PresenceTest {
         assertThat(row.getInteger("realport")).isEqualTo(2000);
         assertThat(kinds(id)).containsSubsequence("registered", "online", "bye", "online", "address_changed");
         assertThat(lastEvent(id, "address_changed").getString("detail")).isEqualTo("from 198.51.100.10:1000");
+    }
+
+    /**
+     * A hand-over keeps its boxes' rows locked until it commits. Queueing a command for one of them
+     * checks the box exists (a foreign key's share lock on its row) and must not wait for that:
+     * the hand-over changes none of the row's keys, so it locks it only for a non-key update.
+     */
+    @Test
+    void presence_inProgress_doesNotHoldUpACommandQueuedForItsBox() throws Exception {
+        String key = newKey();
+        int id = registerBox(register(key, "198.51.100.30", 1000, hello(null, null))).getInt("boxId");
+        query(pool, "CREATE FUNCTION presence_test_pause() RETURNS trigger LANGUAGE plpgsql"
+                + " AS $$ BEGIN PERFORM pg_sleep(3); RETURN NULL; END $$");
+        query(pool, "CREATE TRIGGER presence_test_pause AFTER UPDATE ON spnclients FOR EACH ROW WHEN (NEW.id = "
+                + id + ") EXECUTE FUNCTION presence_test_pause()");
+        try {
+            CompletableFuture<Integer> handOver = CompletableFuture.supplyAsync(() -> Edge.call()
+                    .body(batch(beat(key, "198.51.100.30", 1000, now()))).post("/internal/v1/presence").statusCode());
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (one(pool, "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep'").getLong(0) == 0) {
+                assertThat(System.nanoTime()).as("the hand-over reached its pause").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            long asked = System.nanoTime();
+            given().auth().oauth2(ApiTestSupport.adminToken()).contentType(ContentType.JSON)
+                    .body(Map.of("type", 102, "target", Map.of("box", Integer.toString(id)), "arguments", "now"))
+                    .post("/api/v1/commands").then().statusCode(201);
+            long took = System.nanoTime() - asked;
+            assertThat(handOver).as("the hand-over has not committed yet").isNotDone();
+            assertThat(took).as("queued without waiting for the hand-over").isLessThan(Duration.ofSeconds(2).toNanos());
+            assertThat(handOver.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(200);
+        } finally {
+            query(pool, "DROP TRIGGER presence_test_pause ON spnclients");
+            query(pool, "DROP FUNCTION presence_test_pause()");
+        }
     }
 
     @Test
