@@ -330,8 +330,9 @@ public final class CommandLatencyBench {
      * Of the single-box commands that succeeded: how many took longer than {@code lateMillis} from
      * enqueue to result, and how many of all and of those were enqueued by a transaction that
      * committed after one that enqueued a later delivery (commit time of the command's audit row,
-     * written in the enqueue's transaction). The wake-up feed's cursor is the highest delivery id it
-     * has returned, so such a delivery may be behind it when it becomes visible.
+     * written in the enqueue's transaction). Until schema version 8 the wake-up feed's cursor was the
+     * highest delivery id it had returned, so such a delivery could be behind it once visible; the
+     * feed now follows commit order, and this shows whether being out of id order still costs time.
      */
     private static void printCommitOrder(Connection db, long lateMillis) throws Exception {
         String sql = "WITH e AS (SELECT d.id, extract(epoch FROM d.updated_at - d.created_at) * 1000 AS ms,"
