@@ -38,10 +38,12 @@ public class CommandService {
     private final CommandQueries queries;
     private final AuditLog audit;
     private final FirmwareUpdates firmware;
+    private final DeliveryNotices notices;
 
     public CommandService(Pool pool, Targets targets, AddressPoolRepository pools, CommandQueries queries,
-                          AuditLog audit, FirmwareUpdates firmware) {
+                          AuditLog audit, FirmwareUpdates firmware, DeliveryNotices notices) {
         this.firmware = firmware;
+        this.notices = notices;
         this.pool = pool;
         this.targets = targets;
         this.pools = pools;
@@ -69,18 +71,21 @@ public class CommandService {
         Checked checked = check(request, OffsetDateTime.now(ZoneOffset.UTC));
         if (BoxCommandRuns.plain(checked)) {
             // Its view is the inserted row with its one queued delivery, as committed: no read after.
-            return TransientFailures.retry(() -> pool.withTransaction(db -> BoxCommandRuns.write(db, List.of(checked),
-                                    caller, (position, refused) -> refused)
-                            .flatMap(rows -> audit.record(db, List.of(auditEntry(checked,
-                                            new Written(rows.get(0).getLong("id"), 1, null), caller)))
-                                    .replaceWith(CommandView.from(rows.get(0), ONE_QUEUED)))),
-                    MAX_TRANSACTION_ATTEMPTS);
+            return TransientFailures.retry(() -> pool.withTransaction(db -> DeliveryNotices.announceAfterCommit(db)
+                                    .flatMap(v -> BoxCommandRuns.write(db, List.of(checked), caller, (position, refused) -> refused))
+                                    .flatMap(rows -> audit.record(db, List.of(auditEntry(checked,
+                                                    new Written(rows.get(0).getLong("id"), 1, null), caller)))
+                                            .replaceWith(CommandView.from(rows.get(0), ONE_QUEUED)))),
+                            MAX_TRANSACTION_ATTEMPTS)
+                    .call(view -> notices.announceQueued(List.of(view.id())));
         }
         // The audit entry in the command's own transaction: one commit per command, not two.
-        return TransientFailures.retry(() -> pool.withTransaction(db -> write(db, checked, caller)
+        return TransientFailures.retry(() -> pool.withTransaction(db -> DeliveryNotices.announceAfterCommit(db)
+                                .flatMap(v -> write(db, checked, caller))
                                 .flatMap(written -> audit.record(db, List.of(auditEntry(checked, written, caller)))
                                         .replaceWith(written))),
                         MAX_TRANSACTION_ATTEMPTS)
+                .call(written -> notices.announceQueued(List.of(written.id())))
                 .flatMap(written -> queries.find(written.id()));
     }
 
@@ -115,7 +120,7 @@ public class CommandService {
         return TransientFailures.retry(() -> pool.withTransaction(db -> {
                     List<AuditLog.Entry> entries = new ArrayList<>();
                     List<Long> ids = new ArrayList<>();
-                    return LeaseBatches.sequentially(segments.size(), s -> {
+                    return DeliveryNotices.announceAfterCommit(db).flatMap(announced -> LeaseBatches.sequentially(segments.size(), s -> {
                                 int from = segments.get(s)[0];
                                 int to = segments.get(s)[1];
                                 if (!BoxCommandRuns.plain(checked.get(from))) {
@@ -138,8 +143,9 @@ public class CommandService {
                                         }).replaceWithVoid();
                             })
                             .flatMap(v -> audit.record(db, entries))
-                            .replaceWith(ids);
+                            .replaceWith(ids));
                 }), MAX_TRANSACTION_ATTEMPTS)
+                .call(notices::announceQueued)
                 .flatMap(queries::findAll);
     }
 

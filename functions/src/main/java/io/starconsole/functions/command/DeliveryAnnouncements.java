@@ -17,8 +17,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Hears the database announce new deliveries ({@code NOTIFY star_console_new_deliveries}, sent by
- * a trigger at commit with the edges concerned) and wakes the edges' waiting feed requests. It
+ * Hears the database announce new deliveries ({@code NOTIFY star_console_new_deliveries} with the
+ * edges concerned, sent by {@link DeliveryNotices} after an enqueue's commit or by the deliveries'
+ * trigger at the commit of the rarer writers) and wakes the edges' waiting feed requests. It
  * holds one dedicated connection with {@code LISTEN}, reconnecting after a database outage; while
  * it is not connected, {@link #listening()} is false and the feed falls back to polling.
  */
