@@ -267,16 +267,23 @@ public class CommandQueue {
                                 : pick(db, lease, attempt + 1));
             }
             // More due for the box, read in the same statement: its snapshot is from before the hand-out,
-            // so the delivery handed out is left out by its id (once leased it is not due).
-            return db.preparedQuery("WITH delivery AS (UPDATE command_deliveries SET state = 'delivered',"
+            // so the delivery handed out is left out by its id (once leased it is not due). A box
+            // command's row stays as it is: its in_progress is its delivery's (CommandView.SHOWN_STATE).
+            boolean boxCommand = "box".equals(row.getString("target_kind"));
+            List<Object> parameters = new java.util.ArrayList<>(Arrays.asList(deliveryId, lease.now(), until,
+                    lease.edgeId(), lease.requestId(), boxId));
+            String started = "";
+            if (!boxCommand) {
+                parameters.add(commandId);
+                started = " started AS (UPDATE commands SET state = 'in_progress', updated_at = now()"
+                        + " WHERE id = $7 AND state = 'queued'),";
+            }
+            return db.preparedQuery("WITH" + started + " delivery AS (UPDATE command_deliveries SET state = 'delivered',"
                             + " attempts = attempts + " + (again ? "0" : "1") + ","
-                            + " leased_until = $3, leased_by = $4, lease_request = $5, updated_at = now() WHERE id = $1),"
-                            + " started AS (UPDATE commands SET state = 'in_progress', updated_at = now()"
-                            + " WHERE id = $6 AND state = 'queued')"
+                            + " leased_until = $3, leased_by = $4, lease_request = $5, updated_at = now() WHERE id = $1)"
                             + " SELECT EXISTS (SELECT 1 FROM command_deliveries d JOIN commands c ON c.id = d.command_id"
-                            + " WHERE d.box_id = $7 AND d.id <> $1" + MORE_DUE + ")")
-                    .execute(Tuple.from(Arrays.asList(deliveryId, lease.now(), until, lease.edgeId(), lease.requestId(),
-                            commandId, boxId)))
+                            + " WHERE d.box_id = $6 AND d.id <> $1" + MORE_DUE + ")")
+                    .execute(Tuple.from(parameters))
                     .onItem().transform(more -> new HandedOut(new Leased(commandId, type.code(), row.getShort("priority"),
                             targetText(row), ready.contents()), more.iterator().next().getBoolean(0)));
         });

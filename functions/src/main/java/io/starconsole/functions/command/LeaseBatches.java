@@ -225,24 +225,30 @@ public class LeaseBatches {
             deliveryIds.add(row.getLong("id"));
             until.add(now.plus(queue.visibilityTimeout(type)));
             requestIds.add(byBox.get(boxId).requestId());
-            commandIds.add(row.getLong("command_id"));
+            // A box command's row stays queued: its in_progress is its delivery's (CommandView.SHOWN_STATE).
+            if (!"box".equals(row.getString("target_kind"))) {
+                commandIds.add(row.getLong("command_id"));
+            }
             leased.put(boxId, new CommandQueue.Leased(row.getLong("command_id"), type.code(), row.getShort("priority"),
                     CommandQueue.targetText(row), row.getString("contents")));
         }
+        String handOutDeliveries = "UPDATE command_deliveries d SET state = 'delivered',"
+                + "   attempts = d.attempts + 1, leased_until = u.until, leased_by = $4,"
+                + "   lease_request = u.request, updated_at = now()"
+                + "   FROM unnest($1::bigint[], $2::timestamptz[], $3::text[]) AS u(id, until, request)"
+                + "   WHERE d.id = u.id";
+        Tuple handedParameters = Tuple.of(deliveryIds.toArray(new Long[0]), until.toArray(new OffsetDateTime[0]),
+                requestIds.toArray(new String[0]), edgeId);
         Uni<Void> plain = deliveryIds.isEmpty() ? Uni.createFrom().voidItem()
-                // One statement for the deliveries and their commands; the command rows are locked in id
-                // order, so two batches starting the same commands cannot deadlock.
-                : db.preparedQuery("WITH handed AS (UPDATE command_deliveries d SET state = 'delivered',"
-                                + "   attempts = d.attempts + 1, leased_until = u.until, leased_by = $4,"
-                                + "   lease_request = u.request, updated_at = now()"
-                                + "   FROM unnest($1::bigint[], $2::timestamptz[], $3::text[]) AS u(id, until, request)"
-                                + "   WHERE d.id = u.id)"
+                : commandIds.isEmpty() ? db.preparedQuery(handOutDeliveries).execute(handedParameters).replaceWithVoid()
+                // One statement for the deliveries and the group commands they start; the command rows are
+                // locked in id order, so two batches starting the same commands cannot deadlock.
+                : db.preparedQuery("WITH handed AS (" + handOutDeliveries + ")"
                                 + " UPDATE commands SET state = 'in_progress', updated_at = now()"
                                 + " WHERE id IN (SELECT id FROM commands WHERE id = ANY($5) AND state = 'queued'"
                                 + " ORDER BY id FOR UPDATE) AND state = 'queued'")
-                        .execute(Tuple.of(deliveryIds.toArray(new Long[0]), until.toArray(new OffsetDateTime[0]),
-                                requestIds.toArray(new String[0]), edgeId,
-                                commandIds.stream().distinct().sorted().toArray(Long[]::new)))
+                        .execute(handedParameters.addArrayOfLong(commandIds.stream().distinct().sorted()
+                                .toArray(Long[]::new)))
                         .replaceWithVoid();
         return plain.flatMap(v -> sequentially(special.size(), i -> {
             Row row = special.get(i);
