@@ -136,8 +136,8 @@ public class LeaseBatches {
                     Integer[] boxIds = byBox.keySet().toArray(new Integer[0]);
                     return lockBoxQueues(db, boxIds)
                             .flatMap(v -> queue.materialiseLateJoiners(db, boxIds))
-                            .flatMap(v -> queue.expireAndGiveUp(db, boxIds, now))
-                            .flatMap(v -> handOut(db, request.edgeId(), byBox, now))
+                            .flatMap(v -> queue.expireAndGiveUpReadingOutstanding(db, boxIds, now))
+                            .flatMap(outstanding -> handOut(db, request.edgeId(), byBox, outstanding, now))
                             .flatMap(leased -> morePending(db, boxIds, now).onItem().transform(more -> {
                                 byBox.forEach((boxId, entry) -> {
                                     CommandQueue.Leased command = leased.get(boxId);
@@ -157,37 +157,31 @@ public class LeaseBatches {
 
     /** What each box gets now (absent: nothing), by box id. */
     private Uni<Map<Integer, CommandQueue.Leased>> handOut(SqlClient db, String edgeId, TreeMap<Integer, Entry> byBox,
-                                                          OffsetDateTime now) {
-        Integer[] boxIds = byBox.keySet().toArray(new Integer[0]);
-        return db.preparedQuery("SELECT box_id, id, lease_request FROM command_deliveries WHERE box_id = ANY($1)"
-                        + " AND state = 'delivered' AND leased_until > $2")
-                .execute(Tuple.of(boxIds, now))
-                .flatMap(outstanding -> {
-                    Map<Integer, CommandQueue.Leased> leased = new HashMap<>();
-                    List<Integer> free = new ArrayList<>(byBox.keySet());
-                    List<CommandQueue.Outstanding> again = new ArrayList<>();
-                    List<Integer> againBoxes = new ArrayList<>();
-                    for (Row row : outstanding) {
-                        int boxId = row.getInteger("box_id");
-                        free.remove(Integer.valueOf(boxId));
-                        String requestId = byBox.get(boxId).requestId();
-                        // The same relay tried again: its first answer may have been lost.
-                        if (requestId != null && requestId.equals(row.getString("lease_request"))) {
-                            again.add(new CommandQueue.Outstanding(row.getLong("id"), requestId));
-                            againBoxes.add(boxId);
-                        }
-                    }
-                    return heads(db, free, now)
-                            .flatMap(heads -> handOutHeads(db, edgeId, byBox, heads, now, leased))
-                            .flatMap(v -> sequentially(again.size(), i -> queue.handOutAgain(db,
-                                    new CommandQueue.Lease(againBoxes.get(i), edgeId, again.get(i).requestId(), now),
-                                    again.get(i).deliveryId()).onItem().invoke(handed -> {
-                                        if (handed != null) {
-                                            leased.put(againBoxes.get(i), handed.leased());
-                                        }
-                                    })))
-                            .replaceWith(leased);
-                });
+                                                          List<Row> outstanding, OffsetDateTime now) {
+        Map<Integer, CommandQueue.Leased> leased = new HashMap<>();
+        List<Integer> free = new ArrayList<>(byBox.keySet());
+        List<CommandQueue.Outstanding> again = new ArrayList<>();
+        List<Integer> againBoxes = new ArrayList<>();
+        for (Row row : outstanding) {
+            int boxId = row.getInteger("box_id");
+            free.remove(Integer.valueOf(boxId));
+            String requestId = byBox.get(boxId).requestId();
+            // The same relay tried again: its first answer may have been lost.
+            if (requestId != null && requestId.equals(row.getString("lease_request"))) {
+                again.add(new CommandQueue.Outstanding(row.getLong("id"), requestId));
+                againBoxes.add(boxId);
+            }
+        }
+        return heads(db, free, now)
+                .flatMap(heads -> handOutHeads(db, edgeId, byBox, heads, now, leased))
+                .flatMap(v -> sequentially(again.size(), i -> queue.handOutAgain(db,
+                        new CommandQueue.Lease(againBoxes.get(i), edgeId, again.get(i).requestId(), now),
+                        again.get(i).deliveryId()).onItem().invoke(handed -> {
+                            if (handed != null) {
+                                leased.put(againBoxes.get(i), handed.leased());
+                            }
+                        })))
+                .replaceWith(leased);
     }
 
     /** The head of each box's queue, locked, in box-id order. */
