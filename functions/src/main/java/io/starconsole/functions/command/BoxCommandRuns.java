@@ -11,10 +11,12 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.BiFunction;
 
 /**
@@ -55,6 +57,25 @@ final class BoxCommandRuns {
             i = end;
         }
         return segments;
+    }
+
+    /**
+     * Whether a batch's views are its inserted rows ({@code rows}, one per entry), each with its one
+     * queued delivery: every entry was written in a run, and none superseded another of the batch
+     * (what they supersede from before the batch is not in the answer). Otherwise it is read back.
+     */
+    static boolean answeredAsInserted(List<CommandService.Checked> batch, List<Row> rows) {
+        if (rows.size() != batch.size()) {
+            return false;
+        }
+        Set<String> boxAndType = new HashSet<>();
+        for (int i = 0; i < batch.size(); i++) {
+            CommandType type = batch.get(i).type();
+            if (type.supersedes() && !boxAndType.add(rows.get(i).getString("target_value") + "/" + type.code())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

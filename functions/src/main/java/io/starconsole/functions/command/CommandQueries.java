@@ -57,7 +57,15 @@ public class CommandQueries {
         StringBuilder where = new StringBuilder(" WHERE true");
         if (filter.state() != null) {
             parameters.add(filter.state());
-            where.append(" AND c.state = $").append(parameters.size());
+            String stored = CommandView.storedStatesShownAs(filter.state());
+            if (stored == null) {
+                where.append(" AND c.state = $").append(parameters.size());
+            } else {
+                // Queued and in_progress also depend on a box command's delivery; the stored state
+                // narrows the rows first, through commands_state_idx.
+                where.append(" AND c.state IN ").append(stored).append(" AND ").append(CommandView.SHOWN_STATE)
+                        .append(" = $").append(parameters.size());
+            }
         }
         if (filter.type() != null) {
             parameters.add((short) filter.type().code());

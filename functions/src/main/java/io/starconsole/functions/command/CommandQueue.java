@@ -78,16 +78,19 @@ public class CommandQueue {
     public Uni<LeaseAnswer> lease(String publicKey, String edgeId, String requestId, OffsetDateTime now) {
         return TransientFailures.retry(() -> pool.withTransaction(db -> lockedBoxId(db, publicKey)
                 .flatMap(boxId -> materialiseLateJoiners(db, boxId)
-                        .flatMap(v -> expireAndGiveUp(db, new Integer[] {boxId}, now))
-                        .flatMap(v -> outstanding(db, boxId, now))
-                        .flatMap(out -> {
+                        .flatMap(v -> expireAndGiveUpReadingOutstanding(db, new Integer[] {boxId}, now))
+                        .flatMap(outstanding -> {
                             Lease lease = new Lease(boxId, edgeId, requestId, now);
-                            if (out == null) {
+                            // One delivery out at a time per box: while one is handed out and its lease
+                            // runs, the box gets nothing else, so a lost answer cannot let a later
+                            // command overtake an earlier one.
+                            if (outstanding.isEmpty()) {
                                 return pick(db, lease, 1);
                             }
+                            Row out = outstanding.get(0);
                             // The same relay tried again: its first answer may have been lost.
-                            return requestId != null && requestId.equals(out.requestId())
-                                    ? handOutAgain(db, lease, out.deliveryId()) : Uni.createFrom().<HandedOut>nullItem();
+                            return requestId != null && requestId.equals(out.getString("lease_request"))
+                                    ? handOutAgain(db, lease, out.getLong("id")) : Uni.createFrom().<HandedOut>nullItem();
                         })
                         .flatMap(handed -> handed != null
                                 ? Uni.createFrom().item(new LeaseAnswer(handed.leased(), handed.morePending()))
@@ -112,23 +115,6 @@ public class CommandQueue {
                         throw ApiException.notFound("box");
                     }
                     return rows.iterator().next().getInteger("id");
-                });
-    }
-
-    /**
-     * One delivery out at a time per box: while one is handed out and its lease runs, the box gets
-     * nothing else, so a lost answer cannot let a later command overtake an earlier one.
-     */
-    private static Uni<Outstanding> outstanding(SqlClient db, int boxId, OffsetDateTime now) {
-        return db.preparedQuery("SELECT id, lease_request FROM command_deliveries WHERE box_id = $1"
-                        + " AND state = 'delivered' AND leased_until > $2 LIMIT 1")
-                .execute(Tuple.of(boxId, now))
-                .onItem().transform(rows -> {
-                    if (rows.size() == 0) {
-                        return null;
-                    }
-                    Row row = rows.iterator().next();
-                    return new Outstanding(row.getLong("id"), row.getString("lease_request"));
                 });
     }
 
@@ -176,36 +162,67 @@ public class CommandQueue {
 
     /**
      * Marks expired what can no longer be delivered in time, and failed what reached the attempt cap
-     * unacknowledged; for these boxes, or for all ({@code boxIds} null, the sweep). How many changed.
+     * unacknowledged, for all boxes (the sweep). How many changed.
      */
-    Uni<Integer> expireAndGiveUp(SqlClient db, Integer[] boxIds, OffsetDateTime now) {
-        String returning = " RETURNING d.command_id, d.box_id, c.type";
-        // One box (a single lease): a plain equality, as its plan has always been.
-        boolean one = boxIds != null && boxIds.length == 1;
-        Object boxes = one ? boxIds[0] : boxIds;
-        String matches = one ? " = " : " = ANY(";
-        String close = one ? "" : ")";
-        String onBoxes = boxIds == null ? "" : " AND d.box_id" + matches + "$3" + close;
-        // One statement: the attempt cap leaves alone what expires, as running the expiry first did.
-        return db.preparedQuery("WITH expired AS (UPDATE command_deliveries d SET state = 'expired', leased_until = NULL,"
-                        + " updated_at = now() FROM commands c WHERE c.id = d.command_id AND c.expires_at <= $1"
-                        + " AND (d.state = 'queued' OR (d.state = 'delivered' AND d.leased_until <= $1))"
-                        + onBoxes + returning + "),"
-                        + " failed AS (UPDATE command_deliveries d SET state = 'failed',"
-                        + " leased_until = NULL, updated_at = now(),"
-                        + " result = 'no acknowledgement after ' || d.attempts || ' attempts'"
-                        + " FROM commands c WHERE c.id = d.command_id AND d.state = 'delivered'"
-                        + " AND d.leased_until <= $1 AND d.attempts >= $2"
-                        + " AND (c.expires_at IS NULL OR c.expires_at > $1)" + onBoxes + returning + ")"
-                        + " SELECT * FROM expired UNION ALL SELECT * FROM failed")
-                .execute(boxIds == null ? Tuple.of(now, config.maxAttempts())
-                        : Tuple.of(now, config.maxAttempts(), boxes))
+    Uni<Integer> expireAndGiveUp(SqlClient db, OffsetDateTime now) {
+        return db.preparedQuery(endOverdue(null) + " SELECT * FROM expired UNION ALL SELECT * FROM failed")
+                .execute(Tuple.of(now, config.maxAttempts()))
                 .flatMap(ended -> finished(db, ended).replaceWith(ended.rowCount()));
     }
 
+    /**
+     * The same for these boxes, and the deliveries they have out (columns {@code box_id}, {@code id},
+     * {@code lease_request}), read by the same statement: its snapshot is from before the expiry, which
+     * never touches a delivery whose lease still runs, so it reads what a later statement would.
+     */
+    Uni<List<Row>> expireAndGiveUpReadingOutstanding(SqlClient db, Integer[] boxIds, OffsetDateTime now) {
+        boolean one = boxIds.length == 1;
+        return db.preparedQuery(endOverdue(boxIds)
+                        + " SELECT command_id, box_id, type, NULL::bigint AS id, NULL::text AS lease_request FROM expired"
+                        + " UNION ALL SELECT command_id, box_id, type, NULL, NULL FROM failed"
+                        + " UNION ALL SELECT NULL, d.box_id, NULL, d.id, d.lease_request FROM command_deliveries d"
+                        + " WHERE d.state = 'delivered' AND d.leased_until > $1" + onBoxes(boxIds))
+                .execute(Tuple.of(now, config.maxAttempts(), one ? boxIds[0] : boxIds))
+                .flatMap(rows -> {
+                    List<Row> ended = new java.util.ArrayList<>();
+                    List<Row> out = new java.util.ArrayList<>();
+                    rows.forEach(row -> (row.getLong("command_id") == null ? out : ended).add(row));
+                    return finished(db, ended).replaceWith(out);
+                });
+    }
+
+    /**
+     * SQL: the expiry and the attempt cap as the CTEs {@code expired} and {@code failed} (columns
+     * {@code command_id}, {@code box_id}, {@code type}); {@code $1} now, {@code $2} the cap, {@code $3}
+     * the boxes (absent for all). One statement: the cap leaves alone what expires, as running the
+     * expiry first did.
+     */
+    private static String endOverdue(Integer[] boxIds) {
+        String returning = " RETURNING d.command_id, d.box_id, c.type";
+        String onBoxes = onBoxes(boxIds);
+        return "WITH expired AS (UPDATE command_deliveries d SET state = 'expired', leased_until = NULL,"
+                + " updated_at = now() FROM commands c WHERE c.id = d.command_id AND c.expires_at <= $1"
+                + " AND (d.state = 'queued' OR (d.state = 'delivered' AND d.leased_until <= $1))"
+                + onBoxes + returning + "),"
+                + " failed AS (UPDATE command_deliveries d SET state = 'failed',"
+                + " leased_until = NULL, updated_at = now(),"
+                + " result = 'no acknowledgement after ' || d.attempts || ' attempts'"
+                + " FROM commands c WHERE c.id = d.command_id AND d.state = 'delivered'"
+                + " AND d.leased_until <= $1 AND d.attempts >= $2"
+                + " AND (c.expires_at IS NULL OR c.expires_at > $1)" + onBoxes + returning + ")";
+    }
+
+    /** SQL: {@code d.box_id} is {@code $3}, one box (a plain equality, as its plan has always been) or an array. */
+    private static String onBoxes(Integer[] boxIds) {
+        if (boxIds == null) {
+            return "";
+        }
+        return boxIds.length == 1 ? " AND d.box_id = $3" : " AND d.box_id = ANY($3)";
+    }
+
     /** After deliveries ended badly: promised addresses back, command states, P2P partners. */
-    Uni<Void> finished(SqlClient db, RowSet<Row> rows) {
-        if (rows.rowCount() == 0) {
+    Uni<Void> finished(SqlClient db, Iterable<Row> rows) {
+        if (!rows.iterator().hasNext()) {
             return Uni.createFrom().voidItem();
         }
         List<Long> ids = CommandStates.commandIds(rows);
@@ -269,16 +286,23 @@ public class CommandQueue {
                                 : pick(db, lease, attempt + 1));
             }
             // More due for the box, read in the same statement: its snapshot is from before the hand-out,
-            // so the delivery handed out is left out by its id (once leased it is not due).
-            return db.preparedQuery("WITH delivery AS (UPDATE command_deliveries SET state = 'delivered',"
+            // so the delivery handed out is left out by its id (once leased it is not due). A box
+            // command's row stays as it is: its in_progress is its delivery's (CommandView.SHOWN_STATE).
+            boolean boxCommand = "box".equals(row.getString("target_kind"));
+            List<Object> parameters = new java.util.ArrayList<>(Arrays.asList(deliveryId, lease.now(), until,
+                    lease.edgeId(), lease.requestId(), boxId));
+            String started = "";
+            if (!boxCommand) {
+                parameters.add(commandId);
+                started = " started AS (UPDATE commands SET state = 'in_progress', updated_at = now()"
+                        + " WHERE id = $7 AND state = 'queued'),";
+            }
+            return db.preparedQuery("WITH" + started + " delivery AS (UPDATE command_deliveries SET state = 'delivered',"
                             + " attempts = attempts + " + (again ? "0" : "1") + ","
-                            + " leased_until = $3, leased_by = $4, lease_request = $5, updated_at = now() WHERE id = $1),"
-                            + " started AS (UPDATE commands SET state = 'in_progress', updated_at = now()"
-                            + " WHERE id = $6 AND state = 'queued')"
+                            + " leased_until = $3, leased_by = $4, lease_request = $5, updated_at = now() WHERE id = $1)"
                             + " SELECT EXISTS (SELECT 1 FROM command_deliveries d JOIN commands c ON c.id = d.command_id"
-                            + " WHERE d.box_id = $7 AND d.id <> $1" + MORE_DUE + ")")
-                    .execute(Tuple.from(Arrays.asList(deliveryId, lease.now(), until, lease.edgeId(), lease.requestId(),
-                            commandId, boxId)))
+                            + " WHERE d.box_id = $6 AND d.id <> $1" + MORE_DUE + ")")
+                    .execute(Tuple.from(parameters))
                     .onItem().transform(more -> new HandedOut(new Leased(commandId, type.code(), row.getShort("priority"),
                             targetText(row), ready.contents()), more.iterator().next().getBoolean(0)));
         });
@@ -345,7 +369,7 @@ public class CommandQueue {
      * result did not happen; how many deliveries and commands changed.
      */
     public Uni<Integer> sweep(OffsetDateTime now) {
-        return TransientFailures.retry(() -> pool.withTransaction(db -> expireAndGiveUp(db, null, now)
+        return TransientFailures.retry(() -> pool.withTransaction(db -> expireAndGiveUp(db, now)
                         .flatMap(changed -> CommandStates.settleStragglers(db).onItem().transform(settled -> changed + settled))),
                 MAX_TRANSACTION_ATTEMPTS);
     }

@@ -8,6 +8,7 @@ import io.starconsole.functions.box.TransientFailures;
 import io.starconsole.functions.error.ApiException;
 import io.starconsole.functions.web.Caller;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -120,6 +121,7 @@ public class CommandService {
         return TransientFailures.retry(() -> pool.withTransaction(db -> {
                     List<AuditLog.Entry> entries = new ArrayList<>();
                     List<Long> ids = new ArrayList<>();
+                    List<Row> inserted = new ArrayList<>();
                     return DeliveryNotices.announceAfterCommit(db).flatMap(announced -> LeaseBatches.sequentially(segments.size(), s -> {
                                 int from = segments.get(s)[0];
                                 int to = segments.get(s)[1];
@@ -135,6 +137,7 @@ public class CommandService {
                                 return BoxCommandRuns.write(db, checked.subList(from, to), caller,
                                                 (position, refused) -> entryError(from + position, refused))
                                         .onItem().invoke(rows -> {
+                                            inserted.addAll(rows);
                                             for (int i = from; i < to; i++) {
                                                 Written written = new Written(rows.get(i - from).getLong("id"), 1, null);
                                                 ids.add(written.id());
@@ -143,10 +146,18 @@ public class CommandService {
                                         }).replaceWithVoid();
                             })
                             .flatMap(v -> audit.record(db, entries))
-                            .replaceWith(ids));
+                            .replaceWith(() -> new WrittenBatch(ids, inserted)));
                 }), MAX_TRANSACTION_ATTEMPTS)
-                .call(notices::announceQueued)
-                .flatMap(queries::findAll);
+                .call(written -> notices.announceQueued(written.ids()))
+                .flatMap(written -> BoxCommandRuns.answeredAsInserted(checked, written.plainRows())
+                        // As the single enqueue: each view is the inserted row with its one queued delivery.
+                        ? Uni.createFrom().item(written.plainRows().stream().map(row -> CommandView.from(row, ONE_QUEUED))
+                                .toList())
+                        : queries.findAll(written.ids()));
+    }
+
+    /** A batch's commands as written: their ids in order, and the rows of those written in runs. */
+    private record WrittenBatch(List<Long> ids, List<Row> plainRows) {
     }
 
     private static <T> T ofEntry(int index, java.util.function.Supplier<T> check) {

@@ -116,12 +116,12 @@ final class CommandStates {
     }
 
     /** The {@code command_id} column of each row. */
-    static List<Long> commandIds(RowSet<Row> rows) {
+    static List<Long> commandIds(Iterable<Row> rows) {
         return longs(rows, "command_id");
     }
 
     /** The {@code column} (a bigint) of each row. */
-    static List<Long> longs(RowSet<Row> rows, String column) {
+    static List<Long> longs(Iterable<Row> rows, String column) {
         List<Long> values = new ArrayList<>();
         rows.forEach(row -> values.add(row.getLong(column)));
         return values;
@@ -140,7 +140,7 @@ final class CommandStates {
     }
 
     /** The same for every 104 delivery among these rows (columns {@code box_id}, {@code command_id}, {@code type}). */
-    static Uni<Void> releaseReservations(SqlClient db, RowSet<Row> rows) {
+    static Uni<Void> releaseReservations(SqlClient db, Iterable<Row> rows) {
         List<Tuple> batch = new ArrayList<>();
         rows.forEach(row -> {
             if (row.getShort("type") == CommandType.CHANGE_L3_SPN_IP_ADDRESS.code()) {

@@ -29,6 +29,27 @@ public record CommandView(long id, String type, int typeCode, Target target, Str
         }
     }
 
+    /**
+     * SQL: the state of command {@code c} as the API shows it, for the list's filter; {@link #shownState}
+     * the same from the delivery counts every view reads anyway. A box command's row is not moved to
+     * {@code in_progress} when its one delivery is leased (that write cost a row version and two index
+     * entries per cycle); it is {@code in_progress} while that delivery has moved and the row still
+     * says {@code queued}. Every other state is the row's, set in the transaction that ends a delivery.
+     */
+    static final String SHOWN_STATE = "CASE WHEN c.state = 'queued' AND c.target_kind = 'box' AND EXISTS (SELECT 1"
+            + " FROM command_deliveries moved WHERE moved.command_id = c.id AND moved.state <> 'queued')"
+            + " THEN 'in_progress' ELSE c.state END";
+
+    /** SQL: the stored states a command shown in {@code state} can have ({@link #SHOWN_STATE}). */
+    static String storedStatesShownAs(String state) {
+        return "queued".equals(state) || "in_progress".equals(state) ? "('queued', 'in_progress')" : null;
+    }
+
+    static String shownState(String stored, String targetKind, Counts counts) {
+        return "queued".equals(stored) && "box".equals(targetKind) && counts.total() > counts.queued()
+                ? "in_progress" : stored;
+    }
+
     static final String COLUMNS = "c.id, c.type, c.priority, c.target_kind, c.target_value, c.contents, c.state,"
             + " c.created_by, c.created_at, c.not_before, c.expires_at, c.include_late_joiners, c.operation_id,"
             + " c.undoes_command_id";
@@ -37,7 +58,8 @@ public record CommandView(long id, String type, int typeCode, Target target, Str
         CommandType type = CommandType.ofCode(row.getShort("type"));
         return new CommandView(row.getLong("id"), type.name(), type.code(),
                 new Target(row.getString("target_kind"), row.getString("target_value")),
-                type.shown(row.getString("contents")), priorityName(row.getShort("priority")), row.getString("state"),
+                type.shown(row.getString("contents")), priorityName(row.getShort("priority")),
+                shownState(row.getString("state"), row.getString("target_kind"), counts),
                 row.getString("created_by"), row.getOffsetDateTime("created_at"), row.getOffsetDateTime("not_before"),
                 row.getOffsetDateTime("expires_at"), row.getBoolean("include_late_joiners"), row.getLong("operation_id"),
                 row.getLong("undoes_command_id"), counts);

@@ -136,8 +136,8 @@ public class LeaseBatches {
                     Integer[] boxIds = byBox.keySet().toArray(new Integer[0]);
                     return lockBoxQueues(db, boxIds)
                             .flatMap(v -> queue.materialiseLateJoiners(db, boxIds))
-                            .flatMap(v -> queue.expireAndGiveUp(db, boxIds, now))
-                            .flatMap(v -> handOut(db, request.edgeId(), byBox, now))
+                            .flatMap(v -> queue.expireAndGiveUpReadingOutstanding(db, boxIds, now))
+                            .flatMap(outstanding -> handOut(db, request.edgeId(), byBox, outstanding, now))
                             .flatMap(leased -> morePending(db, boxIds, now).onItem().transform(more -> {
                                 byBox.forEach((boxId, entry) -> {
                                     CommandQueue.Leased command = leased.get(boxId);
@@ -157,37 +157,31 @@ public class LeaseBatches {
 
     /** What each box gets now (absent: nothing), by box id. */
     private Uni<Map<Integer, CommandQueue.Leased>> handOut(SqlClient db, String edgeId, TreeMap<Integer, Entry> byBox,
-                                                          OffsetDateTime now) {
-        Integer[] boxIds = byBox.keySet().toArray(new Integer[0]);
-        return db.preparedQuery("SELECT box_id, id, lease_request FROM command_deliveries WHERE box_id = ANY($1)"
-                        + " AND state = 'delivered' AND leased_until > $2")
-                .execute(Tuple.of(boxIds, now))
-                .flatMap(outstanding -> {
-                    Map<Integer, CommandQueue.Leased> leased = new HashMap<>();
-                    List<Integer> free = new ArrayList<>(byBox.keySet());
-                    List<CommandQueue.Outstanding> again = new ArrayList<>();
-                    List<Integer> againBoxes = new ArrayList<>();
-                    for (Row row : outstanding) {
-                        int boxId = row.getInteger("box_id");
-                        free.remove(Integer.valueOf(boxId));
-                        String requestId = byBox.get(boxId).requestId();
-                        // The same relay tried again: its first answer may have been lost.
-                        if (requestId != null && requestId.equals(row.getString("lease_request"))) {
-                            again.add(new CommandQueue.Outstanding(row.getLong("id"), requestId));
-                            againBoxes.add(boxId);
-                        }
-                    }
-                    return heads(db, free, now)
-                            .flatMap(heads -> handOutHeads(db, edgeId, byBox, heads, now, leased))
-                            .flatMap(v -> sequentially(again.size(), i -> queue.handOutAgain(db,
-                                    new CommandQueue.Lease(againBoxes.get(i), edgeId, again.get(i).requestId(), now),
-                                    again.get(i).deliveryId()).onItem().invoke(handed -> {
-                                        if (handed != null) {
-                                            leased.put(againBoxes.get(i), handed.leased());
-                                        }
-                                    })))
-                            .replaceWith(leased);
-                });
+                                                          List<Row> outstanding, OffsetDateTime now) {
+        Map<Integer, CommandQueue.Leased> leased = new HashMap<>();
+        List<Integer> free = new ArrayList<>(byBox.keySet());
+        List<CommandQueue.Outstanding> again = new ArrayList<>();
+        List<Integer> againBoxes = new ArrayList<>();
+        for (Row row : outstanding) {
+            int boxId = row.getInteger("box_id");
+            free.remove(Integer.valueOf(boxId));
+            String requestId = byBox.get(boxId).requestId();
+            // The same relay tried again: its first answer may have been lost.
+            if (requestId != null && requestId.equals(row.getString("lease_request"))) {
+                again.add(new CommandQueue.Outstanding(row.getLong("id"), requestId));
+                againBoxes.add(boxId);
+            }
+        }
+        return heads(db, free, now)
+                .flatMap(heads -> handOutHeads(db, edgeId, byBox, heads, now, leased))
+                .flatMap(v -> sequentially(again.size(), i -> queue.handOutAgain(db,
+                        new CommandQueue.Lease(againBoxes.get(i), edgeId, again.get(i).requestId(), now),
+                        again.get(i).deliveryId()).onItem().invoke(handed -> {
+                            if (handed != null) {
+                                leased.put(againBoxes.get(i), handed.leased());
+                            }
+                        })))
+                .replaceWith(leased);
     }
 
     /** The head of each box's queue, locked, in box-id order. */
@@ -225,24 +219,30 @@ public class LeaseBatches {
             deliveryIds.add(row.getLong("id"));
             until.add(now.plus(queue.visibilityTimeout(type)));
             requestIds.add(byBox.get(boxId).requestId());
-            commandIds.add(row.getLong("command_id"));
+            // A box command's row stays queued: its in_progress is its delivery's (CommandView.SHOWN_STATE).
+            if (!"box".equals(row.getString("target_kind"))) {
+                commandIds.add(row.getLong("command_id"));
+            }
             leased.put(boxId, new CommandQueue.Leased(row.getLong("command_id"), type.code(), row.getShort("priority"),
                     CommandQueue.targetText(row), row.getString("contents")));
         }
+        String handOutDeliveries = "UPDATE command_deliveries d SET state = 'delivered',"
+                + "   attempts = d.attempts + 1, leased_until = u.until, leased_by = $4,"
+                + "   lease_request = u.request, updated_at = now()"
+                + "   FROM unnest($1::bigint[], $2::timestamptz[], $3::text[]) AS u(id, until, request)"
+                + "   WHERE d.id = u.id";
+        Tuple handedParameters = Tuple.of(deliveryIds.toArray(new Long[0]), until.toArray(new OffsetDateTime[0]),
+                requestIds.toArray(new String[0]), edgeId);
         Uni<Void> plain = deliveryIds.isEmpty() ? Uni.createFrom().voidItem()
-                // One statement for the deliveries and their commands; the command rows are locked in id
-                // order, so two batches starting the same commands cannot deadlock.
-                : db.preparedQuery("WITH handed AS (UPDATE command_deliveries d SET state = 'delivered',"
-                                + "   attempts = d.attempts + 1, leased_until = u.until, leased_by = $4,"
-                                + "   lease_request = u.request, updated_at = now()"
-                                + "   FROM unnest($1::bigint[], $2::timestamptz[], $3::text[]) AS u(id, until, request)"
-                                + "   WHERE d.id = u.id)"
+                : commandIds.isEmpty() ? db.preparedQuery(handOutDeliveries).execute(handedParameters).replaceWithVoid()
+                // One statement for the deliveries and the group commands they start; the command rows are
+                // locked in id order, so two batches starting the same commands cannot deadlock.
+                : db.preparedQuery("WITH handed AS (" + handOutDeliveries + ")"
                                 + " UPDATE commands SET state = 'in_progress', updated_at = now()"
                                 + " WHERE id IN (SELECT id FROM commands WHERE id = ANY($5) AND state = 'queued'"
                                 + " ORDER BY id FOR UPDATE) AND state = 'queued'")
-                        .execute(Tuple.of(deliveryIds.toArray(new Long[0]), until.toArray(new OffsetDateTime[0]),
-                                requestIds.toArray(new String[0]), edgeId,
-                                commandIds.stream().distinct().sorted().toArray(Long[]::new)))
+                        .execute(handedParameters.addArrayOfLong(commandIds.stream().distinct().sorted()
+                                .toArray(Long[]::new)))
                         .replaceWithVoid();
         return plain.flatMap(v -> sequentially(special.size(), i -> {
             Row row = special.get(i);

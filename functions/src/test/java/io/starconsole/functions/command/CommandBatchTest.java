@@ -298,6 +298,21 @@ class CommandBatchTest {
     }
 
     @Test
+    void enqueueBatch_ofBoxCommands_answersAsInserted_whatAReadAfterShows() {
+        Queue.TestBox a = box(newGroup());
+        Queue.TestBox b = box(newGroup());
+        JsonPath queued = enqueueBatch(List.of(command(100, toBox(a), "a-name"),
+                command(102, Map.of("box", b.key()), "now"),
+                CommandApiTest.withPriority(command(106, toBox(a), CommandApiTest.TUNNEL), "high")))
+                .then().statusCode(201).extract().jsonPath();
+        List<Map<String, Object>> answered = queued.getList("commands");
+        assertThat(answered).hasSize(3);
+        for (Map<String, Object> answer : answered) {
+            assertThat(answer).isEqualTo(view(((Number) answer.get("id")).longValue()).getMap("$"));
+        }
+    }
+
+    @Test
     void enqueueBatch_withOneBadEntry_queuesNothing_andNamesTheEntry() {
         Queue.TestBox a = box(newGroup());
         enqueueBatch(List.of(command(102, toBox(a), "now"), command(999, toBox(a), "now")))

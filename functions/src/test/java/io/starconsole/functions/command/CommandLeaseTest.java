@@ -94,6 +94,22 @@ class CommandLeaseTest {
     }
 
     @Test
+    void lease_afterTheAttemptCap_failsTheOneOut_andHandsOutTheNext_inTheSameLease() {
+        Queue.TestBox box = box(newGroup());
+        long first = enqueueFor(box, 102, "now");
+        long second = enqueueFor(box, 106, CommandApiTest.TUNNEL);
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        for (int attempt = 1; attempt <= 5; attempt++) {
+            assertThat(queue.lease(box.key(), "edge-1", now).await().atMost(WAIT).command().commandId()).isEqualTo(first);
+            now = now.plusSeconds(31);
+        }
+        // The statement that fails the first reads what the box has out: not the first any more.
+        assertThat(queue.lease(box.key(), "edge-1", now).await().atMost(WAIT).command().commandId()).isEqualTo(second);
+        assertThat(view(first).getString("state")).isEqualTo("failed");
+        assertThat(view(second).getString("state")).isEqualTo("in_progress");
+    }
+
+    @Test
     void result_completesTheDelivery_andIsIdempotent() {
         Queue.TestBox box = box(newGroup());
         long id = enqueueFor(box, 100, "new-name");
