@@ -78,7 +78,7 @@ public class CommandService {
                                                     new Written(rows.get(0).getLong("id"), 1, null), caller)))
                                             .replaceWith(CommandView.from(rows.get(0), ONE_QUEUED)))),
                             MAX_TRANSACTION_ATTEMPTS)
-                    .call(view -> notices.announceQueued(List.of(view.id())));
+                    .invoke(view -> notices.announceQueued(List.of(view.id())));
         }
         // The audit entry in the command's own transaction: one commit per command, not two.
         return TransientFailures.retry(() -> pool.withTransaction(db -> DeliveryNotices.announceAfterCommit(db)
@@ -86,7 +86,7 @@ public class CommandService {
                                 .flatMap(written -> audit.record(db, List.of(auditEntry(checked, written, caller)))
                                         .replaceWith(written))),
                         MAX_TRANSACTION_ATTEMPTS)
-                .call(written -> notices.announceQueued(List.of(written.id())))
+                .invoke(written -> notices.announceQueued(List.of(written.id())))
                 .flatMap(written -> queries.find(written.id()));
     }
 
@@ -148,7 +148,7 @@ public class CommandService {
                             .flatMap(v -> audit.record(db, entries))
                             .replaceWith(() -> new WrittenBatch(ids, inserted)));
                 }), MAX_TRANSACTION_ATTEMPTS)
-                .call(written -> notices.announceQueued(written.ids()))
+                .invoke(written -> notices.announceQueued(written.ids()))
                 .flatMap(written -> BoxCommandRuns.answeredAsInserted(checked, written.plainRows())
                         // As the single enqueue: each view is the inserted row with its one queued delivery.
                         ? Uni.createFrom().item(written.plainRows().stream().map(row -> CommandView.from(row, ONE_QUEUED))
