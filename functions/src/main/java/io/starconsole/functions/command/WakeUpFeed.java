@@ -8,9 +8,9 @@ import java.time.Duration;
 /**
  * The edges' wake-up feed as a long poll: a request returns at once when boxes of the edge got new
  * deliveries committed after its cursor ({@link FeedCursor}), else it is held until the database
- * announces some for that edge (milliseconds after the enqueue commits) or the wait runs out. So an edge makes about one call
- * per enqueue burst, or one per {@code max-wait} when the fleet is idle, and boxes hear of new
- * work at once.
+ * announces some for that edge (milliseconds after the enqueue commits) or the wait runs out. So
+ * an edge makes about one call per enqueue burst, or one per {@code max-wait} when the fleet is
+ * idle, and boxes hear of new work at once.
  */
 @ApplicationScoped
 public class WakeUpFeed {
@@ -25,7 +25,7 @@ public class WakeUpFeed {
         this.config = config.feed();
     }
 
-    /** Boxes of the edge with deliveries queued after {@code after}, waiting up to {@code wait} for some. */
+    /** Boxes of the edge with deliveries committed after {@code after}, waiting up to {@code wait} for some. */
     public Uni<CommandQueue.Pending> pending(String edgeId, FeedCursor after, Duration wait) {
         Duration capped = wait.compareTo(config.maxWait()) > 0 ? config.maxWait() : wait;
         return look(edgeId, after, System.nanoTime() + capped.toNanos());

@@ -16,8 +16,9 @@ import java.time.Duration;
 /**
  * Learns at once which of this edge's boxes got new commands: one long-poll request at a time to
  * the registry's wake-up feed (a cursor over newly committed deliveries for boxes on this edge),
- * held by the registry until there is work or the wait runs out — never a query per box. The boxes named are
- * woken at once; a box that misses the wake-up still sees the flag in its next PONG.
+ * held by the registry until there is work or the wait runs out — never a query per box. The
+ * boxes named are woken at once; a box that misses the wake-up still sees the flag in its next
+ * PONG.
  */
 @ApplicationScoped
 public class CommandWakeups {
