@@ -63,18 +63,14 @@ public class FirmwareDeliveries {
 
     /**
      * Queues again the deliveries a halt cancelled (a resumed rollout); how many. They are queued by
-     * this transaction for the edges' wake-up feed, which is told to look (the database announces
-     * inserted deliveries only).
+     * this transaction for the edges' wake-up feed; the caller announces them after its commit
+     * ({@link DeliveryNotices}: the database announces inserted deliveries only).
      */
     public Uni<Integer> requeue(SqlClient db, long commandId, List<Long> deliveryIds) {
         return db.preparedQuery("UPDATE command_deliveries SET state = 'queued', result = NULL, attempts = 0,"
                         + " leased_until = NULL, updated_at = now(), enqueued_xid = pg_current_xact_id()"
                         + " WHERE command_id = $1 AND id = ANY($2) AND state = 'cancelled'")
                 .execute(Tuple.of(commandId, deliveryIds.toArray(new Long[0])))
-                .flatMap(rows -> CommandStates.recompute(db, List.of(commandId))
-                        .flatMap(v -> rows.rowCount() == 0 ? Uni.createFrom().voidItem()
-                                : db.preparedQuery("SELECT pg_notify($1, '')").execute(Tuple.of(DeliveryAnnouncements.CHANNEL))
-                                        .replaceWithVoid())
-                        .replaceWith(rows.rowCount()));
+                .flatMap(rows -> CommandStates.recompute(db, List.of(commandId)).replaceWith(rows.rowCount()));
     }
 }

@@ -4,6 +4,7 @@ import io.smallrye.mutiny.Uni;
 import io.starconsole.functions.audit.AuditLog;
 import io.starconsole.functions.box.TransientFailures;
 import io.starconsole.functions.command.CommandArguments;
+import io.starconsole.functions.command.DeliveryNotices;
 import io.starconsole.functions.command.FirmwareDeliveries;
 import io.starconsole.functions.command.Targets;
 import io.starconsole.functions.error.ApiException;
@@ -37,9 +38,11 @@ public class RolloutService {
     private final FirmwareDeliveries deliveries;
     private final RolloutWaves waves;
     private final AuditLog audit;
+    private final DeliveryNotices notices;
 
     public RolloutService(Pool pool, OtaKeys keys, Targets targets, FirmwareDeliveries deliveries, RolloutWaves waves,
-                          AuditLog audit) {
+                          AuditLog audit, DeliveryNotices notices) {
+        this.notices = notices;
         this.pool = pool;
         this.keys = keys;
         this.targets = targets;
@@ -205,6 +208,7 @@ public class RolloutService {
                     }
                     return published(db, row.getLong("release_id")).flatMap(version -> waves.resume(db, id));
                 }))
+                .invoke(commandId -> notices.announceQueued(List.of(commandId)))
                 .flatMap(v -> audit.record(caller.actor(), "rollout.resumed", "rollout:" + id, null, caller.source()))
                 .flatMap(v -> find(id));
     }

@@ -68,8 +68,11 @@ public class RolloutWaves {
                                 "rollout halted: " + reason).replaceWithVoid());
     }
 
-    /** Resumes a halted rollout: failures so far are forgiven, the cancelled deliveries are queued again. */
-    Uni<Void> resume(SqlClient db, long rolloutId) {
+    /**
+     * Resumes a halted rollout: failures so far are forgiven, the cancelled deliveries are queued
+     * again; the rollout's command, for the announcement after the commit.
+     */
+    Uni<Long> resume(SqlClient db, long rolloutId) {
         OffsetDateTime deadline = OffsetDateTime.now(ZoneOffset.UTC).plus(config.healthDeadline());
         return db.preparedQuery("UPDATE rollouts r SET state = 'running', halted_reason = NULL, halted_at = NULL,"
                         + " updated_at = now(), forgiven_failures = (SELECT count(*) FROM rollout_boxes rb"
@@ -85,10 +88,9 @@ public class RolloutWaves {
                             .flatMap(pending -> {
                                 List<Long> ids = new ArrayList<>();
                                 pending.forEach(row -> ids.add(row.getLong("delivery_id")));
-                                return deliveries.requeue(db, commandId, ids);
+                                return deliveries.requeue(db, commandId, ids).replaceWith(commandId);
                             });
-                })
-                .replaceWithVoid();
+                });
     }
 
     /** What judging a rollout did, for the audit log; null when nothing changed. */

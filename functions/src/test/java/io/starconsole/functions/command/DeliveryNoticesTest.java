@@ -57,32 +57,37 @@ class DeliveryNoticesTest {
 
     @Test
     void batch_isAnnouncedOnce_toEveryEdgeOfItsBoxes() throws Exception {
-        String one = newEdge();
-        String other = newEdge();
-        Queue.TestBox first = boxOn(one, newGroup());
-        Queue.TestBox second = boxOn(other, newGroup());
+        TwoEdges two = TwoEdges.registered();
         try (Listener listener = new Listener()) {
             given().auth().oauth2(Queue.token()).contentType(ContentType.JSON)
-                    .body(Map.of("commands", List.of(command(102, toBox(first), "now"), command(102, toBox(second), "now"))))
+                    .body(Map.of("commands", List.of(command(102, toBox(two.first()), "now"),
+                            command(102, toBox(two.second()), "now"))))
                     .post("/api/v1/commands/batch").then().statusCode(201);
-            List<String> payloads = listener.payloadsNaming(one);
+            List<String> payloads = listener.payloadsNaming(two.one());
             assertThat(payloads).hasSize(1);
-            assertThat(payloads.get(0).split(",")).containsExactlyInAnyOrder(one, other);
+            assertThat(payloads.get(0).split(",")).containsExactlyInAnyOrder(two.one(), two.other());
         }
     }
 
     @Test
     void p2pPair_announcesThePartnersEdgeToo() throws Exception {
-        String one = newEdge();
-        String other = newEdge();
-        Queue.TestBox a = boxOn(one, newGroup());
-        Queue.TestBox b = boxOn(other, newGroup());
-        Map<String, Object> pair = new HashMap<>(command("ADD_P2P_SPN_TUNNEL", toBox(a),
+        TwoEdges two = TwoEdges.registered();
+        Queue.TestBox b = two.second();
+        Map<String, Object> pair = new HashMap<>(command("ADD_P2P_SPN_TUNNEL", toBox(two.first()),
                 "groupname|test1|vip|" + b.spnIp() + "|lport|12345|ekey|" + b.key() + "|server|13.125.60.224:49918"));
         pair.put("peer", toBox(b));
         try (Listener listener = new Listener()) {
             enqueue(pair);
-            assertThat(listener.payloadsNaming(other)).hasSize(1);
+            assertThat(listener.payloadsNaming(two.other())).hasSize(1);
+        }
+    }
+
+    /** A box on each of two edges of their own. */
+    private record TwoEdges(String one, String other, Queue.TestBox first, Queue.TestBox second) {
+        static TwoEdges registered() {
+            String one = newEdge();
+            String other = newEdge();
+            return new TwoEdges(one, other, boxOn(one, newGroup()), boxOn(other, newGroup()));
         }
     }
 
