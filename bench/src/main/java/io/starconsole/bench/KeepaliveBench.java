@@ -41,7 +41,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * of the schedule and of the boxes), --edge-jar PATH, --edge-heap 256m, --jfr FILE, --edge-options "OPTS"
  * (more JVM options for the edge, e.g. {@code -Xlog:gc:file=gc.log}), --floor true (instead of the edge, a
  * {@link KeepaliveEcho} with the same sockets and cryptography and nothing else: the generator's and the
- * machine's share of the round trip).
+ * machine's share of the round trip), --slow-pings FILE (when the round trips over 1 ms were due, by the
+ * wall clock's millisecond, to lay beside the JVMs' logs; one file per rate: FILE.RATE).
  */
 public final class KeepaliveBench {
 
@@ -64,6 +65,7 @@ public final class KeepaliveBench {
         String jfr = args.text("jfr", "");
         String edgeOptions = args.text("edge-options", "");
         boolean floor = args.flag("floor");
+        String slowPings = args.text("slow-pings", "");
 
         System.out.println("KeepaliveBench: " + boxes + " boxes, rates " + rates + ", " + seconds + " s each; "
                 + (floor ? "FLOOR (trivial echo instead of the edge); " : "")
@@ -86,13 +88,14 @@ public final class KeepaliveBench {
                      new InetSocketAddress("127.0.0.1", udpPort), sockets, receivers)) {
             System.out.println((floor ? "echo" : "edge") + " pid " + edge.pid() + ", log " + log);
             for (String rate : rates.split(",")) {
-                run(fleet, edge, functions, boxes, Double.parseDouble(rate.trim()), seconds, warmup, senders);
+                run(fleet, edge, functions, boxes, Double.parseDouble(rate.trim()), seconds, warmup, senders,
+                        slowPings.isEmpty() ? null : Path.of(slowPings + "." + rate.trim()));
             }
         }
     }
 
     private static void run(BoxFleet fleet, Server edge, FunctionsStandIn functions, int boxes, double rate,
-                            int seconds, int warmup, int senders) throws Exception {
+                            int seconds, int warmup, int senders, Path slowPingsFile) throws Exception {
         // Fresh sessions for every step: a session lives at most 180 s.
         long t0 = System.nanoTime();
         fleet.helloAll(2000, 60_000);
@@ -113,11 +116,12 @@ public final class KeepaliveBench {
         for (int i = 0; i < threads; i++) {
             histograms[i] = LatencyReport.newHistogram();
         }
-        fleet.listener((box, message, receivedNanos) -> record(message, receivedNanos, due, warmupCount, total,
-                answered, histograms));
-
         RateSchedule schedule = new RateSchedule(System.nanoTime() + 50_000_000, rate);
         long warmupEnd = schedule.dueNanos(warmupCount);
+        SlowPings slow = slowPingsFile == null ? null : new SlowPings(1_000_000, warmupEnd, seconds + 2);
+        fleet.listener((box, message, receivedNanos) -> record(message, receivedNanos, due, warmupCount, total,
+                answered, histograms, slow));
+
         AtomicLong sendFailures = new AtomicLong();
         // The generator's own share of a round trip: how late each measured PING left (sent - due).
         Histogram[] lateness = new Histogram[senders];
@@ -148,6 +152,7 @@ public final class KeepaliveBench {
         RateSchedule.awaitNanos(warmupEnd);
         long measureStartNanos = System.nanoTime();
         long edgeTicksBefore = Proc.cpuTicks(edge.pid());
+        Map<String, Long> edgeThreadsBefore = Proc.threadCpuTicks(edge.pid());
         long ownTicksBefore = Proc.cpuTicks(ProcessHandle.current().pid());
         long presenceBefore = functions.presenceCalls();
         long heartbeatsBefore = functions.heartbeats();
@@ -157,6 +162,7 @@ public final class KeepaliveBench {
         }
         long sendEnd = System.nanoTime();
         long edgeTicks = Proc.cpuTicks(edge.pid()) - edgeTicksBefore;
+        Map<String, Long> edgeThreads = Proc.threadCpuTicks(edge.pid());
         long ownTicks = Proc.cpuTicks(ProcessHandle.current().pid()) - ownTicksBefore;
         Thread.sleep(1500); // answers still in flight, and the last presence batch
         long bufferDrops = Proc.udpReceiveBufferErrors() - bufferDropsBefore;
@@ -192,15 +198,21 @@ public final class KeepaliveBench {
                 report.answered() == 0 ? 0 : 1e6 * cpuSeconds / report.answered(),
                 ownSeconds, 100 * ownSeconds / measuredSeconds,
                 report.answered() == 0 ? 0 : 1e6 * ownSeconds / report.answered(), senders, sendFailures.get());
+        System.out.println("  edge CPU by thread (% of one core): " + busiestThreads(edgeThreadsBefore, edgeThreads,
+                measuredSeconds));
         System.out.printf(Locale.ROOT,
                 "  presence relayed to the functions: %d calls (%.2f per second) carrying %d heartbeats%n",
                 presenceCalls, presenceCalls / measuredSeconds, heartbeats);
         System.out.printf(Locale.ROOT, "  UDP datagrams dropped by full receive buffers (whole machine): %d%n", bufferDrops);
         System.out.println("  edge RSS " + Proc.rssKib(edge.pid()) / 1024 + " MiB; load average " + Proc.loadAverage());
+        if (slow != null) {
+            slow.write(slowPingsFile);
+            System.out.println("  slow round trips by due time: " + slowPingsFile);
+        }
     }
 
     private static void record(Message message, long receivedNanos, AtomicLongArray due, long warmupCount, long total,
-                               AtomicLong answered, Histogram[] histograms) {
+                               AtomicLong answered, Histogram[] histograms, SlowPings slow) {
         if (!(message instanceof Pong pong)) {
             return;
         }
@@ -208,12 +220,28 @@ public final class KeepaliveBench {
         if (sequence < warmupCount || sequence >= total) {
             return;
         }
-        long latency = Math.max(0, receivedNanos - due.get((int) sequence));
+        long dueNanos = due.get((int) sequence);
+        long latency = Math.max(0, receivedNanos - dueNanos);
+        if (slow != null) {
+            slow.record(dueNanos, latency);
+        }
         Histogram h = histograms[(int) (Thread.currentThread().getId() % histograms.length)];
         synchronized (h) {
             h.recordValue(Math.min(latency, h.getHighestTrackableValue()));
         }
         answered.incrementAndGet();
+    }
+
+    /** The threads that spent the most between two readings of {@link Proc#threadCpuTicks}, busiest first. */
+    private static String busiestThreads(Map<String, Long> before, Map<String, Long> after, double seconds) {
+        return after.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+                .filter(e -> e.getValue() > 0)
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(8)
+                .map(e -> String.format(Locale.ROOT, "%s %.1f%%", e.getKey(),
+                        100.0 * e.getValue() / Proc.CLOCK_TICKS_PER_SECOND / seconds))
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     private static Map<String, String> with(Map<String, String> environment, String name, String value) {

@@ -53,6 +53,32 @@ final class Proc {
         return total;
     }
 
+    /**
+     * utime + stime of each thread of {@code pid} alive now, summed by thread name with its numbers
+     * taken out ({@code edge-udp-2-1} and {@code edge-udp-2-2} are {@code edge-udp-N-N}); Linux keeps
+     * the first 15 characters of a name. Two readings apart give what each kind of thread spent.
+     */
+    static java.util.Map<String, Long> threadCpuTicks(long pid) throws IOException {
+        java.util.Map<String, Long> byName = new java.util.TreeMap<>();
+        try (var tasks = Files.newDirectoryStream(Path.of("/proc", String.valueOf(pid), "task"))) {
+            for (Path task : tasks) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (IOException gone) {
+                    continue; // ended between listing and reading
+                }
+                byName.merge(threadNameFromStat(stat), cpuTicksFromStat(stat), Long::sum);
+            }
+        }
+        return byName;
+    }
+
+    /** The name (field 2, between the first '(' and the last ')') with its numbers (after '-' or '#', or at its end) as N. */
+    static String threadNameFromStat(String stat) {
+        return stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("(?<=[-#])[0-9]+|[0-9]+$", "N");
+    }
+
     /** The parent process id (field 4) from a /proc/<pid>/stat line. */
     static long parentPidFromStat(String stat) {
         return Long.parseLong(fieldsAfterName(stat)[4 - 3]);

@@ -70,6 +70,19 @@ class HarnessTest {
     }
 
     @Test
+    void proc_threadName_hasItsDigitsAsN() {
+        assertThat(Proc.threadNameFromStat("77 (edge-udp-2-1) S 1 2 3 0 -1 0 0 0 0 0 5 6 0 0 20 0 1 0 1 2 3"))
+                .isEqualTo("edge-udp-N-N");
+        assertThat(Proc.threadNameFromStat("78 (C2 CompilerThre) S 1 2 3")).isEqualTo("C2 CompilerThre");
+        assertThat(Proc.threadNameFromStat("79 (GC Thread#1) S 1 2 3")).isEqualTo("GC Thread#N");
+    }
+
+    @Test
+    void proc_threadCpuTicks_ofThisProcess_namesTheMainThread() throws Exception {
+        assertThat(Proc.threadCpuTicks(ProcessHandle.current().pid())).containsKey("java");
+    }
+
+    @Test
     void proc_rss_fromStatus() {
         assertThat(Proc.rssKibFromStatus("Name:\tjava\nVmPeak:\t 9 kB\nVmRSS:\t  123456 kB\nThreads: 3\n"))
                 .isEqualTo(123456);

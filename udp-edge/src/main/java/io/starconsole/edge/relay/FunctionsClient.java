@@ -68,6 +68,14 @@ public class FunctionsClient {
         return send(path, body, answerType, timeout, 1);
     }
 
+    /**
+     * As {@link #post(String, Object, Class)} with a body its caller already wrote as JSON: for a
+     * large body written in steps on a background thread.
+     */
+    public <T> CompletableFuture<T> postJson(String path, byte[] body, Class<T> answerType) {
+        return sendJson(path, body, answerType, config.timeout(), config.attempts());
+    }
+
     private <T> CompletableFuture<T> send(String path, Object body, Class<T> answerType, Duration timeout, int attempts) {
         byte[] payload;
         try {
@@ -75,6 +83,11 @@ public class FunctionsClient {
         } catch (IOException e) {
             return CompletableFuture.failedFuture(e);
         }
+        return sendJson(path, payload, answerType, timeout, attempts);
+    }
+
+    private <T> CompletableFuture<T> sendJson(String path, byte[] payload, Class<T> answerType, Duration timeout,
+                                              int attempts) {
         HttpRequest request = HttpRequest.newBuilder(endpoint(path))
                 .timeout(timeout)
                 .header("Content-Type", "application/json")
