@@ -62,6 +62,11 @@ final class EdgeProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** The edge's Prometheus page now. */
+    MetricsPage metrics() throws Exception {
+        return MetricsPage.read(httpPort);
+    }
+
     private void awaitReady(Duration timeout) throws IOException, InterruptedException {
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -205,6 +205,10 @@ public final class KeepaliveBench {
                 presenceCalls, presenceCalls / measuredSeconds, heartbeats);
         System.out.printf(Locale.ROOT, "  UDP datagrams dropped by full receive buffers (whole machine): %d%n", bufferDrops);
         System.out.println("  edge RSS " + Proc.rssKib(edge.pid()) / 1024 + " MiB; load average " + Proc.loadAverage());
+        String drops = edge.drops();
+        if (!drops.isEmpty()) {
+            System.out.println("  datagrams the edge dropped since it started, by reason: " + drops);
+        }
         if (slow != null) {
             slow.write(slowPingsFile);
             System.out.println("  slow round trips by due time: " + slowPingsFile);
@@ -254,11 +258,25 @@ public final class KeepaliveBench {
     private interface Server extends AutoCloseable {
         long pid();
 
+        /** Datagrams the server refused or failed, by reason, since it started ("" when it does not count them). */
+        default String drops() throws Exception {
+            return "";
+        }
+
         static Server edge(EdgeProcess edge) {
             return new Server() {
                 @Override
                 public long pid() {
                     return edge.pid();
+                }
+
+                @Override
+                public String drops() throws Exception {
+                    return edge.metrics().lines().stream()
+                            .filter(line -> line.startsWith("edge_datagrams_dropped_total{") && !line.endsWith(" 0.0"))
+                            .map(line -> line.substring(line.indexOf("reason=\"") + 8, line.indexOf('"',
+                                    line.indexOf("reason=\"") + 8)) + " " + line.substring(line.lastIndexOf(' ') + 1))
+                            .collect(java.util.stream.Collectors.joining(", "));
                 }
 
                 @Override
