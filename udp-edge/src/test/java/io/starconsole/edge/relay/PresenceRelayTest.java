@@ -35,6 +35,9 @@ class PresenceRelayTest {
                     at.plusNanos(i % 4 == 0 ? 0 : i * 1_000_000L + (i % 3) * 1_000L + (i % 2))));
         }
 
+        heartbeats.add(new Heartbeat("box-without-address", null, null, at));
+        heartbeats.add(new Heartbeat("box-\u00e9\u2603", "::1", 65535, Instant.EPOCH));
+
         byte[] stepwise = relay.batchJson("edge-7", heartbeats);
 
         assertThat(new String(stepwise, java.nio.charset.StandardCharsets.UTF_8))
