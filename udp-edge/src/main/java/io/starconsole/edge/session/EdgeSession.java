@@ -54,11 +54,16 @@ public final class EdgeSession {
         this.commandsPending = pending;
     }
 
-    /** Marks this box's presence as waiting for the next heartbeat batch (read first: most PINGs find it set). */
-    public void markPresenceDue() {
-        if (!presenceDue) {
-            presenceDue = true;
+    /**
+     * Marks this box's presence as waiting for the next heartbeat batch; true when it was not
+     * already (read first: most PINGs find it set, and then write nothing).
+     */
+    public boolean markPresenceDue() {
+        if (presenceDue) {
+            return false;
         }
+        presenceDue = true;
+        return true;
     }
 
     /** Seen since its presence was last handed over. */
