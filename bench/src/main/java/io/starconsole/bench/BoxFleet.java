@@ -140,9 +140,8 @@ final class BoxFleet implements AutoCloseable {
         box.session = null;
         box.answer = null;
         box.handshakeDueNanos = dueNanos;
-        InitiationAttempt attempt = box.initiator.initiate(new Hello(info(box.number)));
+        InitiationAttempt attempt = initiate(box, new Hello(info(box.number)));
         box.attempt = attempt;
-        byIndex.put(attempt.localIndex(), box);
         box.channel.send(ByteBuffer.wrap(attempt.datagram()), edge);
     }
 
@@ -153,10 +152,24 @@ final class BoxFleet implements AutoCloseable {
      */
     void reconnect(Box box, long dueNanos) throws IOException {
         box.handshakeDueNanos = dueNanos;
-        InitiationAttempt attempt = box.initiator.initiate(new Reconnect(info(box.number)));
+        InitiationAttempt attempt = initiate(box, new Reconnect(info(box.number)));
         box.attempt = attempt;
-        byIndex.put(attempt.localIndex(), box);
         box.channel.send(ByteBuffer.wrap(attempt.datagram()), edge);
+    }
+
+    /**
+     * A new handshake of {@code box}, whose local index no other box of the fleet holds, mapped to
+     * it. Real boxes each have their own indexes; the fleet's share one map, and two boxes drawing
+     * the same random index (at 125,000 boxes about two do) would read each other's answers: one
+     * of them lost every PONG for a whole run.
+     */
+    private InitiationAttempt initiate(Box box, Message request) {
+        while (true) {
+            InitiationAttempt attempt = box.initiator.initiate(request);
+            if (byIndex.putIfAbsent(attempt.localIndex(), box) == null) {
+                return attempt;
+            }
+        }
     }
 
     /** Seals {@code message} in the box's session and sends it; false if it could not be sent now. */

@@ -157,6 +157,7 @@ public final class KeepaliveBench {
         long presenceBefore = functions.presenceCalls();
         long heartbeatsBefore = functions.heartbeats();
         long bufferDropsBefore = Proc.udpReceiveBufferErrors();
+        long unreadableBefore = fleet.junk();
         for (Thread thread : sending) {
             thread.join();
         }
@@ -166,6 +167,7 @@ public final class KeepaliveBench {
         long ownTicks = Proc.cpuTicks(ProcessHandle.current().pid()) - ownTicksBefore;
         Thread.sleep(1500); // answers still in flight, and the last presence batch
         long bufferDrops = Proc.udpReceiveBufferErrors() - bufferDropsBefore;
+        long unreadable = fleet.junk() - unreadableBefore;
         long presenceCalls = functions.presenceCalls() - presenceBefore;
         long heartbeats = functions.heartbeats() - heartbeatsBefore;
         fleet.listener((box, message, at) -> { });
@@ -203,7 +205,8 @@ public final class KeepaliveBench {
         System.out.printf(Locale.ROOT,
                 "  presence relayed to the functions: %d calls (%.2f per second) carrying %d heartbeats%n",
                 presenceCalls, presenceCalls / measuredSeconds, heartbeats);
-        System.out.printf(Locale.ROOT, "  UDP datagrams dropped by full receive buffers (whole machine): %d%n", bufferDrops);
+        System.out.printf(Locale.ROOT, "  UDP datagrams dropped by full receive buffers (whole machine): %d; datagrams"
+                + " the boxes could not read (no session, bad tag, replay): %d%n", bufferDrops, unreadable);
         System.out.println("  edge RSS " + Proc.rssKib(edge.pid()) / 1024 + " MiB; load average " + Proc.loadAverage());
         String drops = edge.drops();
         if (!drops.isEmpty()) {
