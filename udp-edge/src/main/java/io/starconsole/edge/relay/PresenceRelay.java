@@ -23,7 +23,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,16 +62,8 @@ public class PresenceRelay {
     private final EdgeLoop loop;
     private final String edgeId;
     private final Event<BoxesWithWork> work;
-    /**
-     * The sessions seen since the last hand-over, each once (its flag says it is in), filled by the
-     * sockets' threads; and the array the next hand-over swaps in. Arrays, not a queue: a queue's
-     * nodes lived up to an interval, across the young collections of a keepalive storm (each
-     * collection had to copy them; bench/RESULTS.md, session 4).
-     */
-    private final Object seenLock = new Object();
-    private EdgeSession[] seen = new EdgeSession[1024];
-    private int seenCount;
-    private EdgeSession[] spare = new EdgeSession[1024];
+    /** The sessions seen since the last hand-over. */
+    private final SeenSessions seen = new SeenSessions();
     private final Map<String, Heartbeat> pending = new LinkedHashMap<>();
     /** Builds, serialises and sends batches off the edge's loop, one hand-over at a time. */
     private final ExecutorService relayThread = Executors.newSingleThreadExecutor(r -> {
@@ -113,14 +104,7 @@ public class PresenceRelay {
      * and the first PING of a box in an interval adds its session to the ones seen.
      */
     public void record(EdgeSession session) {
-        if (session.markPresenceDue()) {
-            synchronized (seenLock) {
-                if (seenCount == seen.length) {
-                    seen = Arrays.copyOf(seen, 2 * seenCount);
-                }
-                seen[seenCount++] = session;
-            }
-        }
+        seen.add(session);
     }
 
     /** On the edge's loop, once an interval: the relay thread collects and relays the boxes seen. */
@@ -135,30 +119,15 @@ public class PresenceRelay {
      * work (a cache miss per session: 12 ms a second for 125,000).
      */
     private List<Heartbeat> collectSeen() {
-        EdgeSession[] taken;
-        int count;
-        synchronized (seenLock) {
-            taken = seen;
-            count = seenCount;
-            seen = spare;
-            seenCount = 0;
-        }
         long nowNanos = System.nanoTime();
         Instant now = Instant.now();
-        List<Heartbeat> heartbeats = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            yieldBetweenSteps(i);
-            EdgeSession session = taken[i];
-            taken[i] = null;
-            // Cleared before the copy: a PING after the copy marks the box again, for the next batch.
-            session.clearPresenceDue();
+        List<Heartbeat> heartbeats = new ArrayList<>();
+        seen.takeAll(session -> {
+            yieldBetweenSteps(heartbeats.size());
             InetSocketAddress address = session.address();
             heartbeats.add(new Heartbeat(session.boxKey(), address.getAddress().getHostAddress(), address.getPort(),
                     now.minusNanos(Math.max(0, nowNanos - session.lastSeenNanos()))));
-        }
-        synchronized (seenLock) {
-            spare = taken; // the next hand-over hands this one out again: one pair of arrays, no garbage
-        }
+        });
         return heartbeats;
     }
 

@@ -1,6 +1,8 @@
 package io.starconsole.edge.session;
 
 import io.starconsole.protocol.session.Session;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 
 /**
@@ -10,6 +12,16 @@ import java.net.InetSocketAddress;
  * volatile.
  */
 public final class EdgeSession {
+
+    private static final VarHandle PRESENCE_DUE;
+
+    static {
+        try {
+            PRESENCE_DUE = MethodHandles.lookup().findVarHandle(EdgeSession.class, "presenceDue", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final Session session;
     private final String boxKey;
@@ -55,15 +67,12 @@ public final class EdgeSession {
     }
 
     /**
-     * Marks this box's presence as waiting for the next heartbeat batch; true when it was not
-     * already (read first: most PINGs find it set, and then write nothing).
+     * Marks this box's presence as waiting for the next heartbeat batch; true for the one caller
+     * that changed it (read first: most PINGs find it set, and then write nothing). Atomic: the
+     * box's datagrams may come in on two sockets at once after its address changed.
      */
     public boolean markPresenceDue() {
-        if (presenceDue) {
-            return false;
-        }
-        presenceDue = true;
-        return true;
+        return !presenceDue && PRESENCE_DUE.compareAndSet(this, false, true);
     }
 
     /** Seen since its presence was last handed over. */
