@@ -44,10 +44,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (bounded) and relayed with the next batch that goes through.
  *
  * <p>The relay thread works in steps of {@value #HEARTBEATS_PER_STEP} sessions or heartbeats and
- * yields its core between them. A hand-over of thousands of boxes is milliseconds of work, and a thread that has
- * slept for an interval is let run that long at once, ahead of the sockets' threads it shares the
- * cores with: every PING arriving meanwhile waited for it (half of the keepalive's slow round trips
- * on two cores, bench/RESULTS.md, session 7).
+ * yields its core between them. A hand-over of thousands of boxes is milliseconds of work, and a
+ * thread that has slept for an interval is let run that long at once, ahead of the sockets'
+ * threads it shares the cores with: every PING arriving meanwhile waited for it (half of the
+ * keepalive's slow round trips on two cores, bench/RESULTS.md, session 7).
  */
 @ApplicationScoped
 public class PresenceRelay {
@@ -65,7 +65,7 @@ public class PresenceRelay {
     /** The sessions seen since the last hand-over. */
     private final SeenSessions seen = new SeenSessions();
     private final Map<String, Heartbeat> pending = new LinkedHashMap<>();
-    /** Builds, serialises and sends batches off the edge's loop, one hand-over at a time. */
+    /** Collects, builds, writes and sends batches off the edge's loop, one hand-over at a time. */
     private final ExecutorService relayThread = Executors.newSingleThreadExecutor(r -> {
         Thread thread = new Thread(r, "edge-presence-relay");
         thread.setDaemon(true);
