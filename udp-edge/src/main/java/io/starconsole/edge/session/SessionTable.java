@@ -9,7 +9,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Consumer;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -93,10 +92,5 @@ public class SessionTable {
 
     public int size() {
         return byIndex.size();
-    }
-
-    /** Each session in the table now, on any thread (sessions added or removed meanwhile may be missed). */
-    public void forEach(Consumer<EdgeSession> action) {
-        byIndex.values().forEach(action);
     }
 }
