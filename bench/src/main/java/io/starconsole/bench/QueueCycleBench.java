@@ -332,21 +332,12 @@ public final class QueueCycleBench {
         }
     }
 
-    /**
-     * Restarts PostgreSQL with pg_stat_statements loaded (it must be loaded at start) and creates the
-     * extension; done before the functions start, so none of their connections is cut.
-     */
+    /** Loads pg_stat_statements; done before the functions start, so none of their connections is cut. */
     private static void loadStatementStatistics(LocalCloud cloud) throws Exception {
-        try (Connection c = DriverManager.getConnection(cloud.jdbcUrl(), "postgres", "");
-             java.sql.Statement statement = c.createStatement()) {
-            statement.execute("ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'");
-        }
-        cloud.stopDatabase();
-        cloud.startDatabase();
-        try (Connection c = DriverManager.getConnection(cloud.jdbcUrl(), "postgres", "");
-             java.sql.Statement statement = c.createStatement()) {
-            statement.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
-        }
+        StatementActivity.load(cloud.jdbcUrl(), () -> {
+            cloud.stopDatabase();
+            cloud.startDatabase();
+        });
     }
 
     private static String synchronousCommit(LocalCloud cloud) {

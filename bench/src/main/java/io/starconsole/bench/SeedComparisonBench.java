@@ -177,16 +177,10 @@ public final class SeedComparisonBench {
      * and creates the extension; the functions reconnect as after any database restart.
      */
     static void loadStatementStatistics(StarConsole console) throws Exception {
-        try (Connection c = DriverManager.getConnection(console.jdbcUrl(), "postgres", "");
-             Statement statement = c.createStatement()) {
-            statement.execute("ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'");
-        }
-        console.stopDatabase();
-        console.startDatabase();
-        try (Connection c = DriverManager.getConnection(console.jdbcUrl(), "postgres", "");
-             Statement statement = c.createStatement()) {
-            statement.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
-        }
+        StatementActivity.load(console.jdbcUrl(), () -> {
+            console.stopDatabase();
+            console.startDatabase();
+        });
     }
 
     /** A UDP port free now (a free TCP port may be a UDP port in use, on a machine shared with others). */

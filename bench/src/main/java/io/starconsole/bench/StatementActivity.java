@@ -1,6 +1,7 @@
 package io.starconsole.bench;
 
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -17,11 +18,42 @@ import java.util.Map;
 record StatementActivity(Map<Long, Counters> statements) {
 
     /** Calls, execution milliseconds, rows and shared blocks touched (hit + read) of one statement. */
-    record Counters(String query, long calls, double milliseconds, long rows, long blocks) {
+    /** {@code milliseconds} of execution; {@code planMilliseconds} of planning (0 unless planning is tracked). */
+    record Counters(String query, long calls, double milliseconds, double planMilliseconds, long rows, long blocks) {
 
         Counters minus(Counters earlier) {
             return new Counters(query, calls - earlier.calls, milliseconds - earlier.milliseconds,
-                    rows - earlier.rows, blocks - earlier.blocks);
+                    planMilliseconds - earlier.planMilliseconds, rows - earlier.rows, blocks - earlier.blocks);
+        }
+
+        Counters plus(Counters other) {
+            return new Counters(query, calls + other.calls, milliseconds + other.milliseconds,
+                    planMilliseconds + other.planMilliseconds, rows + other.rows, blocks + other.blocks);
+        }
+    }
+
+    /** Stops and starts the database under test. */
+    @FunctionalInterface
+    interface DatabaseRestart {
+        void restart() throws Exception;
+    }
+
+    /**
+     * Restarts PostgreSQL with pg_stat_statements loaded (it must be loaded at start), creates the
+     * extension and has it time planning as well as execution: a statement planned afresh on every
+     * call costs its backend CPU that its execution time does not show.
+     */
+    static void load(String superuserJdbcUrl, DatabaseRestart restart) throws Exception {
+        try (Connection c = DriverManager.getConnection(superuserJdbcUrl, "postgres", "");
+             Statement statement = c.createStatement()) {
+            statement.execute("ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'");
+        }
+        restart.restart();
+        try (Connection c = DriverManager.getConnection(superuserJdbcUrl, "postgres", "");
+             Statement statement = c.createStatement()) {
+            statement.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+            statement.execute("ALTER SYSTEM SET pg_stat_statements.track_planning = on");
+            statement.execute("SELECT pg_reload_conf()");
         }
     }
 
@@ -36,12 +68,11 @@ record StatementActivity(Map<Long, Counters> statements) {
     static StatementActivity read(Connection connection) throws SQLException {
         Map<Long, Counters> statements = new HashMap<>();
         try (Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT queryid, query, calls, total_exec_time, rows,"
-                     + " shared_blks_hit + shared_blks_read FROM pg_stat_statements WHERE queryid IS NOT NULL")) {
+             ResultSet rows = statement.executeQuery("SELECT queryid, query, calls, total_exec_time, total_plan_time,"
+                     + " rows, shared_blks_hit + shared_blks_read FROM pg_stat_statements WHERE queryid IS NOT NULL")) {
             while (rows.next()) {
                 statements.merge(rows.getLong(1), new Counters(rows.getString(2), rows.getLong(3), rows.getDouble(4),
-                        rows.getLong(5), rows.getLong(6)), (a, b) -> new Counters(a.query, a.calls + b.calls,
-                        a.milliseconds + b.milliseconds, a.rows + b.rows, a.blocks + b.blocks));
+                        rows.getDouble(5), rows.getLong(6), rows.getLong(7)), Counters::plus);
             }
         }
         return new StatementActivity(statements);
@@ -83,16 +114,17 @@ record StatementActivity(Map<Long, Counters> statements) {
         deltas.sort((a, b) -> Long.compare(b.calls, a.calls));
         long calls = deltas.stream().mapToLong(Counters::calls).sum();
         double milliseconds = deltas.stream().mapToDouble(Counters::milliseconds).sum();
+        double planMilliseconds = deltas.stream().mapToDouble(Counters::planMilliseconds).sum();
         StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
-                "%n    all statements: %.2f calls and %.3f ms of execution per unit", calls / (double) units,
-                milliseconds / units));
+                "%n    all statements: %.2f calls, %.3f ms of execution and %.3f ms of planning per unit",
+                calls / (double) units, milliseconds / units, planMilliseconds / units));
         for (Counters c : deltas.subList(0, Math.min(limit, deltas.size()))) {
             if (c.calls == 0) {
                 break;
             }
             String query = c.query.replaceAll("\\s+", " ");
-            out.append(String.format(Locale.ROOT, "%n    %.2f calls, %.3f ms/call, %.1f rows/call, %.0f blocks/call: %s",
-                    c.calls / (double) units, c.milliseconds / c.calls, c.rows / (double) c.calls,
+            out.append(String.format(Locale.ROOT, "%n    %.2f calls, %.3f ms/call (planning %.3f), %.1f rows/call, %.0f blocks/call: %s",
+                    c.calls / (double) units, c.milliseconds / c.calls, c.planMilliseconds / c.calls, c.rows / (double) c.calls,
                     c.blocks / (double) c.calls,
                     query.length() > 180 ? query.substring(0, 180) + "..." : query));
         }

@@ -72,7 +72,7 @@ public class CommandService {
         Checked checked = check(request, OffsetDateTime.now(ZoneOffset.UTC));
         if (BoxCommandRuns.plain(checked)) {
             // Its view is the inserted row with its one queued delivery, as committed: no read after.
-            return TransientFailures.retry(() -> pool.withTransaction(db -> DeliveryNotices.announceAfterCommit(db)
+            return TransientFailures.retry(() -> pool.withTransaction(db -> DeliveryNotices.announceAfterCommitWithGenericPlans(db)
                                     .flatMap(v -> BoxCommandRuns.write(db, List.of(checked), caller, (position, refused) -> refused))
                                     .flatMap(rows -> audit.record(db, List.of(auditEntry(checked,
                                                     new Written(rows.get(0).getLong("id"), 1, null), caller)))
