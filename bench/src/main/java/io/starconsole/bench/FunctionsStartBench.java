@@ -22,8 +22,10 @@ import java.util.Map;
  * answer is printed too: on a machine shared with other work it varies far less than the wall time.
  *
  * <pre>
- * java -cp bench/target/bench.jar io.starconsole.bench.FunctionsStartBench --runs 3
+ * java -cp bench/target/bench.jar io.starconsole.bench.FunctionsStartBench --runs 3 [--jvm-option OPTION]
  * </pre>
+ * {@code --jvm-option} adds one JVM option after the launcher's (so it wins), e.g.
+ * {@code -XX:TieredStopAtLevel=4} to start with both compilers.
  */
 public final class FunctionsStartBench {
 
@@ -33,11 +35,12 @@ public final class FunctionsStartBench {
     public static void main(String[] argv) throws Exception {
         Args args = new Args(argv);
         int runs = args.integer("runs", 3);
+        String jvmOption = args.text("jvm-option", "");
         Path jar = Path.of(args.text("jar", "functions/target/quarkus-app/quarkus-run.jar")).toAbsolutePath();
         System.out.println("FunctionsStartBench: " + jar + "; " + Proc.machine());
         try (LocalCloud cloud = LocalCloud.start(LocalCloudSettings.onFreePorts(Files.createTempDirectory("bench-cloud")))) {
             for (int run = 1; run <= runs; run++) {
-                once(run, jar, cloud);
+                once(run, jar, cloud, jvmOption.isEmpty() ? List.of() : List.of(jvmOption));
             }
         }
         for (String file : List.of("agent/target/agent.jar", "functions-lambda/target/function.zip")) {
@@ -46,16 +49,17 @@ public final class FunctionsStartBench {
         }
     }
 
-    private static void once(int run, Path jar, LocalCloud cloud) throws Exception {
+    private static void once(int run, Path jar, LocalCloud cloud, List<String> jvmOptions) throws Exception {
         int port = KeepaliveBench.freePort();
         String java = ProcessHandle.current().info().command().orElse("java");
         JvmOptions.JavaCommand command = JvmOptions.functions(java, jar);
-        if (run == 1) {
-            System.out.println("command: " + String.join(" ", command.command()) + (command.directory() == null ? ""
-                    : " (in " + command.directory() + ")"));
-        }
         ProcessBuilder builder = command.processBuilder().redirectErrorStream(true)
                 .redirectOutput(Files.createTempFile("bench-functions", ".log").toFile());
+        builder.command(EdgeProcess.withOptionsLast(builder.command(), jvmOptions));
+        if (run == 1) {
+            System.out.println("command: " + String.join(" ", builder.command()) + (command.directory() == null ? ""
+                    : " (in " + command.directory() + ")"));
+        }
         Map<String, String> env = builder.environment();
         cloud.functionsConfig().forEach((property, value) ->
                 env.put(property.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT), value));

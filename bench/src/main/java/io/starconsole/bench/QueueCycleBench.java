@@ -86,12 +86,7 @@ public final class QueueCycleBench {
             if (!jvmOption.isEmpty()) {
                 extra.add(jvmOption);
             }
-            if (!extra.isEmpty()) {
-                // After the launcher's options, so that one given here wins over the launcher's.
-                List<String> command = new ArrayList<>(builder.command());
-                command.addAll(command.indexOf("-jar"), extra);
-                builder.command(command);
-            }
+            builder.command(EdgeProcess.withOptionsLast(builder.command(), extra));
             Map<String, String> env = builder.environment();
             cloud.functionsConfig().forEach((property, value) ->
                     env.put(property.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT), value));

@@ -98,8 +98,9 @@ record StatementActivity(Map<Long, Counters> statements) {
                 break;
             }
             String query = c.query.replaceAll("\\s+", " ");
-            out.append(String.format(Locale.ROOT, "%n    %.1f calls/s, %.0f blocks/s, %.2f ms/call, %.1f rows/call: %s",
-                    c.calls / seconds, c.blocks / seconds, c.milliseconds / c.calls, c.rows / (double) c.calls,
+            out.append(String.format(Locale.ROOT, "%n    %.1f calls/s, %.0f blocks/s, %.2f ms/call (planning %.2f), %.1f rows/call: %s",
+                    c.calls / seconds, c.blocks / seconds, c.milliseconds / c.calls, c.planMilliseconds / c.calls,
+                    c.rows / (double) c.calls,
                     query.length() > 160 ? query.substring(0, 160) + "..." : query));
         }
         return out.toString();
