@@ -58,13 +58,6 @@ final class EdgeProcess implements AutoCloseable {
         return result;
     }
 
-    /** {@code command} with {@code options} just before {@code -jar}: after the launcher's own, so they win over them. */
-    static List<String> withOptionsLast(List<String> command, List<String> options) {
-        List<String> result = new ArrayList<>(command);
-        result.addAll(result.indexOf("-jar"), options);
-        return result;
-    }
-
     long pid() {
         return process.pid();
     }

@@ -52,10 +52,9 @@ public final class FunctionsStartBench {
     private static void once(int run, Path jar, LocalCloud cloud, List<String> jvmOptions) throws Exception {
         int port = KeepaliveBench.freePort();
         String java = ProcessHandle.current().info().command().orElse("java");
-        JvmOptions.JavaCommand command = JvmOptions.functions(java, jar);
+        JvmOptions.JavaCommand command = JvmOptions.functions(java, jar, jvmOptions);
         ProcessBuilder builder = command.processBuilder().redirectErrorStream(true)
                 .redirectOutput(Files.createTempFile("bench-functions", ".log").toFile());
-        builder.command(EdgeProcess.withOptionsLast(builder.command(), jvmOptions));
         if (run == 1) {
             System.out.println("command: " + String.join(" ", builder.command()) + (command.directory() == null ? ""
                     : " (in " + command.directory() + ")"));

@@ -78,7 +78,6 @@ public final class QueueCycleBench {
             int port = KeepaliveBench.freePort();
             String java = ProcessHandle.current().info().command().orElse("java");
             Path functionsLog = Files.createTempFile("bench-functions", ".log");
-            ProcessBuilder builder = JvmOptions.functions(java, jar).processBuilder().redirectErrorStream(true).redirectOutput(functionsLog.toFile());
             List<String> extra = new ArrayList<>();
             if (!jfr.isEmpty()) {
                 extra.add("-XX:StartFlightRecording=settings=profile,filename=" + Path.of(jfr).toAbsolutePath());
@@ -86,7 +85,9 @@ public final class QueueCycleBench {
             if (!jvmOption.isEmpty()) {
                 extra.add(jvmOption);
             }
-            builder.command(EdgeProcess.withOptionsLast(builder.command(), extra));
+            // After the launcher's options, so that one given here wins over the launcher's.
+            ProcessBuilder builder = JvmOptions.functions(java, jar, extra).processBuilder().redirectErrorStream(true)
+                    .redirectOutput(functionsLog.toFile());
             Map<String, String> env = builder.environment();
             cloud.functionsConfig().forEach((property, value) ->
                     env.put(property.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT), value));

@@ -30,15 +30,6 @@ class HarnessTest {
     }
 
     @Test
-    void optionsThatMustWin_goJustBeforeTheJar_afterTheLaunchersOwn() {
-        java.util.List<String> command = java.util.List.of("java", "-XX:TieredStopAtLevel=1", "-Xmx256m", "-jar", "run.jar", "--x");
-
-        assertThat(EdgeProcess.withOptionsLast(command, java.util.List.of("-XX:TieredStopAtLevel=4")))
-                .containsExactly("java", "-XX:TieredStopAtLevel=1", "-Xmx256m", "-XX:TieredStopAtLevel=4", "-jar", "run.jar", "--x");
-        assertThat(EdgeProcess.withOptionsLast(command, java.util.List.of())).isEqualTo(command);
-    }
-
-    @Test
     void schedule_zeroRate_isRejected() {
         assertThatThrownBy(() -> new RateSchedule(0, 0)).isInstanceOf(IllegalArgumentException.class);
     }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -28,6 +29,16 @@ public final class JvmOptions {
 
     /** The heap of the functions and of the edge. */
     public static final String SERVICE_MAX_HEAP = "256m";
+
+    /**
+     * JVM options an operator adds to the functions' own, separated by spaces, e.g.
+     * {@code -XX:TieredStopAtLevel=4} (both compilers: less CPU per request once warm, a slower start;
+     * bench/RESULTS.md, session 8).
+     */
+    public static final String FUNCTIONS_JAVA_OPTIONS = "STAR_CONSOLE_FUNCTIONS_JAVA_OPTIONS";
+
+    /** JVM options an operator adds to the edge's own, e.g. {@code -Xmx1g} for a million box sessions. */
+    public static final String EDGE_JAVA_OPTIONS = "STAR_CONSOLE_EDGE_JAVA_OPTIONS";
 
     private JvmOptions() {
     }
@@ -57,18 +68,27 @@ public final class JvmOptions {
      * directory.
      */
     public static JavaCommand functions(String java, Path jar) {
-        return functions(java, jar, JavaRuntime.of(java));
+        return functions(java, jar, List.of());
+    }
+
+    /** As {@link #functions(String, Path)}, with {@code extra} options after the launcher's (so they win). */
+    public static JavaCommand functions(String java, Path jar, List<String> extra) {
+        return functions(java, jar, JavaRuntime.of(java), extra);
     }
 
     /** As {@link #functions(String, Path)}, for the JDK given ({@code empty}: not known, no AOT cache). */
     static JavaCommand functions(String java, Path jar, Optional<JavaRuntime> runtime) {
+        return functions(java, jar, runtime, List.of());
+    }
+
+    static JavaCommand functions(String java, Path jar, Optional<JavaRuntime> runtime, List<String> extra) {
         Path application = jar.toAbsolutePath().getParent();
         List<String> command = common(java, SERVICE_MAX_HEAP);
         command.addAll(List.of("-XX:TieredStopAtLevel=1", "-Xms64m", "-XX:MetaspaceSize=64m"));
         Path directory = null;
         Duration exitWork = Duration.ZERO;
         if (runtime.isPresent() && runtime.get().feature() >= FIRST_AOT_CACHE_RELEASE) {
-            String cache = functionsAotCache(runtime.get());
+            String cache = functionsAotCache(runtime.get(), extra);
             if (isCurrent(application.resolve(cache), jar)) {
                 command.add("-XX:AOTCache=" + cache);
             } else {
@@ -81,16 +101,41 @@ public final class JvmOptions {
             command.add("-XX:SharedArchiveFile=" + FUNCTIONS_CLASS_ARCHIVE);
             directory = application;
         }
+        command.addAll(extra);
         command.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
         return new JavaCommand(command, directory, exitWork);
     }
 
     /**
      * The AOT cache's file name in {@code quarkus-app/}: a cache fits only the exact JDK that wrote it,
-     * so each JDK has its own.
+     * and the JVM refuses one written under other options (it then starts without), so each JDK and
+     * each set of operator's options has its own.
      */
-    static String functionsAotCache(JavaRuntime runtime) {
-        return "functions-jdk-" + runtime.version().replaceAll("[^A-Za-z0-9.+-]", "_") + ".aot";
+    static String functionsAotCache(JavaRuntime runtime, List<String> extra) {
+        String options = extra.isEmpty() ? "" : "-" + Integer.toHexString(String.join(" ", extra).hashCode());
+        return "functions-jdk-" + runtime.version().replaceAll("[^A-Za-z0-9.+-]", "_") + options + ".aot";
+    }
+
+    /**
+     * The JVM options in the environment variable {@code name}, separated by white space; none when it
+     * is unset or blank. Each must be an option ({@code -...}) other than those naming what to run.
+     *
+     * @throws IllegalArgumentException naming the variable and the word that is not such an option
+     */
+    public static List<String> operatorOptions(Map<String, String> environment, String name) {
+        String value = environment.get(name);
+        if (value == null || value.isBlank()) {
+            return List.of();
+        }
+        List<String> options = List.of(value.trim().split("\\s+"));
+        for (String option : options) {
+            if (!option.startsWith("-") || List.of("-jar", "-cp", "-classpath", "--class-path", "-m", "--module")
+                    .contains(option)) {
+                throw new IllegalArgumentException(name + ": '" + option + "' is not a JVM option the launcher can add"
+                        + " (options start with '-'; what to run is the launcher's)");
+            }
+        }
+        return options;
     }
 
     /**
@@ -140,6 +185,13 @@ public final class JvmOptions {
 
         JavaCommand(List<String> command, Path directory) {
             this(command, directory, Duration.ZERO);
+        }
+
+        /** This command with {@code options} just before {@code -jar}: after the launcher's own, so they win. */
+        public JavaCommand withOptionsBeforeJar(List<String> options) {
+            List<String> changed = new ArrayList<>(command);
+            changed.addAll(changed.indexOf("-jar"), options);
+            return new JavaCommand(changed, directory, exitWork);
         }
 
         /** A process builder for this command in its directory. */

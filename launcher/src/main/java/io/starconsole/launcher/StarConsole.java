@@ -30,6 +30,9 @@ public final class StarConsole {
     private final LaunchOptions options;
     private final Ports ports;
     private final PrintStream out;
+    /** The operator's JVM options for the functions and the edge, after the launcher's own. */
+    private final List<String> functionsJavaOptions;
+    private final List<String> edgeJavaOptions;
     private final Map<String, String> functionsSettings;
     private final List<SupervisedProcess> children = new ArrayList<>();
     private LocalCloud cloud;
@@ -74,6 +77,9 @@ public final class StarConsole {
         this.ports = ports;
         this.out = out;
         this.functionsSettings = Map.copyOf(functionsSettings);
+        // Read now, so that a malformed value stops the launch before anything starts.
+        this.functionsJavaOptions = JvmOptions.operatorOptions(System.getenv(), JvmOptions.FUNCTIONS_JAVA_OPTIONS);
+        this.edgeJavaOptions = JvmOptions.operatorOptions(System.getenv(), JvmOptions.EDGE_JAVA_OPTIONS);
     }
 
     public Ports ports() {
@@ -205,13 +211,15 @@ public final class StarConsole {
         String edgeSecret = Secrets.readOrCreate(data.resolve("edge-secret"));
 
         Path functionsJar = options.home().resolve("functions/target/quarkus-app/quarkus-run.jar");
-        SupervisedProcess functions = child("functions", functionsJar, JvmOptions.functions(java(), functionsJar),
+        SupervisedProcess functions = child("functions", functionsJar,
+                JvmOptions.functions(java(), functionsJar, functionsJavaOptions),
                 functionsEnvironment(adminUser, adminPassword, edgeSecret));
         functions.start();
         functions.awaitReady(readiness("functions"), READY_TIMEOUT);
 
-        SupervisedProcess edge = child("edge", options.home().resolve("udp-edge/target/quarkus-app/quarkus-run.jar"),
-                edgeEnvironment(edgeSecret, data));
+        Path edgeJar = options.home().resolve("udp-edge/target/quarkus-app/quarkus-run.jar");
+        SupervisedProcess edge = child("edge", edgeJar, JvmOptions.service(java(), edgeJar, JvmOptions.SERVICE_MAX_HEAP,
+                List.of()).withOptionsBeforeJar(edgeJavaOptions), edgeEnvironment(edgeSecret, data));
         edge.start();
         edge.awaitReady(readiness("edge"), READY_TIMEOUT);
 
@@ -236,10 +244,6 @@ public final class StarConsole {
                         "--id", "sim", "--group", "default")), Map.of());
         fleet.start();
         out.println("[launcher] started " + options.simulatedBoxes() + " simulated boxes (state in " + boxes + ")");
-    }
-
-    private SupervisedProcess child(String name, Path jar, Map<String, String> environment) throws IOException {
-        return child(name, jar, JvmOptions.service(java(), jar, JvmOptions.SERVICE_MAX_HEAP, List.of()), environment);
     }
 
     private SupervisedProcess child(String name, Path jar, JvmOptions.JavaCommand command,

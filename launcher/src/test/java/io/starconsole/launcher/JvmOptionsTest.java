@@ -122,6 +122,61 @@ class JvmOptionsTest {
         assertThat(JavaRuntime.of(application.resolve("bin/java").toString())).isEmpty();
     }
 
+    @Test
+    void operatorsFunctionsOptions_comeAfterTheLaunchersOwn_beforeTheJar() throws IOException {
+        Path jar = built(Instant.parse("2026-01-01T10:00:00Z"));
+
+        java.util.List<String> command = JvmOptions.functions("java", jar, Optional.of(JDK_17),
+                java.util.List.of("-XX:TieredStopAtLevel=4")).command();
+
+        assertThat(command.indexOf("-XX:TieredStopAtLevel=4")).isGreaterThan(command.indexOf("-XX:TieredStopAtLevel=1"))
+                .isLessThan(command.indexOf("-jar"));
+    }
+
+    @Test
+    void operatorsFunctionsOptions_haveTheirOwnAotCache_soTheLaunchersIsNotRefusedOrOverwritten() throws IOException {
+        Path jar = built(Instant.parse("2026-01-01T10:00:00Z"));
+        cache(CACHE_25, Instant.parse("2026-01-01T10:05:00Z"));
+        java.util.List<String> both = java.util.List.of("-XX:TieredStopAtLevel=4");
+
+        JvmOptions.JavaCommand command = JvmOptions.functions("java", jar, Optional.of(JDK_25), both);
+
+        String cache = JvmOptions.functionsAotCache(JDK_25, both);
+        assertThat(cache).isNotEqualTo(CACHE_25).startsWith("functions-jdk-25.0.3+9-LTS-").endsWith(".aot")
+                .isEqualTo(JvmOptions.functionsAotCache(JDK_25, java.util.List.of("-XX:TieredStopAtLevel=4")));
+        assertThat(command.command()).contains("-XX:AOTCacheOutput=" + cache).doesNotContain("-XX:AOTCache=" + CACHE_25);
+        assertThat(JvmOptions.functionsAotCache(JDK_25, java.util.List.of())).isEqualTo(CACHE_25);
+    }
+
+    @Test
+    void operatorOptions_areSplitOnWhiteSpace_noneWhenUnsetOrBlank() {
+        String name = JvmOptions.EDGE_JAVA_OPTIONS;
+
+        assertThat(JvmOptions.operatorOptions(java.util.Map.of(name, " -Xmx1g \t -XX:+AlwaysPreTouch "), name))
+                .containsExactly("-Xmx1g", "-XX:+AlwaysPreTouch");
+        assertThat(JvmOptions.operatorOptions(java.util.Map.of(name, "  "), name)).isEmpty();
+        assertThat(JvmOptions.operatorOptions(java.util.Map.of(), name)).isEmpty();
+    }
+
+    @Test
+    void operatorOptions_thatAreNotOptionsOrNameWhatToRun_areRefused_namingTheVariable() {
+        String name = JvmOptions.FUNCTIONS_JAVA_OPTIONS;
+
+        for (String bad : java.util.List.of("-Xmx1g 1g", "-jar other.jar", "-cp /tmp", "Xmx1g")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> JvmOptions.operatorOptions(java.util.Map.of(name, bad), name))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith(name + ": '");
+        }
+    }
+
+    @Test
+    void edgeOptions_goJustBeforeTheJar_keepingTheProgramArguments() {
+        JvmOptions.JavaCommand command = JvmOptions.service("java", Path.of("edge.jar"), "256m", java.util.List.of("--x"))
+                .withOptionsBeforeJar(java.util.List.of("-Xmx1g"));
+
+        assertThat(command.command()).endsWith("-Xmx256m", JvmOptions.COMMON_POOL_PARALLELISM, "-Xmx1g", "-jar",
+                Path.of("edge.jar").toString(), "--x");
+    }
+
     private Path built(Instant at) throws IOException {
         Path jar = Files.writeString(application.resolve("quarkus-run.jar"), "jar");
         Files.setLastModifiedTime(jar, FileTime.from(at));
