@@ -81,6 +81,7 @@ public final class JvmOptions {
         return functions(java, jar, runtime, List.of());
     }
 
+    /** For the JDK given, with {@code extra} options last before the jar. */
     static JavaCommand functions(String java, Path jar, Optional<JavaRuntime> runtime, List<String> extra) {
         Path application = jar.toAbsolutePath().getParent();
         List<String> command = common(java, SERVICE_MAX_HEAP);
