@@ -258,6 +258,7 @@ resource "aws_ecs_task_definition" "this" {
         { name = "STAR_CONSOLE_EDGE_KEY_DIRECTORY", value = local.key_directory },
         { name = "STAR_CONSOLE_EDGE_UDP_PORT", value = tostring(var.udp_port) },
         { name = "QUARKUS_HTTP_PORT", value = tostring(var.health_port) },
+        { name = "JAVA_TOOL_OPTIONS", value = "-XX:MaxRAMPercentage=${var.heap_percent}" },
       ]
       secrets = [
         { name = "STAR_CONSOLE_EDGE_SECRET", valueFrom = aws_secretsmanager_secret.secret.arn },

@@ -85,6 +85,17 @@ variable "memory_mb" {
   default     = 1024
 }
 
+variable "heap_percent" {
+  description = "Share of the task's memory the edge's JVM takes for its heap, where box sessions live (~841 bytes each: 75% of 1 GiB holds about 900,000). The JVM's own default is 25%."
+  type        = number
+  default     = 75
+
+  validation {
+    condition     = var.heap_percent >= 25 && var.heap_percent <= 85
+    error_message = "Between 25 and 85: the rest of the task's memory holds the JVM's code, threads and network buffers."
+  }
+}
+
 variable "min_tasks" {
   description = "Tasks at least (two zones need two)."
   type        = number

@@ -114,6 +114,16 @@ class TerraformConventionsTest {
     }
 
     @Test
+    void edge_heapIsMostOfTheTasksMemory_notTheJvmsDefaultQuarter() {
+        Path edge = sources.module("edge");
+        Block task = sources.block(edge, "resource", "aws_ecs_task_definition", "this");
+        assertThat(task.has("name = \"JAVA_TOOL_OPTIONS\", value = \"-XX:MaxRAMPercentage=\\$\\{var\\.heap_percent\\}\"")).isTrue();
+        Block heap = sources.block(edge, "variable", "heap_percent");
+        assertThat(heap.has("default\\s*=\\s*75")).isTrue();
+        assertThat(heap.has("var\\.heap_percent >= 25 && var\\.heap_percent <= 85")).isTrue();
+    }
+
+    @Test
     void database_requiresTls_keepsBackups_andSitsBehindAProxy() {
         Path database = sources.module("database");
         assertThat(sources.block(database, "resource", "aws_rds_cluster_parameter_group", "this")
