@@ -17,8 +17,10 @@ import java.util.Map;
  */
 record StatementActivity(Map<Long, Counters> statements) {
 
-    /** Calls, execution milliseconds, rows and shared blocks touched (hit + read) of one statement. */
-    /** {@code milliseconds} of execution; {@code planMilliseconds} of planning (0 unless planning is tracked). */
+    /**
+     * Calls, milliseconds of execution and of planning (0 unless planning is tracked), rows and shared
+     * blocks touched (hit + read) of one statement.
+     */
     record Counters(String query, long calls, double milliseconds, double planMilliseconds, long rows, long blocks) {
 
         Counters minus(Counters earlier) {
