@@ -65,23 +65,19 @@ public final class JvmOptions {
      * instead of loading, parsing and verifying them.</li>
      * </ul>
      * Both name the class path relative to {@code quarkus-app/}, so the functions then run in that
-     * directory.
+     * directory. {@code extra} (the operator's or a benchmark's options) come last before the jar, so
+     * they win over the launcher's.
      */
-    public static JavaCommand functions(String java, Path jar) {
-        return functions(java, jar, List.of());
-    }
-
-    /** As {@link #functions(String, Path)}, with {@code extra} options after the launcher's (so they win). */
     public static JavaCommand functions(String java, Path jar, List<String> extra) {
         return functions(java, jar, JavaRuntime.of(java), extra);
     }
 
-    /** As {@link #functions(String, Path)}, for the JDK given ({@code empty}: not known, no AOT cache). */
+    /** As {@link #functions(String, Path, List)}, for the JDK given ({@code empty}: not known, no AOT cache). */
     static JavaCommand functions(String java, Path jar, Optional<JavaRuntime> runtime) {
         return functions(java, jar, runtime, List.of());
     }
 
-    /** For the JDK given, with {@code extra} options last before the jar. */
+    /** As {@link #functions(String, Path, List)}, for the JDK given. */
     static JavaCommand functions(String java, Path jar, Optional<JavaRuntime> runtime, List<String> extra) {
         Path application = jar.toAbsolutePath().getParent();
         List<String> command = common(java, SERVICE_MAX_HEAP);
