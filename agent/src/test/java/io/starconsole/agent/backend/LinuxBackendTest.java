@@ -107,8 +107,8 @@ class LinuxBackendTest {
     }
 
     @Test
-    void agentClassPath_hasNoBouncyCastle_soTheJdkX25519Runs() {
-        assertThat(X25519.backend()).isEqualTo(X25519.Backend.JDK);
+    void agentClassPath_hasNoBouncyCastle_soTheLadderDerivesPublicKeys() {
+        assertThat(X25519.backend()).isEqualTo(X25519.Backend.LADDER_51);
     }
 
     // ---- OTA hooks ---------------------------------------------------------------------------------

@@ -12,13 +12,13 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
-/** X25519 on raw keys: one Diffie-Hellman and one public-key derivation, JDK XDH vs BouncyCastle. */
+/** X25519 on raw keys: one Diffie-Hellman and one public-key derivation, JDK XDH, BouncyCastle and this library's 51-bit ladder. */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class X25519Benchmark {
 
-    @Param({"JDK", "BOUNCY_CASTLE"})
+    @Param({"JDK", "BOUNCY_CASTLE", "LADDER_51"})
     public X25519.Backend backend;
 
     private byte[] privateKey;

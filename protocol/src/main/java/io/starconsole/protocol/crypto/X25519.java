@@ -12,16 +12,19 @@ import java.security.spec.XECPublicKeySpec;
 import javax.crypto.KeyAgreement;
 
 /**
- * X25519 (RFC 7748) on raw 32-byte keys. Uses BouncyCastle's lightweight implementation when
- * {@code bcprov} is on the class path (about twice as fast: see BENCHMARKS.md), else the JDK's XDH,
- * so a small agent may leave BouncyCastle out.
+ * X25519 (RFC 7748) on raw 32-byte keys. Shared secrets (the handshake's four per side) use this
+ * library's {@link X25519Ladder}, faster than BouncyCastle's and the JDK's (see BENCHMARKS.md).
+ * Public keys use BouncyCastle's precomputed fixed-base multiplication when {@code bcprov} is on
+ * the class path, else the ladder at the base point, so a small agent may leave BouncyCastle out.
+ * The JDK's XDH stays as a reference the tests compare with.
  */
 public final class X25519 {
 
-    /** Which implementation runs. */
-    public enum Backend { BOUNCY_CASTLE, JDK }
+    /** An implementation: BouncyCastle's, the JDK's XDH, or {@link X25519Ladder}. */
+    public enum Backend { BOUNCY_CASTLE, JDK, LADDER_51 }
 
-    private static final Backend BACKEND = detect();
+    private static final Backend PUBLIC_KEY_BACKEND = detect();
+    private static final Backend SHARED_SECRET_BACKEND = Backend.LADDER_51;
     private static final byte[] BASE_POINT = new byte[Key.SIZE_IN_BYTES];
 
     static {
@@ -31,13 +34,14 @@ public final class X25519 {
     private X25519() {
     }
 
+    /** Which implementation derives public keys (shared secrets always use {@link Backend#LADDER_51}). */
     public static Backend backend() {
-        return BACKEND;
+        return PUBLIC_KEY_BACKEND;
     }
 
     /** The public key of {@code privateKey}. */
     public static Key publicKey(Key privateKey) {
-        return Key.copyOf(publicKey(privateKey.bytesForCrypto(), BACKEND));
+        return Key.copyOf(publicKey(privateKey.bytesForCrypto(), PUBLIC_KEY_BACKEND));
     }
 
     /**
@@ -45,12 +49,17 @@ public final class X25519 {
      * {@link ProtocolException.Reason#AUTHENTICATION_FAILED}.
      */
     public static byte[] sharedSecret(Key privateKey, byte[] publicKey) throws ProtocolException {
-        return sharedSecret(privateKey.bytesForCrypto(), publicKey, BACKEND);
+        return sharedSecret(privateKey.bytesForCrypto(), publicKey, SHARED_SECRET_BACKEND);
     }
 
     static byte[] publicKey(byte[] privateKey, Backend backend) {
         if (backend == Backend.BOUNCY_CASTLE) {
             return Bc.publicKey(privateKey);
+        }
+        if (backend == Backend.LADDER_51) {
+            byte[] out = new byte[Key.SIZE_IN_BYTES];
+            X25519Ladder.sharedSecret(privateKey, BASE_POINT, out);
+            return out;
         }
         try {
             return Jdk.agree(privateKey, BASE_POINT);
@@ -63,9 +72,12 @@ public final class X25519 {
         if (publicKey.length != Key.SIZE_IN_BYTES) {
             throw new ProtocolException(ProtocolException.Reason.AUTHENTICATION_FAILED, "bad public key length");
         }
-        if (backend == Backend.BOUNCY_CASTLE) {
+        if (backend != Backend.JDK) {
             byte[] out = new byte[Key.SIZE_IN_BYTES];
-            if (!Bc.agree(privateKey, publicKey, out)) {
+            boolean nonZero = backend == Backend.LADDER_51
+                    ? X25519Ladder.sharedSecret(privateKey, publicKey, out)
+                    : Bc.agree(privateKey, publicKey, out);
+            if (!nonZero) {
                 throw new ProtocolException(ProtocolException.Reason.AUTHENTICATION_FAILED, "degenerate DH result");
             }
             return out;
@@ -82,7 +94,7 @@ public final class X25519 {
             Class.forName("org.bouncycastle.math.ec.rfc7748.X25519", false, X25519.class.getClassLoader());
             return Backend.BOUNCY_CASTLE;
         } catch (ClassNotFoundException | LinkageError e) {
-            return Backend.JDK;
+            return Backend.LADDER_51;
         }
     }
 
