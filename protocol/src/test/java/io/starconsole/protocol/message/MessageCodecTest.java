@@ -74,7 +74,7 @@ class MessageCodecTest {
     @Test
     void paginate_manyLargePeers_everyPageFitsAndNothingIsLost() {
         PeerEntry large = new PeerEntry(io.starconsole.protocol.crypto.Key.copyOf(new byte[32]),
-                MessageArbitraries.address(new byte[] {10, 0, 0, 1}), 32, "a".repeat(128), "h".repeat(64), 51820,
+                RandomMessages.address(new byte[] {10, 0, 0, 1}), 32, "a".repeat(128), "h".repeat(64), 51820,
                 "g".repeat(64));
         List<PeerEntry> peers = java.util.Collections.nCopies(10, large);
 
