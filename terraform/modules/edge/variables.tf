@@ -86,7 +86,7 @@ variable "memory_mb" {
 }
 
 variable "heap_percent" {
-  description = "Share of the task's memory the edge's JVM takes for its heap, where box sessions live (~841 bytes each: 75% of 1 GiB holds about 900,000). The JVM's own default is 25%."
+  description = "Share of the task's memory the edge's JVM takes for its heap, where box sessions live (~857 bytes each: 75% of 1 GiB holds about 900,000). The JVM's own default is 25%."
   type        = number
   default     = 75
 

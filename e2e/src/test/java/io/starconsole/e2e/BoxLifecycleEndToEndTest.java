@@ -138,6 +138,26 @@ class BoxLifecycleEndToEndTest {
         }
     }
 
+    /**
+     * An operator's rejection reaches a box in session within seconds, not only at its next re-key
+     * (which its edge answers itself while nothing changed): the presence answer names the box, its
+     * edge ends the session, and the box's next handshake goes to the functions and is refused.
+     */
+    @Test
+    void rejectedBox_losesItsSessionWithinSeconds_andIsDenied_whileTheOthersStay() throws Exception {
+        try (SimulatedFleet fleet = SimulatedFleet.start(agents("rejected", "default"), 2)) {
+            assertThat(fleet.awaitAll(BoxState.ESTABLISHED, REGISTER_TIMEOUT)).isTrue();
+            Box rejected = fleet.boxes().get(0);
+            Box kept = fleet.boxes().get(1);
+            int id = box(rejected.publicKey().toBase64()).getInt("id");
+            console.api().post("/api/v1/boxes/" + id + "/reject").then().statusCode(200);
+            awaitTrue(() -> rejected.state() == BoxState.DENIED, Duration.ofSeconds(15),
+                    "the rejected box is refused at its next handshake");
+            assertThat(rejected.status().lastNok()).isPresent();
+            assertThat(kept.state()).isEqualTo(BoxState.ESTABLISHED);
+        }
+    }
+
     @Test
     void edgeKilled_thenFunctionsKilled_loseNoBox_andBoxesHandshakeAgainWithinTenSeconds() throws Exception {
         try (SimulatedFleet fleet = SimulatedFleet.start(agents("killed", "default"), 10)) {

@@ -187,6 +187,18 @@ public interface EdgeConfig {
          */
         @WithDefault("PT4S")
         Duration maxAge();
+
+        /**
+         * How long after the functions last admitted a box this edge answers the box's re-keying
+         * itself (0 to 24 h; 0: every RECONNECT goes to the functions). A box starts a new handshake
+         * every 120 s; a RECONNECT from the box's current session's address, carrying the same box
+         * information the functions answered OK to, changes nothing in the registry, and relaying it
+         * cost the console ~1.7 ms of CPU and a transaction (N boxes re-key N / 120 times a second).
+         * Boxes the registry stops serving (rejected, deleted, address released) lose their session
+         * with the next heartbeat batch's answer, so their next handshake goes to the functions.
+         */
+        @WithDefault("PT30M")
+        Duration rekeysAtEdgeFor();
     }
 
     interface Handshakes {

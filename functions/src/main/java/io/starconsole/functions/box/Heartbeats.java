@@ -16,7 +16,11 @@ public final class Heartbeats {
     public record Heartbeat(String publicKey, String realIp, Integer realPort, OffsetDateTime at) {
     }
 
-    /** {@code accepted}: heartbeats of known, accepted boxes; {@code boxesWithWork}: those with queued commands. */
-    public record Result(int accepted, List<String> boxesWithWork) {
+    /**
+     * {@code accepted}: heartbeats of known, accepted boxes applied; {@code boxesWithWork}: those with
+     * queued commands; {@code boxesNotServed}: boxes of the batch unknown, not accepted or holding no
+     * SPN IP, whose sessions the edge ends.
+     */
+    public record Result(int accepted, List<String> boxesWithWork, List<String> boxesNotServed) {
     }
 }

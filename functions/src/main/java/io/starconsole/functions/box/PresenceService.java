@@ -50,11 +50,14 @@ public class PresenceService {
      * online; an 'online' event for each box that was offline and an 'address_changed' event for
      * each box seen from a new address (NAT rebinding, new uplink). The latest heartbeat of a box
      * in the batch wins. A heartbeat older than a BYE or offline mark does not revive the box.
+     * The answer names the boxes of the batch with queued commands, and those the registry no
+     * longer serves (unknown, not accepted, or holding no SPN IP): their edge ends their sessions,
+     * since it answers their re-keys itself while nothing changed.
      */
     public Uni<Heartbeats.Result> apply(Heartbeats.Batch batch) {
         List<Heartbeats.Heartbeat> beats = checkBatch(batch);
         if (beats.isEmpty()) {
-            return Uni.createFrom().item(new Heartbeats.Result(0, List.of()));
+            return Uni.createFrom().item(new Heartbeats.Result(0, List.of(), List.of()));
         }
         String[] keys = new String[beats.size()];
         String[] ips = new String[beats.size()];
@@ -86,19 +89,24 @@ public class PresenceService {
                                 + "   UNION ALL SELECT id, t, 'address_changed', ip, port,"
                                 + "     'from ' || old_ip || ':' || coalesce(old_port::text, '?') FROM prev"
                                 + "     WHERE old_ip IS NOT NULL AND (old_ip <> ip OR old_port IS DISTINCT FROM port))"
-                                + " SELECT count(*) FROM upd")
+                                // the boxes the registry no longer serves: their edge ends their sessions
+                                + " SELECT (SELECT count(*) FROM upd) AS applied, (SELECT array_agg(hb.k ORDER BY hb.k) FROM hb"
+                                + "   WHERE NOT EXISTS (SELECT 1 FROM spnclients c WHERE c.publickey = hb.k"
+                                + "     AND c.admission = 'accepted' AND c.vpnmask IS NOT NULL)) AS not_served")
                         .execute(Tuple.of(keys, ips, ports, times, batch.edgeId()))
                         // boxes in a rollout, back on the new version, alive: the other half of the judgement
                         .call(counted -> ota.heartbeats(db, keys))
-                        .flatMap(counted -> db.preparedQuery("SELECT DISTINCT c.publickey FROM spnclients c"
+                        .flatMap(applied -> db.preparedQuery("SELECT DISTINCT c.publickey FROM spnclients c"
                                         + " JOIN command_deliveries d ON d.box_id = c.id AND " + CommandQueue.DUE_FOR_DELIVERY
                                         + " WHERE c.publickey = ANY($1)")
                                 .execute(Tuple.of((Object) keys))
                                 .onItem().transform(work -> {
                                     List<String> withWork = new ArrayList<>();
                                     work.forEach(row -> withWork.add(row.getString(0)));
-                                    return new Heartbeats.Result(counted.iterator().next().getLong(0).intValue(),
-                                            withWork);
+                                    Row row = applied.iterator().next();
+                                    String[] notServed = row.getArrayOfStrings("not_served");
+                                    return new Heartbeats.Result(row.getLong("applied").intValue(), withWork,
+                                            notServed == null ? List.of() : List.of(notServed));
                                 }))), MAX_ATTEMPTS);
     }
 

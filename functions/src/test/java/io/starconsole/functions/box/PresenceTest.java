@@ -206,6 +206,37 @@ class PresenceTest {
                 .then().statusCode(204);
     }
 
+    /**
+     * The edge answers a box's re-keys itself while the registry has nothing new for it, so the
+     * presence answer must name the boxes the registry no longer serves, whose sessions the edge
+     * then ends: rejected, unknown (deleted), or holding no SPN IP (released by an operator). A
+     * served box is not named, and a rejected box's heartbeat changes nothing.
+     */
+    @Test
+    void presence_namesTheBoxesNoLongerServed_rejectedUnknownOrWithoutAnAddress() {
+        String admin = ApiTestSupport.adminToken();
+        String served = newKey();
+        String rejected = newKey();
+        String released = newKey();
+        String unknown = newKey();
+        registerBox(served, null, null);
+        int rejectedId = registerBox(rejected, null, null).getInt("boxId");
+        int releasedId = registerBox(released, null, null).getInt("boxId");
+        given().auth().oauth2(admin).post("/api/v1/boxes/" + rejectedId + "/reject").then().statusCode(200);
+        given().auth().oauth2(admin).delete("/api/v1/boxes/" + releasedId + "/address").then().statusCode(204);
+        OffsetDateTime rejectedSeenBefore = box(rejectedId).getOffsetDateTime("last_seen");
+
+        List<String> notServed = Edge.call().body(batch(beat(served, "203.0.113.9", 40000, now()),
+                        beat(rejected, "203.0.113.9", 40001, now()), beat(released, "203.0.113.9", 40002, now()),
+                        beat(unknown, "203.0.113.9", 40003, now())))
+                .post("/internal/v1/presence")
+                .then().statusCode(200).body("accepted", equalTo(2)).extract().path("boxesNotServed");
+
+        assertThat(notServed).containsExactlyInAnyOrder(rejected, released, unknown);
+        assertThat(box(rejectedId).getOffsetDateTime("last_seen")).isEqualTo(rejectedSeenBefore);
+        assertThat(box(rejectedId).getInteger("realport")).isNotEqualTo(40001);
+    }
+
     static Map<String, Object> beat(String key, String ip, int port, OffsetDateTime at) {
         return Map.of("publicKey", key, "realIp", ip, "realPort", port, "at", at.toString());
     }

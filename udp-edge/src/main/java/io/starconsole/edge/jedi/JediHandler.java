@@ -1,10 +1,12 @@
 package io.starconsole.edge.jedi;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.starconsole.edge.EdgeConfig;
 import io.starconsole.edge.relay.BatchedRelay;
 import io.starconsole.edge.relay.EdgeIdentity;
+import io.starconsole.edge.relay.PresenceRelay;
 import io.starconsole.edge.relay.RegistrationRelay;
 import io.starconsole.edge.session.EdgeSession;
 import io.starconsole.edge.session.SessionTable;
@@ -22,6 +24,7 @@ import io.starconsole.protocol.handshake.Responder;
 import io.starconsole.protocol.handshake.SourceRateLimiter;
 import io.starconsole.protocol.message.Hello;
 import io.starconsole.protocol.message.Message;
+import io.starconsole.protocol.message.MessageType;
 import io.starconsole.protocol.message.Ok;
 import io.starconsole.protocol.message.OkNewIp;
 import io.starconsole.protocol.message.Reconnect;
@@ -57,6 +60,9 @@ public class JediHandler implements DatagramHandler {
     private final Responder responder;
     private final AtomicInteger registrationsInFlight = new AtomicInteger();
     private final HandshakeLoad load;
+    private final RekeysAtEdge rekeys;
+    private final Counter rekeysAnsweredHere;
+    private final Counter sessionsEndedByRegistry;
 
     public JediHandler(EdgeLoop loop, SessionTable sessions, RegistrationRelay registrations, BoxRequests requests,
                        EdgeConfig config, EdgeIdentity identity, KeyPair edgeKeys, DropCounters drops,
@@ -73,6 +79,9 @@ public class JediHandler implements DatagramHandler {
         this.responder = new Responder(edgeKeys, load::underLoad,
                 new SourceRateLimiter(config.handshakes().perSourcePerSecond(),
                         (int) Math.max(1, 2 * config.handshakes().perSourcePerSecond()), 100_000, System::nanoTime), new SecureRandom(), System::nanoTime);
+        this.rekeys = new RekeysAtEdge(config.registrations().rekeysAtEdgeFor());
+        this.rekeysAnsweredHere = registry.counter("edge.rekeys.answered.here");
+        this.sessionsEndedByRegistry = registry.counter("edge.sessions.ended.by.registry");
         registry.gauge("edge.sessions", sessions, SessionTable::size);
         registry.gauge("edge.registrations.in_flight", registrationsInFlight);
     }
@@ -125,9 +134,20 @@ public class JediHandler implements DatagramHandler {
         boolean reconnect = request instanceof Reconnect;
         var info = reconnect ? ((Reconnect) request).info() : ((Hello) request).info();
         String boxKey = pending.boxPublicKey().toBase64();
+        long infoDigest = RekeysAtEdge.digest(info);
+        if (reconnect) {
+            EdgeSession current = sessions.byBox(boxKey);
+            if (rekeys.answerHere(current, sender, infoDigest, receivedNanos)) {
+                rekeysAnsweredHere.increment();
+                finish(pending, boxKey, sender, new Ok(MessageType.RECONNECT), current.commandsPending(), current,
+                        current.admittedAtNanos(), infoDigest);
+                return;
+            }
+        }
         if (registrationsInFlight.incrementAndGet() > config.functions().maxRegistrationsInFlight()) {
             registrationsInFlight.decrementAndGet();
-            finish(pending, boxKey, sender, RelayMapping.tryAgain(request.type()), false);
+            finish(pending, boxKey, sender, RelayMapping.tryAgain(request.type()), false, null, 0,
+                    EdgeSession.NOT_REKEYABLE_HERE);
             return;
         }
         registrations.register(RelayMapping.register(boxKey, edgeId, sender, reconnect, info), receivedNanos)
@@ -142,17 +162,22 @@ public class JediHandler implements DatagramHandler {
                     Message reply = failure == null ? RelayMapping.answer(request.type(), answer)
                             : RelayMapping.tryAgain(request.type());
                     boolean pendingWork = failure == null && answer != null && answer.commandsPending();
-                    finish(pending, boxKey, sender, reply, pendingWork);
+                    finish(pending, boxKey, sender, reply, pendingWork, null, System.nanoTime(),
+                            reply instanceof Ok ? infoDigest : EdgeSession.NOT_REKEYABLE_HERE);
                 });
     }
 
     /**
      * Answers the handshake: the response (its X25519) is made on the calling thread (a socket's, or
      * the relay's completion), so a handshake storm does not pile up on the home loop; an accepted
-     * box's session is then added, and the answer sent, on the home loop.
+     * box's session is then added, and the answer sent, on the home loop. A re-key answered here
+     * ({@code judgedFrom}: the session it was judged on) is answered only if that session is still
+     * the box's: one the registry ended meanwhile leaves the box unanswered, and its next handshake
+     * goes to the functions. The new session keeps when and to what box information the functions
+     * last said OK.
      */
     private void finish(PendingHandshake pending, String boxKey, InetSocketAddress sender, Message reply,
-                        boolean commandsPending) {
+                        boolean commandsPending, EdgeSession judgedFrom, long admittedAtNanos, long admittedInfoDigest) {
         int index = sessions.reserveIndex();
         HandshakeResponse response;
         try {
@@ -163,13 +188,35 @@ public class JediHandler implements DatagramHandler {
             return;
         }
         loop.onHome(() -> {
+            if (judgedFrom != null && sessions.byBox(boxKey) != judgedFrom) {
+                response.session().destroy();
+                sessions.releaseIndex(index);
+                return;
+            }
             if (reply instanceof Ok || reply instanceof OkNewIp) {
-                sessions.put(new EdgeSession(response.session(), boxKey, sender, System.nanoTime(), commandsPending));
+                sessions.put(new EdgeSession(response.session(), boxKey, sender, System.nanoTime(), commandsPending,
+                        admittedAtNanos, admittedInfoDigest));
             } else {
                 response.session().destroy();
                 sessions.releaseIndex(index);
             }
             loop.send(response.datagram(), sender);
+        });
+    }
+
+    /**
+     * The registry no longer serves these boxes (rejected, deleted, address released): their
+     * sessions end now, so their PINGs go unanswered and their next handshake goes to the functions.
+     */
+    void onNotServed(@Observes PresenceRelay.BoxesNotServed notServed) {
+        loop.execute(() -> {
+            for (String boxKey : notServed.boxKeys()) {
+                EdgeSession session = sessions.byBox(boxKey);
+                if (session != null) {
+                    sessions.remove(session);
+                    sessionsEndedByRegistry.increment();
+                }
+            }
         });
     }
 

@@ -62,6 +62,7 @@ public class PresenceRelay {
     private final EdgeLoop loop;
     private final String edgeId;
     private final Event<BoxesWithWork> work;
+    private final Event<BoxesNotServed> notServed;
     /** The sessions seen since the last hand-over. */
     private final SeenSessions seen = new SeenSessions();
     private final Map<String, Heartbeat> pending = new LinkedHashMap<>();
@@ -79,13 +80,15 @@ public class PresenceRelay {
     private final AtomicBoolean relaying = new AtomicBoolean();
 
     public PresenceRelay(FunctionsClient functions, ObjectMapper json, EdgeConfig config, EdgeLoop loop,
-                         EdgeIdentity identity, Event<BoxesWithWork> work, MeterRegistry registry) {
+                         EdgeIdentity identity, Event<BoxesWithWork> work, Event<BoxesNotServed> notServed,
+                         MeterRegistry registry) {
         this.functions = functions;
         this.jsonFactory = json.getFactory();
         this.config = config;
         this.loop = loop;
         this.edgeId = identity.id();
         this.work = work;
+        this.notServed = notServed;
         this.calls = Counter.builder("edge.relay.presence.calls").register(registry);
         this.failures = Counter.builder("edge.relay.presence.failures").register(registry);
         registry.gauge("edge.relay.presence.backlog", pending, Map::size);
@@ -186,6 +189,9 @@ public class PresenceRelay {
                     if (result != null && result.boxesWithWork() != null && !result.boxesWithWork().isEmpty()) {
                         work.fire(new BoxesWithWork(result.boxesWithWork()));
                     }
+                    if (result != null && result.boxesNotServed() != null && !result.boxesNotServed().isEmpty()) {
+                        notServed.fire(new BoxesNotServed(result.boxesNotServed()));
+                    }
                     return drain();
                 }, relayThread)
                 .exceptionally(failure -> {
@@ -256,5 +262,9 @@ public class PresenceRelay {
 
     /** Boxes the registry says have commands waiting. */
     public record BoxesWithWork(List<String> boxKeys) {
+    }
+
+    /** Boxes the registry no longer serves (unknown, not accepted, no SPN IP): their sessions must end. */
+    public record BoxesNotServed(List<String> boxKeys) {
     }
 }

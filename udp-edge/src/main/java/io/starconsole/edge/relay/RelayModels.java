@@ -32,7 +32,8 @@ public final class RelayModels {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record HeartbeatResult(int accepted, List<String> boxesWithWork) {
+    /** {@code boxesNotServed}: absent from functions older than the edge (then no session is ended). */
+    public record HeartbeatResult(int accepted, List<String> boxesWithWork, List<String> boxesNotServed) {
     }
 
     public record ByeRequest(String publicKey, String edgeId) {

@@ -29,13 +29,38 @@ public final class EdgeSession {
     private volatile long lastSeenNanos;
     private volatile boolean commandsPending;
     private volatile boolean presenceDue;
+    /** When the functions last admitted this box through this edge (carried over by re-keys answered here). */
+    private final long admittedAtNanos;
+    /**
+     * Digest of the box information the functions then answered OK to, or {@link #NOT_REKEYABLE_HERE}:
+     * a RECONNECT with the same information may be answered by the edge ({@code RekeysAtEdge}).
+     */
+    private final long admittedInfoDigest;
+
+    /** {@link #admittedInfoDigest()} of a session whose re-keying must go to the functions. */
+    public static final long NOT_REKEYABLE_HERE = 0;
 
     public EdgeSession(Session session, String boxKey, InetSocketAddress address, long nowNanos, boolean commandsPending) {
+        this(session, boxKey, address, nowNanos, commandsPending, nowNanos, NOT_REKEYABLE_HERE);
+    }
+
+    public EdgeSession(Session session, String boxKey, InetSocketAddress address, long nowNanos, boolean commandsPending,
+                       long admittedAtNanos, long admittedInfoDigest) {
         this.session = session;
         this.boxKey = boxKey;
         this.address = address;
         this.lastSeenNanos = nowNanos;
         this.commandsPending = commandsPending;
+        this.admittedAtNanos = admittedAtNanos;
+        this.admittedInfoDigest = admittedInfoDigest;
+    }
+
+    public long admittedAtNanos() {
+        return admittedAtNanos;
+    }
+
+    public long admittedInfoDigest() {
+        return admittedInfoDigest;
     }
 
     public Session session() {

@@ -4,7 +4,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -15,13 +14,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * The edge's sessions, by the index the edge chose for each (the receiver index of the box's
  * datagrams) and by box key. At most one session per box: a new handshake replaces the old one.
  * Sessions are added and removed only on the edge's home loop; the sockets' threads look them up by
- * index and reserve indexes for the handshakes they answer, so those are concurrent.
+ * index or box and reserve indexes for the handshakes they answer, so those are concurrent.
  */
 @ApplicationScoped
 public class SessionTable {
 
     private final Map<Integer, EdgeSession> byIndex = new ConcurrentHashMap<>();
-    private final Map<String, EdgeSession> byBox = new HashMap<>();
+    /** Written on the home loop only; read by the sockets' threads too (a RECONNECT finds its box's session). */
+    private final Map<String, EdgeSession> byBox = new ConcurrentHashMap<>();
     /** Indexes handed to handshakes being answered, until their session is added or refused. */
     private final Set<Integer> reserved = ConcurrentHashMap.newKeySet();
     private final SecureRandom random = new SecureRandom();

@@ -100,6 +100,78 @@ class EdgeProtocolTest {
         }
     }
 
+    private static final String OK = """
+            {"outcome":"OK","boxId":7,"spnIp":"10.99.0.5","mask":"16","nokReason":null,"message":null,
+             "commandsPending":false}""";
+
+    @Test
+    void reconnect_ofABoxTheFunctionsSaidOkTo_sameAddressAndInformation_isAnsweredHere() throws Exception {
+        FunctionsStandIn.ANSWERS.put("register", OK);
+        try (TestBox box = box()) {
+            assertThat(box.hello("g")).isEqualTo(new Ok(MessageType.HELLO));
+            assertThat(box.reconnect("g")).isEqualTo(new Ok(MessageType.RECONNECT));
+            assertThat(box.reconnect("g")).isEqualTo(new Ok(MessageType.RECONNECT));
+            assertThat(FunctionsStandIn.calls("register")).as("only the HELLO went to the functions").hasSize(1);
+            assertThat(box.request(new Ping(1))).as("the new session works").isInstanceOf(Pong.class);
+        }
+    }
+
+    @Test
+    void reconnect_withOtherInformation_orFromAnotherPort_goesToTheFunctions() throws Exception {
+        FunctionsStandIn.ANSWERS.put("register", OK);
+        try (TestBox box = box()) {
+            box.hello("g");
+            assertThat(box.reconnect("h")).isEqualTo(new Ok(MessageType.RECONNECT));
+            assertThat(FunctionsStandIn.calls("register")).as("another group").hasSize(2);
+            box.moveToNewPort();
+            assertThat(box.reconnect("h")).isEqualTo(new Ok(MessageType.RECONNECT));
+            assertThat(FunctionsStandIn.calls("register")).as("another port").hasSize(3);
+            assertThat(box.reconnect("h")).isEqualTo(new Ok(MessageType.RECONNECT));
+            assertThat(FunctionsStandIn.calls("register")).as("nothing new again: answered here").hasSize(3);
+        }
+    }
+
+    @Test
+    void reconnect_ofABoxToldANewAddress_goesToTheFunctions() throws Exception {
+        FunctionsStandIn.ANSWERS.put("register", OK_NEWIP);
+        try (TestBox box = box()) {
+            assertThat(box.hello("g")).isInstanceOf(OkNewIp.class);
+            assertThat(box.reconnect("g")).isInstanceOf(OkNewIp.class);
+            assertThat(box.reconnect("g")).isInstanceOf(OkNewIp.class);
+            assertThat(FunctionsStandIn.calls("register")).as("only an OK to the box's own request is repeated here")
+                    .hasSize(3);
+        }
+    }
+
+    @Test
+    void boxesTheRegistryNoLongerServes_loseTheirSession_andReconnectThroughTheFunctions() throws Exception {
+        FunctionsStandIn.ANSWERS.put("register", OK);
+        try (TestBox box = box(); TestBox other = box()) {
+            box.hello("g");
+            other.hello("g");
+            FunctionsStandIn.ANSWERS.put("presence",
+                    "{\"accepted\":1,\"boxesWithWork\":[],\"boxesNotServed\":[\"" + box.publicKey() + "\"]}");
+            assertThat(box.request(new Ping(1))).isInstanceOf(Pong.class);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            boolean ended = false;
+            for (int i = 2; !ended && System.nanoTime() < deadline; i++) {
+                box.sendSealed(new Ping(i));
+                ended = box.silentFor(300);
+            }
+            assertThat(ended).as("its PINGs go unanswered once the presence answer named it").isTrue();
+            assertThat(other.request(new Ping(1))).as("other boxes keep theirs").isInstanceOf(Pong.class);
+
+            FunctionsStandIn.ANSWERS.put("register", """
+                    {"outcome":"NOK","boxId":7,"spnIp":null,"mask":null,"nokReason":"DENIED",
+                     "message":"an operator rejected this box","commandsPending":false}""");
+            int before = FunctionsStandIn.calls("register").size();
+            Message answer = box.reconnect("g");
+            assertThat(answer).isInstanceOf(Nok.class);
+            assertThat(((Nok) answer).reason()).isEqualTo(NokReason.DENIED);
+            assertThat(FunctionsStandIn.calls("register")).hasSize(before + 1);
+        }
+    }
+
     @Test
     void functionsDown_registrationGetsTryAgain_butPingsAreStillAnswered() throws Exception {
         FunctionsStandIn.ANSWERS.put("register", OK_NEWIP);

@@ -11,6 +11,7 @@ import io.starconsole.protocol.message.BoxInfo;
 import io.starconsole.protocol.message.Hello;
 import io.starconsole.protocol.message.MacAddress;
 import io.starconsole.protocol.message.Message;
+import io.starconsole.protocol.message.Reconnect;
 import io.starconsole.protocol.session.Session;
 
 import java.io.IOException;
@@ -26,7 +27,7 @@ import java.util.Arrays;
 final class TestBox implements AutoCloseable {
 
     final KeyPair keys = KeyPair.generate(new SecureRandom());
-    private final DatagramSocket socket;
+    private DatagramSocket socket;
     private final int edgePort;
     private final Initiator initiator;
     Session session;
@@ -49,13 +50,29 @@ final class TestBox implements AutoCloseable {
 
     /** Handshakes with HELLO; returns the edge's answer (OK, OK_NEWIP or NOK). */
     Message hello(String group) throws Exception {
-        InitiationAttempt attempt = initiator.initiate(new Hello(info(group)));
+        return handshake(new Hello(info(group)));
+    }
+
+    /** Re-keys with RECONNECT, as a box does every 120 s; returns the edge's answer. */
+    Message reconnect(String group) throws Exception {
+        return handshake(new Reconnect(info(group)));
+    }
+
+    /** Its datagrams come from a new port from now on, as after a NAT rebinding; its keys and session stay. */
+    void moveToNewPort() throws IOException {
+        socket.close();
+        socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+        socket.setSoTimeout(3000);
+    }
+
+    private Message handshake(Message request) throws Exception {
+        InitiationAttempt attempt = initiator.initiate(request);
         send(attempt.datagram());
         byte[] response = receive();
         if (Packet.kindOf(response) == PacketKind.COOKIE_REPLY) {
             // The edge is under load: echo its cookie, as a real box does.
             attempt.consumeCookieReply(response);
-            attempt = initiator.initiate(new Hello(info(group)));
+            attempt = initiator.initiate(request);
             send(attempt.datagram());
             response = receive();
         }

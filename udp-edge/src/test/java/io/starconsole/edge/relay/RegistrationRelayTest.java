@@ -48,6 +48,11 @@ class RegistrationRelayTest {
             public int callsInFlight() {
                 return callsInFlight;
             }
+
+            @Override
+            public Duration rekeysAtEdgeFor() {
+                return Duration.ofMinutes(30);
+            }
         };
     }
 
