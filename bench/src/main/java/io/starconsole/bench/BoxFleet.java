@@ -62,6 +62,7 @@ final class BoxFleet implements AutoCloseable {
         volatile long sessionSinceNanos;
         volatile Message answer;
         volatile String spnIp;
+        volatile int prefixLength;
         /** A HELLO made before its due time by {@link #prepareHellos()}, sent as it is. */
         volatile InitiationAttempt prepared;
         /** A response kept unread by {@link #deferResponses()}: its datagram, its attempt, when it came. */
@@ -128,9 +129,18 @@ final class BoxFleet implements AutoCloseable {
     }
 
     static BoxInfo info(int number) throws IOException {
+        return info(number, "0.0.0.0", 0);
+    }
+
+    /** What the box says in a RECONNECT: as an agent does, it asks for the address it holds. */
+    static BoxInfo reconnectInfo(Box box) throws IOException {
+        return box.spnIp == null ? info(box.number) : info(box.number, box.spnIp, box.prefixLength);
+    }
+
+    private static BoxInfo info(int number, String requestedSpnIp, int prefixLength) throws IOException {
         return new BoxInfo("bench", "bench-" + number, MacAddress.parse(String.format(Locale.ROOT,
                 "02:54:00:%02x:%02x:%02x", (number >> 16) & 0xFF, (number >> 8) & 0xFF, number & 0xFF)),
-                (Inet4Address) InetAddress.getByName("0.0.0.0"), 0, 51820, 51820, "", "bench", "");
+                (Inet4Address) InetAddress.getByName(requestedSpnIp), prefixLength, 51820, 51820, "", "bench", "");
     }
 
     /**
@@ -159,14 +169,16 @@ final class BoxFleet implements AutoCloseable {
     }
 
     /**
-     * Makes every box's HELLO now (its ephemeral key and the DH with the edge's key), for {@link
-     * #hello} to send when it is due. A real box makes its initiation on its own processor; made here
-     * in the window, 25,000 boxes' X25519 would take a large share of the cores the console is
-     * measured on. A box answered by a cookie reply makes its next HELLO when the reply comes.
+     * Makes every box's HELLO (or RECONNECT) now (its ephemeral key and the DH with the edge's key),
+     * for {@link #hello} (or {@link #reconnect}) to send when it is due. A real box makes its
+     * initiation on its own processor; made here in the window, 25,000 boxes' X25519 would take a
+     * large share of the cores the console is measured on. A box answered by a cookie reply makes its
+     * next HELLO when the reply comes.
      */
-    void prepareHellos() throws IOException {
+    void prepareInitiations(boolean reconnect) throws IOException {
         for (Box box : boxes) {
-            box.prepared = initiate(box, new Hello(info(box.number)));
+            Message request = reconnect ? new Reconnect(reconnectInfo(box)) : new Hello(info(box.number));
+            box.prepared = initiate(box, request);
         }
     }
 
@@ -209,7 +221,11 @@ final class BoxFleet implements AutoCloseable {
      */
     void reconnect(Box box, long dueNanos) throws IOException {
         box.handshakeDueNanos = dueNanos;
-        InitiationAttempt attempt = initiate(box, new Reconnect(info(box.number)));
+        InitiationAttempt attempt = box.prepared;
+        box.prepared = null;
+        if (attempt == null) {
+            attempt = initiate(box, new Reconnect(reconnectInfo(box)));
+        }
         box.attempt = attempt;
         box.channel.send(ByteBuffer.wrap(attempt.datagram()), edge);
     }
@@ -325,6 +341,7 @@ final class BoxFleet implements AutoCloseable {
         }
         if (established.answer() instanceof OkNewIp ok) {
             box.spnIp = ok.spnIp().getHostAddress();
+            box.prefixLength = ok.prefixLength();
         }
         // The replaced session's index stays mapped: answers to what was sent on it still arrive.
         box.session = established.session();
@@ -367,12 +384,21 @@ final class BoxFleet implements AutoCloseable {
      * from the due time).
      */
     void helloAll(double rate, long timeoutMillis) throws IOException, InterruptedException {
+        initiateAll(rate, timeoutMillis, false);
+    }
+
+    /** As {@link #helloAll}, with RECONNECT instead when {@code reconnect}: each box keeps its session meanwhile. */
+    void initiateAll(double rate, long timeoutMillis, boolean reconnect) throws IOException, InterruptedException {
         long before = accepted.get() + refused.get() + deferred.get();
         RateSchedule schedule = new RateSchedule(System.nanoTime(), rate);
         for (int i = 0; i < boxes.size(); i++) {
             long due = schedule.dueNanos(i);
             RateSchedule.parkUntil(due);
-            hello(boxes.get(i), due);
+            if (reconnect) {
+                reconnect(boxes.get(i), due);
+            } else {
+                hello(boxes.get(i), due);
+            }
         }
         awaitAnswers(before + boxes.size(), timeoutMillis);
     }

@@ -46,12 +46,16 @@ import java.util.stream.Collectors;
  * HELLO made before it, each response read after it, its latency that of its arrival): a real box
  * does that work on its own processor, and here it is about a quarter of the CPU of a registration,
  * taken from the cores the console is measured on. A box answered by a cookie still makes its next
- * HELLO in the window.
+ * HELLO in the window. {@code --reconnects N} adds N windows in which the same boxes, now registered
+ * and in session, each send RECONNECT (asking for the address they hold, as agents do) at the rate:
+ * what a fleet's re-keying costs (a box starts a new handshake every 120 s, so N boxes re-key N / 120
+ * times a second). The first goes to the functions (the HELLO's answer was a new address); the edge
+ * answers the later ones itself (star-console.edge.registrations.rekeys-at-edge-for).
  *
  * <pre>
  * java -cp bench/target/bench.jar io.starconsole.bench.RegistrationBench --boxes 10000 --rate 1000
  *     [--sockets 64] [--pool 10.96.0.0/14] [--statements true] [--jfr /tmp/reg-jfr] [--warmup 5000]
- *     [--boxes-off-the-clock true]
+ *     [--boxes-off-the-clock true] [--reconnects 2]
  * </pre>
  */
 public final class RegistrationBench {
@@ -71,6 +75,7 @@ public final class RegistrationBench {
         String jfr = args.text("jfr", null);
         int warmup = args.integer("warmup", 0);
         boolean boxesOffTheClock = args.flag("boxes-off-the-clock");
+        int reconnects = args.integer("reconnects", 0);
         System.out.println("RegistrationBench: " + boxes + " new boxes at " + rate + "/s through edge, functions and "
                 + "Postgres; " + Proc.machine());
         Path data = Files.createTempDirectory("star-console-bench");
@@ -97,7 +102,12 @@ public final class RegistrationBench {
             if (warmup > 0) {
                 try (BoxFleet warm = new BoxFleet(warmup, edgeKey, new InetSocketAddress("127.0.0.1", ports.udp()),
                         sockets, 2)) {
-                    helloAll(warm, rate, boxesOffTheClock);
+                    if (boxesOffTheClock) {
+                        warm.prepareInitiations(false);
+                        warm.deferResponses();
+                    }
+                    warm.helloAll(rate, 120_000);
+                    warm.readDeferredResponses();
                     Histogram h = warm.handshakeLatency();
                     System.out.printf(Locale.ROOT, "warm-up (not counted): %d boxes at %.0f/s, accepted %d, refused %d,"
                                     + " cookies %d, p50 %.1f ms, p99 %.1f ms%n", warmup, rate, warm.accepted(),
@@ -112,70 +122,79 @@ public final class RegistrationBench {
                     2);
                  Connection superuser = DriverManager.getConnection(console.jdbcUrl(), "postgres", "");
                  Connection sampling = DriverManager.getConnection(console.jdbcUrl(), "postgres", "")) {
-                ProcessCpu cpu = ProcessCpu.of(DatabaseActivity.postmasterPid(superuser));
-                if (boxesOffTheClock) {
-                    fleet.prepareHellos();
-                    fleet.deferResponses();
+                Window window = new Window(console, ports, fleet, superuser, sampling, rate, statements, boxesOffTheClock);
+                window.run(false);
+                for (int round = 0; round < reconnects; round++) {
+                    window.run(true);
                 }
-                StatementActivity statementsBefore = statements ? StatementActivity.read(superuser) : null;
-                DatabaseActivity databaseBefore = DatabaseActivity.read(superuser, cpu.postmaster());
-                ProcessCpu.Reading cpuBefore = cpu.read();
-                long start = System.nanoTime();
-                WaitSampler waits = new WaitSampler(sampling, 20);
-                fleet.helloAll(rate, 120_000);
-                waits.close();
-                double seconds = (System.nanoTime() - start) / 1e9;
-                ProcessCpu.Reading cpuSpent = cpu.read().minus(cpuBefore);
-                DatabaseActivity.Interval database = DatabaseActivity.read(superuser, cpu.postmaster())
-                        .since(databaseBefore);
-                fleet.readDeferredResponses();
-                Histogram h = fleet.handshakeLatency();
-                long answered = fleet.accepted() + fleet.refused();
-                System.out.printf(Locale.ROOT,
-                        "sent %d HELLO at %.0f/s; answered %d (accepted %d, refused %d, cookies %d) in %.1f s = %.0f/s; "
-                                + "unanswered %d%n", boxes, rate, answered, fleet.accepted(), fleet.refused(),
-                        fleet.cookies(), seconds, answered / seconds, boxes - answered);
-                System.out.println("  refused by reason: " + refusalsByReason(fleet));
-                System.out.printf(Locale.ROOT,
-                        "  handshake-to-answer ms: p50 %.1f  p90 %.1f  p99 %.1f  p99.9 %.1f  max %.1f%n",
-                        h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(90) / 1e6,
-                        h.getValueAtPercentile(99) / 1e6, h.getValueAtPercentile(99.9) / 1e6, h.getMaxValue() / 1e6);
-                long perAnswer = Math.max(1, answered);
-                System.out.println("  CPU " + cpuSpent.format(seconds, perAnswer) + " (per answered HELLO)");
-                System.out.printf(Locale.ROOT, "  database: %.2f transactions, %.1f rows written, %.1f KiB of WAL per"
-                                + " answered HELLO%n", database.transactions() / (double) perAnswer,
-                        (database.rowsInserted() + database.rowsUpdated() + database.rowsDeleted()) / (double) perAnswer,
-                        database.walBytes() / 1024.0 / perAnswer);
-                System.out.println("  PostgreSQL backends (pg_stat_activity): " + waits.summary());
-                if (statementsBefore != null) {
-                    StatementActivity after = StatementActivity.read(superuser);
-                    System.out.printf(Locale.ROOT, "  statements: %.2f per answered HELLO; busiest (per second of the run):%s%n",
-                            after.callsSince(statementsBefore) / (double) perAnswer,
-                            after.busiestSince(statementsBefore, seconds, 12));
-                }
-                System.out.println("  functions, register-batch calls: " + registerBatchCalls(ports.http(), answered));
-                System.out.println("  duplicate SPN addresses told to boxes: " + fleet.duplicateAddresses()
-                        + "; in spnclients.vpnip: " + duplicatesInRegistry(console.jdbcUrl())
-                        + "; load average " + Proc.loadAverage());
             }
         } finally {
             console.stop();
         }
     }
 
-    /**
-     * Every box of the fleet says HELLO at {@code rate}; with {@code boxesOffTheClock} the boxes' own
-     * X25519 (their HELLOs made before, the responses read after) is done outside the window.
-     */
-    private static void helloAll(BoxFleet fleet, double rate, boolean boxesOffTheClock) throws Exception {
-        if (!boxesOffTheClock) {
-            fleet.helloAll(rate, 120_000);
-            return;
+    /** One measured window: every box of the fleet starts a handshake at the rate, and the figures. */
+    private record Window(StarConsole console, StarConsole.Ports ports, BoxFleet fleet, Connection superuser,
+                          Connection sampling, double rate, boolean statements, boolean boxesOffTheClock) {
+
+        /** HELLO from each box, or RECONNECT (each box keeps its session until it is answered). */
+        void run(boolean reconnect) throws Exception {
+            String kind = reconnect ? "RECONNECT" : "HELLO";
+            int boxes = fleet.boxes().size();
+            ProcessCpu cpu = ProcessCpu.of(DatabaseActivity.postmasterPid(superuser));
+            if (boxesOffTheClock) {
+                fleet.prepareInitiations(reconnect);
+                fleet.deferResponses();
+            }
+            fleet.resetHandshakeLatency();
+            long acceptedBefore = fleet.accepted();
+            long refusedBefore = fleet.refused();
+            long cookiesBefore = fleet.cookies();
+            FunctionsCalls callsBefore = FunctionsCalls.read(ports.http(), "register-batch");
+            StatementActivity statementsBefore = statements ? StatementActivity.read(superuser) : null;
+            DatabaseActivity databaseBefore = DatabaseActivity.read(superuser, cpu.postmaster());
+            ProcessCpu.Reading cpuBefore = cpu.read();
+            long start = System.nanoTime();
+            WaitSampler waits = new WaitSampler(sampling, 20);
+            fleet.initiateAll(rate, 120_000, reconnect);
+            waits.close();
+            double seconds = (System.nanoTime() - start) / 1e9;
+            ProcessCpu.Reading cpuSpent = cpu.read().minus(cpuBefore);
+            DatabaseActivity.Interval database = DatabaseActivity.read(superuser, cpu.postmaster())
+                    .since(databaseBefore);
+            fleet.readDeferredResponses();
+            Histogram h = fleet.handshakeLatency();
+            long accepted = fleet.accepted() - acceptedBefore;
+            long refused = fleet.refused() - refusedBefore;
+            long answered = accepted + refused;
+            System.out.printf(Locale.ROOT,
+                    "sent %d %s at %.0f/s; answered %d (accepted %d, refused %d, cookies %d) in %.1f s = %.0f/s; "
+                            + "unanswered %d%n", boxes, kind, rate, answered, accepted, refused,
+                    fleet.cookies() - cookiesBefore, seconds, answered / seconds, boxes - answered);
+            System.out.println("  refused by reason (all windows): " + refusalsByReason(fleet));
+            System.out.printf(Locale.ROOT,
+                    "  handshake-to-answer ms: p50 %.1f  p90 %.1f  p99 %.1f  p99.9 %.1f  max %.1f%n",
+                    h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(90) / 1e6,
+                    h.getValueAtPercentile(99) / 1e6, h.getValueAtPercentile(99.9) / 1e6, h.getMaxValue() / 1e6);
+            long perAnswer = Math.max(1, answered);
+            System.out.println("  CPU " + cpuSpent.format(seconds, perAnswer) + " (per answered " + kind + ")");
+            System.out.printf(Locale.ROOT, "  database: %.2f transactions, %.1f rows written, %.1f KiB of WAL per"
+                            + " answered %s%n", database.transactions() / (double) perAnswer,
+                    (database.rowsInserted() + database.rowsUpdated() + database.rowsDeleted()) / (double) perAnswer,
+                    database.walBytes() / 1024.0 / perAnswer, kind);
+            System.out.println("  PostgreSQL backends (pg_stat_activity): " + waits.summary());
+            if (statementsBefore != null) {
+                StatementActivity after = StatementActivity.read(superuser);
+                System.out.printf(Locale.ROOT, "  statements: %.2f per answered %s; busiest (per second of the run):%s%n",
+                        after.callsSince(statementsBefore) / (double) perAnswer, kind,
+                        after.busiestSince(statementsBefore, seconds, 12));
+            }
+            System.out.println("  functions, register-batch calls: "
+                    + registerBatchCalls(callsBefore, FunctionsCalls.read(ports.http(), "register-batch"), answered));
+            System.out.println("  duplicate SPN addresses told to boxes: " + fleet.duplicateAddresses()
+                    + "; in spnclients.vpnip: " + duplicatesInRegistry(console.jdbcUrl())
+                    + "; load average " + Proc.loadAverage());
         }
-        fleet.prepareHellos();
-        fleet.deferResponses();
-        fleet.helloAll(rate, 120_000);
-        fleet.readDeferredResponses();
     }
 
     private static Map<NokReason, Long> refusalsByReason(BoxFleet fleet) {
@@ -184,14 +203,17 @@ public final class RegistrationBench {
     }
 
     /**
-     * Calls, mean HELLOs per call and mean and max time per call of {@code POST
-     * /internal/v1/register-batch}, from the functions' HTTP server timer ({@code /q/metrics}).
+     * Calls, mean handshakes per call and mean and max time per call of {@code POST
+     * /internal/v1/register-batch} in a window, from the functions' HTTP server timer ({@code /q/metrics}).
      */
-    private static String registerBatchCalls(int httpPort, long hellos) throws Exception {
-        FunctionsCalls calls = FunctionsCalls.read(httpPort, "register-batch");
-        return calls.count() == 0 ? "none (no timer in /q/metrics)" : String.format(Locale.ROOT,
-                "%.0f calls, %.1f HELLOs per call, %.1f ms per call on average (max %.0f ms in the last minute)",
-                calls.count(), hellos / calls.count(), calls.meanMillis(), 1e3 * calls.maxSeconds());
+    private static String registerBatchCalls(FunctionsCalls before, FunctionsCalls after, long handshakes) {
+        FunctionsCalls calls = after.since(before);
+        if (calls.count() == 0) {
+            return after.count() == 0 ? "none (no timer in /q/metrics yet)" : "none";
+        }
+        return String.format(Locale.ROOT,
+                "%.0f calls, %.1f handshakes per call, %.1f ms per call on average (max %.0f ms in the last minute)",
+                calls.count(), handshakes / calls.count(), calls.meanMillis(), 1e3 * calls.maxSeconds());
     }
 
     private static String duplicatesInRegistry(String jdbcUrl) throws Exception {
