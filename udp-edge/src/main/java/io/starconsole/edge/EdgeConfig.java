@@ -197,7 +197,7 @@ public interface EdgeConfig {
          * Boxes the registry stops serving (rejected, deleted, address released) lose their session
          * with the next heartbeat batch's answer, so their next handshake goes to the functions.
          */
-        @WithDefault("PT30M")
+        @WithDefault("PT1H")
         Duration rekeysAtEdgeFor();
     }
 
