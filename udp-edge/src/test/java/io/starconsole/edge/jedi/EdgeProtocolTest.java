@@ -151,14 +151,17 @@ class EdgeProtocolTest {
             other.hello("g");
             FunctionsStandIn.ANSWERS.put("presence",
                     "{\"accepted\":1,\"boxesWithWork\":[],\"boxesNotServed\":[\"" + box.publicKey() + "\"]}");
-            assertThat(box.request(new Ping(1))).isInstanceOf(Pong.class);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            boolean ended = false;
-            for (int i = 2; !ended && System.nanoTime() < deadline; i++) {
-                box.sendSealed(new Ping(i));
-                ended = box.silentFor(300);
+            Message told = null;
+            for (int i = 1; !(told instanceof Nok) && System.nanoTime() < deadline; i++) {
+                told = box.request(new Ping(i)); // PONGs until the presence answer names it
+                Thread.sleep(50);
             }
-            assertThat(ended).as("its PINGs go unanswered once the presence answer named it").isTrue();
+            assertThat(told).as("told on its session that it must register again")
+                    .isEqualTo(new Nok(MessageType.PING, NokReason.UNKNOWN_SESSION,
+                            "the registry no longer serves this box; register again"));
+            box.sendSealed(new Ping(1000));
+            assertThat(box.silentFor(500)).as("its session is gone").isTrue();
             assertThat(other.request(new Ping(1))).as("other boxes keep theirs").isInstanceOf(Pong.class);
 
             FunctionsStandIn.ANSWERS.put("register", """
