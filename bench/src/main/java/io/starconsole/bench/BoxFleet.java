@@ -63,7 +63,7 @@ final class BoxFleet implements AutoCloseable {
         volatile Message answer;
         volatile String spnIp;
         volatile int prefixLength;
-        /** A HELLO made before its due time by {@link #prepareHellos()}, sent as it is. */
+        /** A HELLO made before its due time by {@link #prepareInitiations}, sent as it is. */
         volatile InitiationAttempt prepared;
         /** A response kept unread by {@link #deferResponses()}: its datagram, its attempt, when it came. */
         volatile byte[] deferredResponse;
@@ -185,7 +185,7 @@ final class BoxFleet implements AutoCloseable {
     /**
      * From now on a handshake response is kept as it came, with the time it came, and not read
      * (the box's two DH and decryption) until {@link #readDeferredResponses()}: the box's half of the
-     * handshake done after the window, like {@link #prepareHellos()} before it. The latency is
+     * handshake done after the window, like {@link #prepareInitiations} before it. The latency is
      * still that of the response's arrival; a response is only counted accepted or refused once read.
      */
     void deferResponses() {
