@@ -250,14 +250,14 @@ public final class CommandLatencyBench {
     private static final List<String> RELAY_CALLS = List.of("commands/lease-batch", "commands/result-batch");
 
     /** The relay calls as the functions count them, and the edge's repeats of each. */
-    private record RelayReading(FunctionsCalls[] calls, double[] repeats) {
+    private record RelayReading(TimerReading[] calls, double[] repeats) {
         static RelayReading read(StarConsole.Ports ports) throws Exception {
             MetricsPage functions = MetricsPage.read(ports.http());
             MetricsPage edge = MetricsPage.read(ports.edgeHttp());
-            FunctionsCalls[] calls = new FunctionsCalls[RELAY_CALLS.size()];
+            TimerReading[] calls = new TimerReading[RELAY_CALLS.size()];
             double[] repeats = new double[RELAY_CALLS.size()];
             for (int i = 0; i < calls.length; i++) {
-                calls[i] = FunctionsCalls.of(functions, RELAY_CALLS.get(i));
+                calls[i] = TimerReading.functionsCalls(functions, RELAY_CALLS.get(i));
                 repeats[i] = edge.sum("edge_functions_retries_total", "path=\"" + RELAY_CALLS.get(i) + "\"");
             }
             return new RelayReading(calls, repeats);
@@ -274,7 +274,7 @@ public final class CommandLatencyBench {
         RelayReading after = RelayReading.read(ports);
         StringBuilder line = new StringBuilder("  functions:");
         for (int i = 0; i < after.calls().length; i++) {
-            FunctionsCalls window = after.calls()[i].since(before.calls()[i]);
+            TimerReading window = after.calls()[i].since(before.calls()[i]);
             line.append(String.format(Locale.ROOT, " %s %.0f calls, %.1f ms on average (max %.0f ms in the last minute),"
                             + " %.0f repeated by the edge;", RELAY_CALLS.get(i), window.count(), window.meanMillis(),
                     1e3 * after.calls()[i].maxSeconds(), after.repeats()[i] - before.repeats()[i]));

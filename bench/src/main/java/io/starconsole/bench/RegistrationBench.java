@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -150,7 +151,8 @@ public final class RegistrationBench {
             long acceptedBefore = fleet.accepted();
             long refusedBefore = fleet.refused();
             long cookiesBefore = fleet.cookies();
-            FunctionsCalls callsBefore = FunctionsCalls.read(ports.http(), "register-batch");
+            TimerReading callsBefore = TimerReading.functionsCalls(ports.http(), "register-batch");
+            MetricsPage edgeBefore = MetricsPage.read(ports.edgeHttp());
             StatementActivity statementsBefore = statements ? StatementActivity.read(superuser) : null;
             DatabaseActivity databaseBefore = DatabaseActivity.read(superuser, cpu.postmaster());
             ProcessCpu.Reading cpuBefore = cpu.read();
@@ -189,8 +191,10 @@ public final class RegistrationBench {
                         after.callsSince(statementsBefore) / (double) perAnswer, kind,
                         after.busiestSince(statementsBefore, seconds, 12));
             }
+            System.out.println("  edge, from an initiation read to its answer sent: "
+                    + edgeAnswers(edgeBefore, MetricsPage.read(ports.edgeHttp())));
             System.out.println("  functions, register-batch calls: "
-                    + registerBatchCalls(callsBefore, FunctionsCalls.read(ports.http(), "register-batch"), answered));
+                    + registerBatchCalls(callsBefore, TimerReading.functionsCalls(ports.http(), "register-batch"), answered));
             System.out.println("  duplicate SPN addresses told to boxes: " + fleet.duplicateAddresses()
                     + "; in spnclients.vpnip: " + duplicatesInRegistry(console.jdbcUrl())
                     + "; load average " + Proc.loadAverage());
@@ -206,14 +210,28 @@ public final class RegistrationBench {
      * Calls, mean handshakes per call and mean and max time per call of {@code POST
      * /internal/v1/register-batch} in a window, from the functions' HTTP server timer ({@code /q/metrics}).
      */
-    private static String registerBatchCalls(FunctionsCalls before, FunctionsCalls after, long handshakes) {
-        FunctionsCalls calls = after.since(before);
+    private static String registerBatchCalls(TimerReading before, TimerReading after, long handshakes) {
+        TimerReading calls = after.since(before);
         if (calls.count() == 0) {
             return after.count() == 0 ? "none (no timer in /q/metrics yet)" : "none";
         }
         return String.format(Locale.ROOT,
                 "%.0f calls, %.1f handshakes per call, %.1f ms per call on average (max %.0f ms in the last minute)",
                 calls.count(), handshakes / calls.count(), calls.meanMillis(), 1e3 * calls.maxSeconds());
+    }
+
+    /** The edge's handshakes answered in a window, by who decided the answer: how many, mean and max time. */
+    private static String edgeAnswers(MetricsPage before, MetricsPage after) {
+        StringBuilder text = new StringBuilder();
+        for (String by : List.of("edge", "functions")) {
+            String label = "answered_by=\"" + by + "\"";
+            TimerReading answered = TimerReading.of(after, "edge_handshakes_answered_seconds", label)
+                    .since(TimerReading.of(before, "edge_handshakes_answered_seconds", label));
+            text.append(text.length() == 0 ? "" : "; ").append(answered.count() == 0 ? "none decided by the " + by
+                    : String.format(Locale.ROOT, "decided by the %s %.0f, %.2f ms on average (max %.1f ms in the last"
+                            + " minute)", by, answered.count(), answered.meanMillis(), 1e3 * answered.maxSeconds()));
+        }
+        return text.toString();
     }
 
     private static String duplicatesInRegistry(String jdbcUrl) throws Exception {

@@ -2,6 +2,7 @@ package io.starconsole.edge.jedi;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.StartupEvent;
 import io.starconsole.edge.EdgeConfig;
 import io.starconsole.edge.relay.BatchedRelay;
@@ -37,6 +38,8 @@ import org.jboss.logging.Logger;
 
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -65,6 +68,9 @@ public class JediHandler implements DatagramHandler {
     private final RekeysAtEdge rekeys;
     private final Counter rekeysAnsweredHere;
     private final Counter sessionsEndedByRegistry;
+    /** From a handshake's datagram read to its answer sent: decided by the edge alone, or by the functions. */
+    private final Timer answeredByEdge;
+    private final Timer answeredByFunctions;
 
     public JediHandler(EdgeLoop loop, SessionTable sessions, RegistrationRelay registrations, BoxRequests requests,
                        EdgeConfig config, EdgeIdentity identity, KeyPair edgeKeys, DropCounters drops,
@@ -84,8 +90,20 @@ public class JediHandler implements DatagramHandler {
         this.rekeys = new RekeysAtEdge(config.registrations().rekeysAtEdgeFor());
         this.rekeysAnsweredHere = registry.counter("edge.rekeys.answered.here");
         this.sessionsEndedByRegistry = registry.counter("edge.sessions.ended.by.registry");
+        this.answeredByEdge = handshakeTimer(registry, "edge");
+        this.answeredByFunctions = handshakeTimer(registry, "functions");
         registry.gauge("edge.sessions", sessions, SessionTable::size);
         registry.gauge("edge.registrations.in_flight", registrationsInFlight);
+    }
+
+    private static Timer handshakeTimer(MeterRegistry registry, String answeredBy) {
+        return Timer.builder("edge.handshakes.answered")
+                .description("From a handshake initiation read to its response sent")
+                .tag("answered_by", answeredBy)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry);
     }
 
     void startSweeping(@Observes StartupEvent event) {
@@ -141,15 +159,15 @@ public class JediHandler implements DatagramHandler {
             EdgeSession current = sessions.byBox(boxKey);
             if (rekeys.answerHere(current, sender, infoDigest, receivedNanos)) {
                 rekeysAnsweredHere.increment();
-                finish(pending, boxKey, sender, new Ok(MessageType.RECONNECT), current.commandsPending(), current,
-                        current.admittedAtNanos(), infoDigest);
+                finish(pending, boxKey, sender, new Ok(MessageType.RECONNECT), current.commandsPending(),
+                        new Decision(answeredByEdge, receivedNanos, current, current.admittedAtNanos(), infoDigest));
                 return;
             }
         }
         if (registrationsInFlight.incrementAndGet() > config.functions().maxRegistrationsInFlight()) {
             registrationsInFlight.decrementAndGet();
-            finish(pending, boxKey, sender, RelayMapping.tryAgain(request.type()), false, null, 0,
-                    EdgeSession.NOT_REKEYABLE_HERE);
+            finish(pending, boxKey, sender, RelayMapping.tryAgain(request.type()), false,
+                    new Decision(answeredByEdge, receivedNanos, null, 0, EdgeSession.NOT_REKEYABLE_HERE));
             return;
         }
         registrations.register(RelayMapping.register(boxKey, edgeId, sender, reconnect, info), receivedNanos)
@@ -164,22 +182,31 @@ public class JediHandler implements DatagramHandler {
                     Message reply = failure == null ? RelayMapping.answer(request.type(), answer)
                             : RelayMapping.tryAgain(request.type());
                     boolean pendingWork = failure == null && answer != null && answer.commandsPending();
-                    finish(pending, boxKey, sender, reply, pendingWork, null, System.nanoTime(),
-                            reply instanceof Ok ? infoDigest : EdgeSession.NOT_REKEYABLE_HERE);
+                    finish(pending, boxKey, sender, reply, pendingWork, new Decision(answeredByFunctions,
+                            receivedNanos, null, System.nanoTime(),
+                            reply instanceof Ok ? infoDigest : EdgeSession.NOT_REKEYABLE_HERE));
                 });
+    }
+
+    /**
+     * How a handshake's answer was decided: {@code answeredBy} times it from the initiation's read
+     * ({@code receivedNanos}) to the answer's sending; {@code judgedFrom}, for a re-key answered here,
+     * the session it was judged on; the new session keeps when and to what box information the
+     * functions last said OK.
+     */
+    private record Decision(Timer answeredBy, long receivedNanos, EdgeSession judgedFrom, long admittedAtNanos,
+                            long admittedInfoDigest) {
     }
 
     /**
      * Answers the handshake: the response (its X25519) is made on the calling thread (a socket's, or
      * the relay's completion), so a handshake storm does not pile up on the home loop; an accepted
-     * box's session is then added, and the answer sent, on the home loop. A re-key answered here
-     * ({@code judgedFrom}: the session it was judged on) is answered only if that session is still
-     * the box's: one the registry ended meanwhile leaves the box unanswered, and its next handshake
-     * goes to the functions. The new session keeps when and to what box information the functions
-     * last said OK.
+     * box's session is then added, and the answer sent, on the home loop. A re-key answered here is
+     * answered only if the session it was judged on is still the box's: one the registry ended
+     * meanwhile leaves the box unanswered, and its next handshake goes to the functions.
      */
     private void finish(PendingHandshake pending, String boxKey, InetSocketAddress sender, Message reply,
-                        boolean commandsPending, EdgeSession judgedFrom, long admittedAtNanos, long admittedInfoDigest) {
+                        boolean commandsPending, Decision decision) {
         int index = sessions.reserveIndex();
         HandshakeResponse response;
         try {
@@ -190,19 +217,20 @@ public class JediHandler implements DatagramHandler {
             return;
         }
         loop.onHome(() -> {
-            if (judgedFrom != null && sessions.byBox(boxKey) != judgedFrom) {
+            if (decision.judgedFrom() != null && sessions.byBox(boxKey) != decision.judgedFrom()) {
                 response.session().destroy();
                 sessions.releaseIndex(index);
                 return;
             }
             if (reply instanceof Ok || reply instanceof OkNewIp) {
                 sessions.put(new EdgeSession(response.session(), boxKey, sender, System.nanoTime(), commandsPending,
-                        admittedAtNanos, admittedInfoDigest));
+                        decision.admittedAtNanos(), decision.admittedInfoDigest()));
             } else {
                 response.session().destroy();
                 sessions.releaseIndex(index);
             }
             loop.send(response.datagram(), sender);
+            decision.answeredBy().record(System.nanoTime() - decision.receivedNanos(), TimeUnit.NANOSECONDS);
         });
     }
 

@@ -24,6 +24,7 @@ import io.starconsole.protocol.message.OkNewIp;
 import io.starconsole.protocol.message.Ping;
 import io.starconsole.protocol.message.Pong;
 import io.starconsole.protocol.message.WakeUp;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,6 +52,9 @@ class EdgeProtocolTest {
 
     @Inject
     DropCounters drops;
+
+    @Inject
+    MeterRegistry meters;
 
     @BeforeEach
     void reset() {
@@ -107,6 +111,8 @@ class EdgeProtocolTest {
     @Test
     void reconnect_ofABoxTheFunctionsSaidOkTo_sameAddressAndInformation_isAnsweredHere() throws Exception {
         FunctionsStandIn.ANSWERS.put("register", OK);
+        long byEdgeBefore = answered("edge");
+        long byFunctionsBefore = answered("functions");
         try (TestBox box = box()) {
             assertThat(box.hello("g")).isEqualTo(new Ok(MessageType.HELLO));
             assertThat(box.reconnect("g")).isEqualTo(new Ok(MessageType.RECONNECT));
@@ -114,6 +120,13 @@ class EdgeProtocolTest {
             assertThat(FunctionsStandIn.calls("register")).as("only the HELLO went to the functions").hasSize(1);
             assertThat(box.request(new Ping(1))).as("the new session works").isInstanceOf(Pong.class);
         }
+        assertThat(answered("edge") - byEdgeBefore).as("answers timed as the edge's").isEqualTo(2);
+        assertThat(answered("functions") - byFunctionsBefore).as("answers timed as the functions'").isEqualTo(1);
+    }
+
+    /** Handshakes answered so far, by who decided the answer ({@code edge_handshakes_answered_seconds}). */
+    private long answered(String by) {
+        return meters.get("edge.handshakes.answered").tag("answered_by", by).timer().count();
     }
 
     @Test
