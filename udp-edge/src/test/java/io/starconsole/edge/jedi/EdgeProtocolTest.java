@@ -129,6 +129,27 @@ class EdgeProtocolTest {
         return meters.get("edge.handshakes.answered").tag("answered_by", by).timer().count();
     }
 
+    /**
+     * A box re-keys every 120 s and its old session lapses 180 s after it was made: were its re-keys
+     * refused while the functions (or their database) are down, every box would lose its session a
+     * few minutes into the outage. The ones that change nothing are answered here meanwhile.
+     */
+    @Test
+    void reconnect_whileTheFunctionsAreDown_isStillAnsweredHere_butAHelloIsToldToTryAgain() throws Exception {
+        FunctionsStandIn.ANSWERS.put("register", OK);
+        try (TestBox box = box(); TestBox newcomer = box()) {
+            box.hello("g");
+            FunctionsStandIn.failWithStatus = 503;
+            assertThat(box.reconnect("g")).isEqualTo(new Ok(MessageType.RECONNECT));
+            assertThat(box.request(new Ping(1))).isInstanceOf(Pong.class);
+            Message refused = newcomer.hello("g");
+            assertThat(refused).isInstanceOf(Nok.class);
+            assertThat(((Nok) refused).reason()).isEqualTo(NokReason.TRY_AGAIN);
+        } finally {
+            FunctionsStandIn.failWithStatus = 0;
+        }
+    }
+
     @Test
     void reconnect_withOtherInformation_orFromAnotherPort_goesToTheFunctions() throws Exception {
         FunctionsStandIn.ANSWERS.put("register", OK);
