@@ -7,6 +7,7 @@ import io.starconsole.protocol.message.MessageCodec;
 import io.starconsole.protocol.message.Reconnect;
 
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 
 /**
@@ -44,11 +45,7 @@ final class RekeysAtEdge {
      * EdgeSession#NOT_REKEYABLE_HERE}: equal digests mean the same information.
      */
     static long digest(BoxInfo info) {
-        byte[] hash = Hashing.sha256(MessageCodec.encode(new Reconnect(info)));
-        long digest = 0;
-        for (int i = 0; i < Long.BYTES; i++) {
-            digest = (digest << 8) | (hash[i] & 0xFF);
-        }
+        long digest = ByteBuffer.wrap(Hashing.sha256(MessageCodec.encode(new Reconnect(info)))).getLong();
         return digest == EdgeSession.NOT_REKEYABLE_HERE ? 1 : digest;
     }
 }
