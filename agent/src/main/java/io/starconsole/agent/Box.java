@@ -91,7 +91,7 @@ public final class Box implements AutoCloseable {
             }
         });
         CommandExecutor commands = new CommandExecutor(backend, executed, tentative, firmware);
-        lifecycle.set(new BoxLifecycle(config.id(), keys, edgeKeys, () -> boxInfo(config, backend), link::send, backend,
+        lifecycle.set(new BoxLifecycle(config.id(), keys, edgeKeys, config.jediVersion(), () -> boxInfo(config, backend), link::send, backend,
                 runtime.scheduler(), timers, commands, random));
         tentative.attach(lifecycle.get());
         firmware.attach(lifecycle.get());

@@ -3,6 +3,7 @@ package io.starconsole.bench;
 import io.starconsole.protocol.codec.Packet;
 import io.starconsole.protocol.codec.PacketKind;
 import io.starconsole.protocol.codec.ProtocolException;
+import io.starconsole.protocol.crypto.JediVersion;
 import io.starconsole.protocol.crypto.Key;
 import io.starconsole.protocol.crypto.KeyPair;
 import io.starconsole.protocol.handshake.Established;
@@ -70,10 +71,10 @@ final class BoxFleet implements AutoCloseable {
         volatile InitiationAttempt deferredAttempt;
         volatile long deferredAtNanos;
 
-        Box(int number, KeyPair keys, Key edgeKey, DatagramChannel channel) {
+        Box(int number, KeyPair keys, Key edgeKey, JediVersion version, DatagramChannel channel) {
             this.number = number;
             this.keys = keys;
-            this.initiator = new Initiator(keys, edgeKey);
+            this.initiator = new Initiator(keys, edgeKey, version);
             this.channel = channel;
         }
     }
@@ -94,7 +95,13 @@ final class BoxFleet implements AutoCloseable {
     private final AtomicLong deferred = new AtomicLong();
     private volatile boolean deferResponses;
 
+    /** Boxes speaking {@link JediVersion#CURRENT}. */
     BoxFleet(int n, Key edgeKey, InetSocketAddress edge, int sockets, int receiverThreads) throws IOException {
+        this(n, edgeKey, edge, sockets, receiverThreads, JediVersion.CURRENT);
+    }
+
+    BoxFleet(int n, Key edgeKey, InetSocketAddress edge, int sockets, int receiverThreads, JediVersion version)
+            throws IOException {
         this.edge = edge;
         for (int k = 0; k < sockets; k++) {
             DatagramChannel channel = DatagramChannel.open();
@@ -106,7 +113,7 @@ final class BoxFleet implements AutoCloseable {
         }
         SecureRandom random = new SecureRandom();
         for (int i = 0; i < n; i++) {
-            boxes.add(new Box(i + 1, KeyPair.generate(random), edgeKey, channels.get(i % sockets)));
+            boxes.add(new Box(i + 1, KeyPair.generate(random), edgeKey, version, channels.get(i % sockets)));
         }
         for (int r = 0; r < receiverThreads; r++) {
             Selector selector = Selector.open();

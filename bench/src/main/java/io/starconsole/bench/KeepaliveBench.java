@@ -1,6 +1,7 @@
 package io.starconsole.bench;
 
 import io.starconsole.launcher.JvmOptions;
+import io.starconsole.protocol.crypto.JediVersion;
 import io.starconsole.protocol.crypto.KeyPair;
 import io.starconsole.protocol.message.Message;
 import io.starconsole.protocol.message.Ping;
@@ -42,7 +43,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * (more JVM options for the edge, e.g. {@code -Xlog:gc:file=gc.log}), --floor true (instead of the edge, a
  * {@link KeepaliveEcho} with the same sockets and cryptography and nothing else: the generator's and the
  * machine's share of the round trip), --slow-pings FILE (when the round trips over 1 ms were due, by the
- * wall clock's millisecond, to lay beside the JVMs' logs; one file per rate: FILE.RATE).
+ * wall clock's millisecond, to lay beside the JVMs' logs; one file per rate: FILE.RATE), --jedi 3|2 (the
+ * protocol version the boxes speak: JEDI/3's ChaCha20-Poly1305 or JEDI/2's AES-256-GCM).
  */
 public final class KeepaliveBench {
 
@@ -66,10 +68,12 @@ public final class KeepaliveBench {
         String edgeOptions = args.text("edge-options", "");
         boolean floor = args.flag("floor");
         String slowPings = args.text("slow-pings", "");
+        JediVersion version = JediVersion.ofNumber(args.text("jedi", "3"));
 
         System.out.println("KeepaliveBench: " + boxes + " boxes, rates " + rates + ", " + seconds + " s each; "
                 + (floor ? "FLOOR (trivial echo instead of the edge); " : "")
-                + (edgeOptions.isEmpty() ? "" : "edge options " + edgeOptions + "; ") + Proc.machine());
+                + (edgeOptions.isEmpty() ? "" : "edge options " + edgeOptions + "; ") + "boxes speak " + version + "; "
+                + Proc.machine());
         KeyPair edgeKeys = KeyPair.generate(new SecureRandom());
         int udpPort = freeUdpPort();
         Path log = Files.createTempFile("bench-edge", ".log");
@@ -85,7 +89,7 @@ public final class KeepaliveBench {
                      : Server.edge(EdgeProcess.start(jar, heap, jvmOptions, jfr.isEmpty() ? null : Path.of(jfr).toAbsolutePath(),
                              with(environment, "STAR_CONSOLE_EDGE_FUNCTIONS_URL", functions.url()), log, freePort()));
              BoxFleet fleet = new BoxFleet(boxes, edgeKeys.publicKey(),
-                     new InetSocketAddress("127.0.0.1", udpPort), sockets, receivers)) {
+                     new InetSocketAddress("127.0.0.1", udpPort), sockets, receivers, version)) {
             System.out.println((floor ? "echo" : "edge") + " pid " + edge.pid() + ", log " + log);
             for (String rate : rates.split(",")) {
                 run(fleet, edge, functions, boxes, Double.parseDouble(rate.trim()), seconds, warmup, senders,

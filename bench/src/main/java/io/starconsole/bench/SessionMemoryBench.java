@@ -2,6 +2,7 @@ package io.starconsole.bench;
 
 import io.starconsole.edge.session.EdgeSession;
 import io.starconsole.edge.session.SessionTable;
+import io.starconsole.protocol.crypto.JediVersion;
 import io.starconsole.protocol.crypto.Key;
 import io.starconsole.protocol.session.Session;
 
@@ -52,7 +53,7 @@ public final class SessionMemoryBench {
             byte[] receive = new byte[32];
             random.nextBytes(send);
             random.nextBytes(receive);
-            Session session = new Session(table.reserveIndex(), random.nextInt(), boxKey, send, receive, false, clock);
+            Session session = new Session(table.reserveIndex(), random.nextInt(), boxKey, send, receive, false, clock, JediVersion.CURRENT);
             InetSocketAddress from = new InetSocketAddress(InetAddress.getByAddress(new byte[] {
                     10, (byte) (i >> 16), (byte) (i >> 8), (byte) i}), 1024 + (i & 0x7FFF));
             table.put(new EdgeSession(session, boxKey.toBase64(), from,

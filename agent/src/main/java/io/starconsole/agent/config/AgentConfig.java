@@ -1,5 +1,6 @@
 package io.starconsole.agent.config;
 
+import io.starconsole.protocol.crypto.JediVersion;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +29,7 @@ public final class AgentConfig {
         EDGE("edge", "127.0.0.1:31902", "the edge's UDP address, host:port"),
         EDGE_PUBLIC_KEY("edge-public-key", "", "the edge's static public key, base64 (44 characters)"),
         EDGE_PUBLIC_KEY_FILE("edge-public-key-file", "", "file holding the edge's public key (edge.pub); re-read at each registration"),
+        JEDI_VERSION("jedi-version", "3", "the protocol version spoken to the edge: 3 (ChaCha20-Poly1305) or 2 (AES-256-GCM, for an edge older than JEDI/3)"),
         KEY_FILE("key-file", "/var/lib/star-console/agent.key", "the box's private key, base64 as `wg genkey` prints it; made 0600 at first start"),
         STATE_DIRECTORY("state-directory", "/var/lib/star-console", "the agent's own state (executed command ids and results)"),
         GROUP("group", "default", "the box's group name"),
@@ -165,6 +167,14 @@ public final class AgentConfig {
 
     public Optional<Path> edgePublicKeyFile() {
         return optional(Option.EDGE_PUBLIC_KEY_FILE).map(Path::of);
+    }
+
+    public JediVersion jediVersion() {
+        try {
+            return JediVersion.ofNumber(get(Option.JEDI_VERSION));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(Option.JEDI_VERSION.key() + " must be 2 or 3, not '" + get(Option.JEDI_VERSION) + "'");
+        }
     }
 
     public Path keyFile() {

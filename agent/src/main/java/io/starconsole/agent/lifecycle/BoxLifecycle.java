@@ -5,6 +5,7 @@ import io.starconsole.agent.backend.SpnAddress;
 import io.starconsole.agent.config.EdgeKeySource;
 import io.starconsole.protocol.codec.PacketKind;
 import io.starconsole.protocol.codec.ProtocolException;
+import io.starconsole.protocol.crypto.JediVersion;
 import io.starconsole.protocol.crypto.Key;
 import io.starconsole.protocol.crypto.KeyPair;
 import io.starconsole.protocol.handshake.Established;
@@ -62,6 +63,7 @@ public final class BoxLifecycle implements Registration {
 
     private final String name;
     private final EdgeKeySource edgeKeys;
+    private final JediVersion jediVersion;
     private final Supplier<BoxInfo> boxInfo;
     private final Consumer<byte[]> sender;
     private final Backend backend;
@@ -108,12 +110,14 @@ public final class BoxLifecycle implements Registration {
     private final Queue<Message> outbox = new ArrayDeque<>();
     private static final int MAX_QUEUED_STATUSES = 32;
 
-    public BoxLifecycle(String name, KeyPair keys, EdgeKeySource edgeKeys, Supplier<BoxInfo> boxInfo, Consumer<byte[]> sender,
+    public BoxLifecycle(String name, KeyPair keys, EdgeKeySource edgeKeys, JediVersion jediVersion, Supplier<BoxInfo> boxInfo,
+            Consumer<byte[]> sender,
             Backend backend, ScheduledExecutorService scheduler, LifecycleTimers timers, CommandHandler commands,
             RandomGenerator random) {
         this.name = name;
         this.keys = keys;
         this.edgeKeys = edgeKeys;
+        this.jediVersion = jediVersion;
         this.boxInfo = boxInfo;
         this.sender = sender;
         this.backend = backend;
@@ -285,7 +289,7 @@ public final class BoxLifecycle implements Registration {
             if (initiator != null) {
                 initiator.destroy();
             }
-            initiator = new Initiator(keys, edgeKey);
+            initiator = new Initiator(keys, edgeKey, jediVersion);
             initiatorEdgeKey = edgeKey;
         }
         return initiator;

@@ -3,6 +3,7 @@ package io.starconsole.agent.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.starconsole.protocol.crypto.JediVersion;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +38,14 @@ class AgentConfigTest {
         assertThat(AgentConfig.parseDuration("5s", "x")).isEqualTo(Duration.ofSeconds(5));
         assertThat(AgentConfig.parseDuration("PT5S", "x")).isEqualTo(Duration.ofSeconds(5));
         assertThatThrownBy(() -> AgentConfig.parseDuration("5", "ping-interval")).hasMessageContaining("ping-interval");
+    }
+
+    @Test
+    void jediVersion_isThreeUnlessSetToTwo_andNothingElse() {
+        assertThat(AgentConfig.defaults().jediVersion()).isEqualTo(JediVersion.JEDI_3);
+        assertThat(AgentConfig.defaults().with("jedi-version", "2").jediVersion()).isEqualTo(JediVersion.JEDI_2);
+        assertThatThrownBy(() -> AgentConfig.defaults().with("jedi-version", "4").jediVersion())
+                .hasMessage("jedi-version must be 2 or 3, not '4'");
     }
 
     @Test

@@ -23,18 +23,23 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * Seal + open of a PING-sized datagram (16-byte header as AD, 5-byte message) with the cipher
- * re-keyed for every call, as a compact session must: JDK provider vs BouncyCastle lightweight,
- * AES-256-GCM vs ChaCha20-Poly1305.
+ * re-keyed for every call, as a compact session must: JDK provider vs BouncyCastle lightweight vs
+ * the library's own {@link ChaChaPoly} (JEDI/3), AES-256-GCM vs ChaCha20-Poly1305. {@code sessions}
+ * is how many keys take turns: with 1 the JDK skips its AES key schedule (same key as last time),
+ * which an edge serving many sessions from one cipher per thread never does.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class AeadBenchmark {
 
-    @Param({"JDK_AES_GCM", "JDK_CHACHA20_POLY1305", "BC_AES_GCM", "BC_CHACHA20_POLY1305"})
+    @Param({"JDK_AES_GCM", "JDK_CHACHA20_POLY1305", "BC_AES_GCM", "BC_CHACHA20_POLY1305", "JEDI3_CHACHAPOLY"})
     public String variant;
 
-    private final byte[] key = new byte[32];
+    @Param({"1", "10000"})
+    public int sessions;
+
+    private byte[][] keys;
     private final byte[] header = new byte[16];
     private final byte[] message = {1, 0, 0, 0, 7};
     private final byte[] sealed = new byte[64];
@@ -46,7 +51,11 @@ public class AeadBenchmark {
 
     @Setup
     public void setUp() throws Exception {
-        new SecureRandom().nextBytes(key);
+        keys = new byte[sessions][32];
+        SecureRandom random = new SecureRandom();
+        for (byte[] key : keys) {
+            random.nextBytes(key);
+        }
         switch (variant) {
             case "JDK_AES_GCM" -> {
                 jdkSeal = Cipher.getInstance("AES/GCM/NoPadding");
@@ -57,12 +66,16 @@ public class AeadBenchmark {
                 jdkOpen = Cipher.getInstance("ChaCha20-Poly1305");
             }
             case "BC_AES_GCM" -> bc = GCMBlockCipher.newInstance(AESEngine.newInstance());
-            default -> bc = new ChaCha20Poly1305();
+            case "BC_CHACHA20_POLY1305" -> bc = new ChaCha20Poly1305();
+            default -> {
+                // the library's own: nothing to set up
+            }
         }
     }
 
     @Benchmark
     public int sealAndOpen() throws Exception {
+        byte[] key = keys[(int) (counter % sessions)];
         byte[] nonce = Aead.nonce(counter++);
         switch (variant) {
             case "JDK_AES_GCM" -> {
@@ -80,6 +93,10 @@ public class AeadBenchmark {
                 jdkOpen.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "ChaCha20"), new IvParameterSpec(nonce));
                 jdkOpen.updateAAD(header);
                 return jdkOpen.doFinal(sealed, 0, length, opened, 0);
+            }
+            case "JEDI3_CHACHAPOLY" -> {
+                int length = ChaChaPoly.seal(key, nonce, header, 0, header.length, message, 0, message.length, sealed, 0);
+                return ChaChaPoly.open(key, nonce, header, 0, header.length, sealed, 0, length, opened, 0);
             }
             default -> {
                 bc.init(true, new AEADParameters(new KeyParameter(key), 128, nonce, header));

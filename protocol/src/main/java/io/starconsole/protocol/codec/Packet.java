@@ -1,13 +1,14 @@
 package io.starconsole.protocol.codec;
 
+import io.starconsole.protocol.crypto.JediVersion;
+
 /**
- * The outer framing of a JEDI/2 datagram: version byte, packet kind byte, two reserved zero bytes,
+ * The outer framing of a JEDI datagram: version byte, packet kind byte, two reserved zero bytes,
  * then a kind-specific layout (see docs/protocol.md). {@link #kindOf} checks version, kind, reserved
  * bytes and length before any cryptography.
  */
 public final class Packet {
 
-    public static final int VERSION = 0x02;
     public static final int MAX_DATAGRAM_SIZE_IN_BYTES = 1200;
     public static final int MAC_SIZE_IN_BYTES = 16;
     /** version, kind, reserved(2), sender index, ephemeral(32), encrypted static(48), payload(12 + 1 + 16 at least), mac1, mac2. */
@@ -30,7 +31,7 @@ public final class Packet {
         if (datagram.length < 4) {
             throw new ProtocolException(ProtocolException.Reason.TRUNCATED, "shorter than a header");
         }
-        if ((datagram[0] & 0xFF) != VERSION) {
+        if (JediVersion.ofWireByte(datagram[0] & 0xFF) == null) {
             throw new ProtocolException(ProtocolException.Reason.UNSUPPORTED_VERSION, "version " + (datagram[0] & 0xFF));
         }
         int code = datagram[1] & 0xFF;
@@ -54,9 +55,14 @@ public final class Packet {
         }
     }
 
+    /** The version of a datagram {@link #kindOf} accepted. */
+    public static JediVersion versionOf(byte[] datagram) {
+        return JediVersion.ofWireByte(datagram[0] & 0xFF);
+    }
+
     /** Writes version, kind and the reserved bytes at the start of {@code datagram}. */
-    public static void writeHeader(byte[] datagram, PacketKind kind) {
-        datagram[0] = VERSION;
+    public static void writeHeader(byte[] datagram, JediVersion version, PacketKind kind) {
+        datagram[0] = (byte) version.wireByte();
         datagram[1] = (byte) kind.code();
         datagram[2] = 0;
         datagram[3] = 0;

@@ -18,7 +18,7 @@ public final class ProtocolException extends Exception {
         TRUNCATED,
         /** Bytes left over after the last field. */
         TRAILING_BYTES,
-        /** The leading version byte is not 0x02. */
+        /** The leading version byte is neither 0x02 (JEDI/2) nor 0x03 (JEDI/3), or not the session's. */
         UNSUPPORTED_VERSION,
         /** The packet kind byte is not one of the four kinds. */
         UNKNOWN_PACKET_KIND,

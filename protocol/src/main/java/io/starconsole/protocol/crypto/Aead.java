@@ -10,9 +10,10 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * AES-256-GCM from the JDK provider, the AEAD of JEDI/2 (chosen by measurement: BENCHMARKS.md).
+ * AES-256-GCM from the JDK provider, the AEAD of JEDI/2 (reached through {@link JediVersion}).
  * Callers keep raw 32-byte keys; one encrypting and one decrypting {@link Cipher} per thread are
- * re-keyed for every call, so a session costs 64 bytes of key, not a Cipher object.
+ * re-keyed for every call, so a session costs 64 bytes of key, not a Cipher object, but each
+ * re-key allocates the JDK's key schedule and GCM engine: the reason for JEDI/3.
  */
 public final class Aead {
 
@@ -35,23 +36,6 @@ public final class Aead {
             nonce[4 + i] = (byte) (counter >>> (56 - 8 * i));
         }
         return nonce;
-    }
-
-    /** Encrypts {@code plaintext}; returns ciphertext || tag. */
-    public static byte[] seal(byte[] key, byte[] nonce, byte[] ad, byte[] plaintext) {
-        byte[] out = new byte[plaintext.length + TAG_SIZE_IN_BYTES];
-        seal(key, nonce, ad, 0, ad.length, plaintext, 0, plaintext.length, out, 0);
-        return out;
-    }
-
-    /** Decrypts ciphertext || tag; a wrong tag is {@link ProtocolException.Reason#AUTHENTICATION_FAILED}. */
-    public static byte[] open(byte[] key, byte[] nonce, byte[] ad, byte[] ciphertext) throws ProtocolException {
-        if (ciphertext.length < TAG_SIZE_IN_BYTES) {
-            throw new ProtocolException(ProtocolException.Reason.TRUNCATED, "ciphertext shorter than tag");
-        }
-        byte[] out = new byte[ciphertext.length - TAG_SIZE_IN_BYTES];
-        open(key, nonce, ad, 0, ad.length, ciphertext, 0, ciphertext.length, out, 0);
-        return out;
     }
 
     /** Writes {@code inLength + TAG_SIZE_IN_BYTES} bytes at {@code out[outOffset]}; returns that count. */

@@ -2,8 +2,8 @@ package io.starconsole.protocol.handshake;
 
 import io.starconsole.protocol.codec.Packet;
 import io.starconsole.protocol.codec.PacketKind;
-import io.starconsole.protocol.crypto.Aead;
 import io.starconsole.protocol.crypto.Hashing;
+import io.starconsole.protocol.crypto.JediVersion;
 import io.starconsole.protocol.crypto.Key;
 import io.starconsole.protocol.session.Timers;
 import java.net.InetSocketAddress;
@@ -40,15 +40,16 @@ public final class CookieGenerator {
         return Macs.mac2Valid(initiation, cookie(secrets[0], source)) || Macs.mac2Valid(initiation, cookie(secrets[1], source));
     }
 
-    /** A COOKIE_REPLY datagram answering {@code initiation} from {@code source}. */
+    /** A COOKIE_REPLY datagram answering {@code initiation} from {@code source}, in the initiation's version. */
     public byte[] cookieReply(byte[] initiation, InetSocketAddress source) {
+        JediVersion version = Packet.versionOf(initiation);
         byte[] reply = new byte[Packet.COOKIE_REPLY_SIZE_IN_BYTES];
-        Packet.writeHeader(reply, PacketKind.COOKIE_REPLY);
+        Packet.writeHeader(reply, version, PacketKind.COOKIE_REPLY);
         System.arraycopy(initiation, 4, reply, 4, 4); // receiver index = the initiation's sender index
-        byte[] nonce = new byte[Aead.NONCE_SIZE_IN_BYTES];
+        byte[] nonce = new byte[JediVersion.NONCE_SIZE_IN_BYTES];
         random.nextBytes(nonce);
         System.arraycopy(nonce, 0, reply, 8, nonce.length);
-        byte[] sealed = Aead.seal(cookieKey, nonce, Macs.mac1Of(initiation), cookie(secrets()[0], source));
+        byte[] sealed = version.seal(cookieKey, nonce, Macs.mac1Of(initiation), cookie(secrets()[0], source));
         System.arraycopy(sealed, 0, reply, 20, sealed.length);
         return reply;
     }

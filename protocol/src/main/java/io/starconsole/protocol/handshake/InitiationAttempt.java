@@ -3,7 +3,6 @@ package io.starconsole.protocol.handshake;
 import io.starconsole.protocol.codec.Packet;
 import io.starconsole.protocol.codec.PacketKind;
 import io.starconsole.protocol.codec.ProtocolException;
-import io.starconsole.protocol.crypto.Aead;
 import io.starconsole.protocol.crypto.KeyPair;
 import io.starconsole.protocol.crypto.X25519;
 import io.starconsole.protocol.message.Message;
@@ -44,6 +43,7 @@ public final class InitiationAttempt {
     /** Checks and decrypts the edge's HANDSHAKE_RESPONSE; yields the session and the edge's answer. */
     public synchronized Established consumeResponse(byte[] response) throws ProtocolException {
         Packet.require(response, PacketKind.HANDSHAKE_RESPONSE);
+        requireOwnVersion(response);
         if (!Macs.mac1Valid(response, initiator.ownMac1Key)) {
             throw new ProtocolException(ProtocolException.Reason.BAD_MAC1, "bad mac1");
         }
@@ -66,7 +66,7 @@ public final class InitiationAttempt {
         trial.destroy();
         discard();
         Session session = new Session(localIndex, Packet.readInt(response, HandshakeLayout.SENDER_INDEX),
-                initiator.edgePublicKey(), keys[0], keys[1], true, initiator.nanoClock);
+                initiator.edgePublicKey(), keys[0], keys[1], true, initiator.nanoClock, state.version);
         return new Established(session, answer);
     }
 
@@ -76,13 +76,21 @@ public final class InitiationAttempt {
      */
     public synchronized void consumeCookieReply(byte[] reply) throws ProtocolException {
         Packet.require(reply, PacketKind.COOKIE_REPLY);
+        requireOwnVersion(reply);
         if (Packet.readInt(reply, 4) != localIndex) {
             throw new ProtocolException(ProtocolException.Reason.UNKNOWN_SESSION, "cookie reply for another attempt");
         }
         byte[] nonce = Arrays.copyOfRange(reply, HandshakeLayout.COOKIE_REPLY_NONCE, HandshakeLayout.COOKIE_REPLY_COOKIE);
-        byte[] cookie = Aead.open(initiator.cookieKey, nonce, Macs.mac1Of(datagram),
+        byte[] cookie = state.version.open(initiator.cookieKey, nonce, Macs.mac1Of(datagram),
                 Arrays.copyOfRange(reply, HandshakeLayout.COOKIE_REPLY_COOKIE, reply.length));
         initiator.storeCookie(cookie);
+    }
+
+    private void requireOwnVersion(byte[] datagram) throws ProtocolException {
+        if (Packet.versionOf(datagram) != state.version) {
+            throw new ProtocolException(ProtocolException.Reason.UNSUPPORTED_VERSION,
+                    Packet.versionOf(datagram) + " answer to a " + state.version + " initiation");
+        }
     }
 
     /** Zeroes the ephemeral key and handshake state; later responses are refused. */

@@ -3,6 +3,7 @@ package io.starconsole.protocol.handshake;
 import io.starconsole.protocol.codec.Packet;
 import io.starconsole.protocol.codec.PacketKind;
 import io.starconsole.protocol.codec.ProtocolException;
+import io.starconsole.protocol.crypto.JediVersion;
 import io.starconsole.protocol.crypto.Key;
 import io.starconsole.protocol.crypto.KeyPair;
 import io.starconsole.protocol.crypto.X25519;
@@ -35,20 +36,31 @@ public final class Initiator {
     private byte[] cookie;
     private long cookieReceivedNanos;
 
+    /** Speaking {@link JediVersion#CURRENT}. */
     public Initiator(KeyPair boxKeys, Key edgePublicKey) {
-        this(boxKeys, edgePublicKey, Clock.systemUTC(), System::nanoTime, new SecureRandom());
+        this(boxKeys, edgePublicKey, JediVersion.CURRENT);
+    }
+
+    public Initiator(KeyPair boxKeys, Key edgePublicKey, JediVersion version) {
+        this(boxKeys, edgePublicKey, Clock.systemUTC(), System::nanoTime, new SecureRandom(), version);
+    }
+
+    /** Speaking {@link JediVersion#CURRENT}. */
+    public Initiator(KeyPair boxKeys, Key edgePublicKey, Clock wallClock, LongSupplier nanoClock, SecureRandom random) {
+        this(boxKeys, edgePublicKey, wallClock, nanoClock, random, JediVersion.CURRENT);
     }
 
     /**
      * @throws IllegalArgumentException if {@code edgePublicKey} is a degenerate X25519 point
      */
-    public Initiator(KeyPair boxKeys, Key edgePublicKey, Clock wallClock, LongSupplier nanoClock, SecureRandom random) {
+    public Initiator(KeyPair boxKeys, Key edgePublicKey, Clock wallClock, LongSupplier nanoClock, SecureRandom random,
+            JediVersion version) {
         this.boxKeys = boxKeys;
         this.edgePublicKey = edgePublicKey;
         this.wallClock = wallClock;
         this.nanoClock = nanoClock;
         this.random = random;
-        this.base = SymmetricState.initialize(edgePublicKey);
+        this.base = SymmetricState.initialize(version, edgePublicKey);
         try {
             this.staticStatic = X25519.sharedSecret(boxKeys.privateKey(), edgePublicKey.getBytes());
         } catch (ProtocolException e) {
@@ -90,7 +102,7 @@ public final class Initiator {
         if (datagram.length > Packet.MAX_DATAGRAM_SIZE_IN_BYTES) {
             throw new IllegalArgumentException("request does not fit one initiation");
         }
-        Packet.writeHeader(datagram, PacketKind.HANDSHAKE_INITIATION);
+        Packet.writeHeader(datagram, base.version, PacketKind.HANDSHAKE_INITIATION);
         Packet.writeInt(datagram, HandshakeLayout.SENDER_INDEX, localIndex);
         System.arraycopy(ephemeralPublic, 0, datagram, HandshakeLayout.INITIATION_EPHEMERAL, 32);
         System.arraycopy(encryptedStatic, 0, datagram, HandshakeLayout.INITIATION_STATIC, encryptedStatic.length);
@@ -101,6 +113,10 @@ public final class Initiator {
 
     Key boxStaticKey() {
         return boxKeys.privateKey();
+    }
+
+    public JediVersion version() {
+        return base.version;
     }
 
     public Key edgePublicKey() {

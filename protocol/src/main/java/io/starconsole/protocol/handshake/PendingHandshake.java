@@ -93,7 +93,7 @@ public final class PendingHandshake implements InitiationResult {
         state.mixKey(X25519.sharedSecret(ephemeral.privateKey(), boxPublicKey.getBytes())); // se
         byte[] encryptedPayload = state.encryptAndHash(MessageCodec.encode(answer));     // payload
         byte[] datagram = new byte[HandshakeLayout.RESPONSE_PAYLOAD + encryptedPayload.length + 2 * Macs.SIZE];
-        Packet.writeHeader(datagram, PacketKind.HANDSHAKE_RESPONSE);
+        Packet.writeHeader(datagram, state.version, PacketKind.HANDSHAKE_RESPONSE);
         Packet.writeInt(datagram, HandshakeLayout.SENDER_INDEX, localIndex);
         Packet.writeInt(datagram, HandshakeLayout.RESPONSE_RECEIVER_INDEX, remoteIndex);
         System.arraycopy(ephemeralPublic, 0, datagram, HandshakeLayout.RESPONSE_EPHEMERAL, 32);
@@ -102,7 +102,7 @@ public final class PendingHandshake implements InitiationResult {
         byte[][] keys = state.split();
         discard();
         ephemeral.destroy();
-        Session session = new Session(localIndex, remoteIndex, boxPublicKey, keys[1], keys[0], false, responder.nanoClock);
+        Session session = new Session(localIndex, remoteIndex, boxPublicKey, keys[1], keys[0], false, responder.nanoClock, state.version);
         return new HandshakeResponse(datagram, session);
     }
 

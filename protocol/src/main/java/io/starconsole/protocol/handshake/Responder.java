@@ -4,6 +4,7 @@ import io.starconsole.protocol.codec.ByteReader;
 import io.starconsole.protocol.codec.Packet;
 import io.starconsole.protocol.codec.PacketKind;
 import io.starconsole.protocol.codec.ProtocolException;
+import io.starconsole.protocol.crypto.JediVersion;
 import io.starconsole.protocol.crypto.Key;
 import io.starconsole.protocol.crypto.KeyPair;
 import io.starconsole.protocol.crypto.X25519;
@@ -26,7 +27,8 @@ public final class Responder {
     final KeyPair edgeKeys;
     final SecureRandom random;
     final LongSupplier nanoClock;
-    private final SymmetricState base;
+    /** The state after the prologue and pre-message, one per version, by ordinal. */
+    private final SymmetricState[] bases;
     private final byte[] mac1Key;
     private final BooleanSupplier underLoad;
     private final SourceRateLimiter rateLimiter;
@@ -50,7 +52,11 @@ public final class Responder {
         this.rateLimiter = rateLimiter;
         this.random = random;
         this.nanoClock = nanoClock;
-        this.base = SymmetricState.initialize(edgeKeys.publicKey());
+        JediVersion[] versions = JediVersion.values();
+        this.bases = new SymmetricState[versions.length];
+        for (JediVersion version : versions) {
+            bases[version.ordinal()] = SymmetricState.initialize(version, edgeKeys.publicKey());
+        }
         this.mac1Key = Macs.mac1Key(edgeKeys.publicKey());
         this.cookies = new CookieGenerator(edgeKeys.publicKey(), random, nanoClock);
     }
@@ -77,7 +83,7 @@ public final class Responder {
         if (!rateLimiter.tryAcquire(source.getAddress())) {
             throw new ProtocolException(ProtocolException.Reason.RATE_LIMITED, "too many initiations from source");
         }
-        SymmetricState state = base.copy();
+        SymmetricState state = bases[Packet.versionOf(datagram).ordinal()].copy();
         byte[] remoteEphemeral = Arrays.copyOfRange(datagram, HandshakeLayout.INITIATION_EPHEMERAL, HandshakeLayout.INITIATION_STATIC);
         state.mixHash(remoteEphemeral);                                                                  // e
         state.mixKey(X25519.sharedSecret(edgeKeys.privateKey(), remoteEphemeral));                       // es

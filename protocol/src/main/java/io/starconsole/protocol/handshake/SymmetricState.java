@@ -1,25 +1,24 @@
 package io.starconsole.protocol.handshake;
 
 import io.starconsole.protocol.codec.ProtocolException;
-import io.starconsole.protocol.crypto.Aead;
 import io.starconsole.protocol.crypto.Hashing;
+import io.starconsole.protocol.crypto.JediVersion;
 import io.starconsole.protocol.crypto.Key;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-/** The Noise SymmetricState (ck, h, k, n) for Noise_IK_25519_AESGCM_SHA256. */
+/** The Noise SymmetricState (ck, h, k, n) of Noise_IK_25519_{AESGCM|ChaChaPoly}_SHA256, by version. */
 final class SymmetricState {
 
-    static final String PROTOCOL_NAME = "Noise_IK_25519_AESGCM_SHA256";
-    static final byte[] PROLOGUE = "JEDI/2".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] EMPTY = new byte[0];
 
+    final JediVersion version;
     byte[] chainingKey;
     byte[] hash;
     private byte[] key;
     private long nonce;
 
-    private SymmetricState(byte[] chainingKey, byte[] hash, byte[] key, long nonce) {
+    private SymmetricState(JediVersion version, byte[] chainingKey, byte[] hash, byte[] key, long nonce) {
+        this.version = version;
         this.chainingKey = chainingKey;
         this.hash = hash;
         this.key = key;
@@ -27,16 +26,16 @@ final class SymmetricState {
     }
 
     /** InitializeSymmetric(name), MixHash(prologue), then the IK pre-message: MixHash(responder static). */
-    static SymmetricState initialize(Key responderStatic) {
-        byte[] name = PROTOCOL_NAME.getBytes(StandardCharsets.US_ASCII); // exactly 32 bytes: h = name
-        SymmetricState state = new SymmetricState(name.clone(), name, null, 0);
-        state.mixHash(PROLOGUE);
+    static SymmetricState initialize(JediVersion version, Key responderStatic) {
+        byte[] name = version.protocolName(); // h = name as it is (JediVersion#protocolName)
+        SymmetricState state = new SymmetricState(version, name.clone(), name, null, 0);
+        state.mixHash(version.prologue());
         state.mixHash(responderStatic.getBytes());
         return state;
     }
 
     SymmetricState copy() {
-        return new SymmetricState(chainingKey.clone(), hash.clone(), key == null ? null : key.clone(), nonce);
+        return new SymmetricState(version, chainingKey.clone(), hash.clone(), key == null ? null : key.clone(), nonce);
     }
 
     void mixHash(byte[] data) {
@@ -57,13 +56,13 @@ final class SymmetricState {
     }
 
     byte[] encryptAndHash(byte[] plaintext) {
-        byte[] ciphertext = Aead.seal(key, Aead.nonce(nonce++), hash, plaintext);
+        byte[] ciphertext = version.seal(key, version.nonce(nonce++), hash, plaintext);
         mixHash(ciphertext);
         return ciphertext;
     }
 
     byte[] decryptAndHash(byte[] ciphertext) throws ProtocolException {
-        byte[] plaintext = Aead.open(key, Aead.nonce(nonce++), hash, ciphertext);
+        byte[] plaintext = version.open(key, version.nonce(nonce++), hash, ciphertext);
         mixHash(ciphertext);
         return plaintext;
     }

@@ -4,7 +4,7 @@ import io.starconsole.protocol.codec.ByteWriter;
 import io.starconsole.protocol.codec.Packet;
 import io.starconsole.protocol.codec.PacketKind;
 import io.starconsole.protocol.codec.ProtocolException;
-import io.starconsole.protocol.crypto.Aead;
+import io.starconsole.protocol.crypto.JediVersion;
 import io.starconsole.protocol.crypto.Key;
 import io.starconsole.protocol.message.Message;
 import io.starconsole.protocol.message.MessageCodec;
@@ -14,8 +14,8 @@ import java.util.Arrays;
 import java.util.function.LongSupplier;
 
 /**
- * An established JEDI/2 transport session: seals and opens TRANSPORT_DATA datagrams with
- * AES-256-GCM, per-direction keys, the 64-bit counter as nonce and a {@link ReplayWindow}.
+ * An established JEDI transport session: seals and opens TRANSPORT_DATA datagrams with its
+ * version's AEAD, per-direction keys, the 64-bit counter as nonce and a {@link ReplayWindow}.
  * Compact by design (about 550 bytes with its window): it holds raw keys, not Cipher objects.
  * Thread-safe. Created by the handshake; the edge finds it by {@link #localIndex()}.
  */
@@ -41,6 +41,7 @@ public final class Session {
     private final boolean initiator;
     private final long createdAtNanos;
     private final LongSupplier nanoClock;
+    private final JediVersion version;
     private final ReplayWindow replayWindow = new ReplayWindow();
     @SuppressWarnings("unused") // updated through SEND_COUNTER
     private volatile long sendCounter;
@@ -51,8 +52,8 @@ public final class Session {
      * {@link #destroy()}).
      */
     public Session(int localIndex, int remoteIndex, Key remoteStaticKey, byte[] sendKey, byte[] receiveKey,
-            boolean initiator, LongSupplier nanoClock) {
-        if (sendKey.length != Aead.KEY_SIZE_IN_BYTES || receiveKey.length != Aead.KEY_SIZE_IN_BYTES) {
+            boolean initiator, LongSupplier nanoClock, JediVersion version) {
+        if (sendKey.length != JediVersion.KEY_SIZE_IN_BYTES || receiveKey.length != JediVersion.KEY_SIZE_IN_BYTES) {
             throw new IllegalArgumentException("session keys must be 32 bytes");
         }
         this.localIndex = localIndex;
@@ -62,6 +63,7 @@ public final class Session {
         this.receiveKey = receiveKey;
         this.initiator = initiator;
         this.nanoClock = nanoClock;
+        this.version = version;
         this.createdAtNanos = nanoClock.getAsLong();
     }
 
@@ -85,11 +87,11 @@ public final class Session {
         plaintext.reset();
         MessageCodec.encode(message, plaintext);
         int headerSize = Packet.TRANSPORT_HEADER_SIZE_IN_BYTES;
-        byte[] datagram = new byte[headerSize + plaintext.position() + Aead.TAG_SIZE_IN_BYTES];
-        Packet.writeHeader(datagram, PacketKind.TRANSPORT_DATA);
+        byte[] datagram = new byte[headerSize + plaintext.position() + JediVersion.TAG_SIZE_IN_BYTES];
+        Packet.writeHeader(datagram, version, PacketKind.TRANSPORT_DATA);
         Packet.writeInt(datagram, 4, remoteIndex);
         Packet.writeLong(datagram, 8, counter);
-        Aead.seal(sendKey, Aead.nonce(counter), datagram, 0, headerSize, plaintext.array(), 0, plaintext.position(),
+        version.seal(sendKey, version.nonce(counter), datagram, 0, headerSize, plaintext.array(), 0, plaintext.position(),
                 datagram, headerSize);
         return datagram;
     }
@@ -97,6 +99,10 @@ public final class Session {
     /** Checks, opens and decodes a TRANSPORT_DATA datagram from the peer. */
     public Message open(byte[] datagram) throws ProtocolException {
         Packet.require(datagram, PacketKind.TRANSPORT_DATA);
+        if (Packet.versionOf(datagram) != version) {
+            throw new ProtocolException(ProtocolException.Reason.UNSUPPORTED_VERSION,
+                    Packet.versionOf(datagram) + " datagram for a " + version + " session");
+        }
         if (Packet.readInt(datagram, 4) != localIndex) {
             throw new ProtocolException(ProtocolException.Reason.UNKNOWN_SESSION, "receiver index is not this session's");
         }
@@ -108,8 +114,8 @@ public final class Session {
             throw new ProtocolException(ProtocolException.Reason.REPLAY, "counter replayed or too old");
         }
         int headerSize = Packet.TRANSPORT_HEADER_SIZE_IN_BYTES;
-        byte[] plaintext = new byte[datagram.length - headerSize - Aead.TAG_SIZE_IN_BYTES];
-        Aead.open(receiveKey, Aead.nonce(counter), datagram, 0, headerSize, datagram, headerSize,
+        byte[] plaintext = new byte[datagram.length - headerSize - JediVersion.TAG_SIZE_IN_BYTES];
+        version.open(receiveKey, version.nonce(counter), datagram, 0, headerSize, datagram, headerSize,
                 datagram.length - headerSize, plaintext, 0);
         if (!replayWindow.accept(counter)) {
             throw new ProtocolException(ProtocolException.Reason.REPLAY, "counter replayed");
@@ -134,6 +140,10 @@ public final class Session {
         destroyed = true;
         Arrays.fill(sendKey, (byte) 0);
         Arrays.fill(receiveKey, (byte) 0);
+    }
+
+    public JediVersion version() {
+        return version;
     }
 
     public int localIndex() {

@@ -66,13 +66,14 @@ class CryptoTest {
         assertThat(key.getBytes()).containsOnly(0);
     }
 
-    @Test
-    void aead_tamperedCiphertext_failsAuthentication() {
+    @ParameterizedTest
+    @EnumSource(JediVersion.class)
+    void aead_tamperedCiphertext_failsAuthentication(JediVersion version) {
         byte[] key = new byte[32];
-        byte[] sealed = Aead.seal(key, Aead.nonce(1), new byte[] {1}, new byte[] {42});
+        byte[] sealed = version.seal(key, version.nonce(1), new byte[] {1}, new byte[] {42});
         sealed[0] ^= 1;
 
-        assertThatThrownBy(() -> Aead.open(key, Aead.nonce(1), new byte[] {1}, sealed))
+        assertThatThrownBy(() -> version.open(key, version.nonce(1), new byte[] {1}, sealed))
                 .isInstanceOfSatisfying(ProtocolException.class,
                         e -> assertThat(e.reason()).isEqualTo(ProtocolException.Reason.AUTHENTICATION_FAILED));
     }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.starconsole.protocol.codec.ProtocolException;
 import io.starconsole.protocol.codec.ProtocolException.Reason;
+import io.starconsole.protocol.codec.Packet;
+import io.starconsole.protocol.crypto.JediVersion;
 import io.starconsole.protocol.crypto.KeyPair;
 import io.starconsole.protocol.message.BoxInfo;
 import io.starconsole.protocol.message.Hello;
@@ -25,6 +27,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class HandshakeTest {
 
@@ -74,6 +78,49 @@ class HandshakeTest {
         assertThat(response.session().open(established.session().seal(new Ping(1)))).isEqualTo(new Ping(1));
         Pong pong = new Pong(1, Pong.COMMANDS_PENDING, 42);
         assertThat(established.session().open(response.session().seal(pong))).isEqualTo(pong);
+    }
+
+    @ParameterizedTest
+    @EnumSource(JediVersion.class)
+    void fullHandshake_eachVersion_cookieReplyResponseAndSessionsSpeakIt(JediVersion version) throws ProtocolException {
+        Initiator box = new Initiator(boxKeys, edgeKeys.publicKey(), Clock.systemUTC(), nanos::get, RANDOM, version);
+        underLoad.set(true);
+        InitiationAttempt first = box.initiate(hello());
+        byte[] cookieReply = ((CookieReply) responder.consumeInitiation(first.datagram(), SOURCE)).datagram();
+        first.consumeCookieReply(cookieReply);
+        InitiationAttempt attempt = box.initiate(hello());
+
+        PendingHandshake pending = (PendingHandshake) responder.consumeInitiation(attempt.datagram(), SOURCE);
+        HandshakeResponse response = pending.respond(new OkNewIp(address(10, 1, 2, 3), 24), 77);
+        Established established = attempt.consumeResponse(response.datagram());
+
+        assertThat(Packet.versionOf(cookieReply)).isEqualTo(version);
+        assertThat(Packet.versionOf(attempt.datagram())).isEqualTo(version);
+        assertThat(Packet.versionOf(response.datagram())).isEqualTo(version);
+        assertThat(response.session().version()).isEqualTo(version);
+        assertThat(established.session().version()).isEqualTo(version);
+        byte[] ping = established.session().seal(new Ping(1));
+        assertThat(Packet.versionOf(ping)).isEqualTo(version);
+        assertThat(response.session().open(ping)).isEqualTo(new Ping(1));
+    }
+
+    @Test
+    void consumeInitiation_versionByteChangedInFlight_isRejectedByMac1() {
+        byte[] datagram = initiator.initiate(hello()).datagram();
+        datagram[0] = (byte) JediVersion.JEDI_2.wireByte();
+
+        assertRejected(() -> responder.consumeInitiation(datagram, SOURCE), Reason.BAD_MAC1);
+    }
+
+    @Test
+    void consumeResponse_inAnotherVersionThanTheInitiation_isRejected() throws ProtocolException {
+        InitiationAttempt attempt = initiator.initiate(hello());
+        PendingHandshake pending = (PendingHandshake) responder.consumeInitiation(attempt.datagram(), SOURCE);
+        byte[] response = pending.respond(new OkNewIp(address(10, 1, 2, 3), 24), 77).datagram();
+        response[0] = (byte) JediVersion.JEDI_2.wireByte();
+
+        assertThat(initiator.version()).isEqualTo(JediVersion.JEDI_3);
+        assertRejected(() -> attempt.consumeResponse(response), Reason.UNSUPPORTED_VERSION);
     }
 
     @Test

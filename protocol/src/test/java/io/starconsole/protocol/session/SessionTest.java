@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.starconsole.protocol.codec.ProtocolException;
 import io.starconsole.protocol.codec.ProtocolException.Reason;
+import io.starconsole.protocol.crypto.JediVersion;
 import io.starconsole.protocol.crypto.Key;
 import io.starconsole.protocol.message.AnsUserCmd;
 import io.starconsole.protocol.message.Ping;
@@ -15,8 +16,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
+/** Sessions of JEDI/3 ({@link JediVersion#CURRENT}); {@link Jedi2SessionTest} runs the same for JEDI/2. */
 class SessionTest {
 
+    private final JediVersion version = version();
     private final AtomicLong clock = new AtomicLong(1_000);
     private final Session box = pair(7, 9)[0];
     private final Session edge = pair(7, 9)[1];
@@ -27,8 +30,12 @@ class SessionTest {
         byte[] down = filled(edgeIndex + 100);
         Key peer = Key.copyOf(filled(1));
         return new Session[] {
-                new Session(boxIndex, edgeIndex, peer, up.clone(), down.clone(), true, clock::get),
-                new Session(edgeIndex, boxIndex, peer, down.clone(), up.clone(), false, clock::get)};
+                new Session(boxIndex, edgeIndex, peer, up.clone(), down.clone(), true, clock::get, version),
+                new Session(edgeIndex, boxIndex, peer, down.clone(), up.clone(), false, clock::get, version)};
+    }
+
+    JediVersion version() {
+        return JediVersion.CURRENT;
     }
 
     private static byte[] filled(int value) {
@@ -113,7 +120,7 @@ class SessionTest {
     @Test
     void open_datagramOfAnotherSessionWithSameIndex_failsAuthentication() throws ProtocolException {
         Session[] other = new Session[] {
-                new Session(7, 9, Key.copyOf(filled(1)), filled(55), filled(66), true, clock::get), null};
+                new Session(7, 9, Key.copyOf(filled(1)), filled(55), filled(66), true, clock::get, version), null};
 
         assertRejected(() -> edge.open(other[0].seal(new Ping(1))), Reason.AUTHENTICATION_FAILED);
     }
@@ -163,5 +170,19 @@ class SessionTest {
 
         assertRejected(() -> edge.open(version), Reason.UNSUPPORTED_VERSION);
         assertRejected(() -> edge.open(kind), Reason.UNKNOWN_PACKET_KIND);
+    }
+
+    @Test
+    void open_datagramOfTheOtherVersion_isRejectedBeforeCrypto() throws ProtocolException {
+        byte[] datagram = box.seal(new Ping(1));
+        for (JediVersion other : JediVersion.values()) {
+            if (other != version) {
+                byte[] relabelled = datagram.clone();
+                relabelled[0] = (byte) other.wireByte();
+                assertRejected(() -> edge.open(relabelled), Reason.UNSUPPORTED_VERSION);
+            }
+        }
+        assertThat(edge.open(datagram)).isEqualTo(new Ping(1));
+        assertThat(datagram[0]).isEqualTo((byte) version.wireByte());
     }
 }

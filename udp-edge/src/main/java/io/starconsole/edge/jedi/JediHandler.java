@@ -18,6 +18,7 @@ import io.starconsole.protocol.codec.PacketKind;
 import io.starconsole.protocol.codec.ProtocolException;
 import io.starconsole.protocol.crypto.KeyPair;
 import io.starconsole.protocol.handshake.CookieReply;
+import io.starconsole.protocol.crypto.JediVersion;
 import io.starconsole.protocol.handshake.HandshakeResponse;
 import io.starconsole.protocol.handshake.InitiationResult;
 import io.starconsole.protocol.handshake.PendingHandshake;
@@ -43,7 +44,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * JEDI/2 on the edge: handshakes become registrations relayed to the functions; transport
+ * JEDI on the edge (both versions): handshakes become registrations relayed to the functions; transport
  * datagrams go to their session and then to {@link BoxRequests}. Everything that can be refused
  * cheaply (framing, mac1, rate) is refused before any X25519 or relay call. Junk is counted by
  * reason ({@link DropCounters}) and never logged above debug. Datagrams are checked and opened on
@@ -70,6 +71,8 @@ public class JediHandler implements DatagramHandler {
     private final Counter sessionsEndedByRegistry;
     /** From a handshake's datagram read to its answer sent: decided by the edge alone, or by the functions. */
     private final Timer answeredByEdge;
+    /** Sessions started, by the protocol version of their handshake: how many boxes still speak JEDI/2. */
+    private final Counter[] sessionsStartedByVersion;
     private final Timer answeredByFunctions;
 
     public JediHandler(EdgeLoop loop, SessionTable sessions, RegistrationRelay registrations, BoxRequests requests,
@@ -92,6 +95,13 @@ public class JediHandler implements DatagramHandler {
         this.sessionsEndedByRegistry = registry.counter("edge.sessions.ended.by.registry");
         this.answeredByEdge = handshakeTimer(registry, "edge");
         this.answeredByFunctions = handshakeTimer(registry, "functions");
+        this.sessionsStartedByVersion = new Counter[JediVersion.values().length];
+        for (JediVersion version : JediVersion.values()) {
+            sessionsStartedByVersion[version.ordinal()] = Counter.builder("edge.sessions.started")
+                    .description("Sessions started by a handshake, by the box's protocol version")
+                    .tag("jedi", String.valueOf(version.wireByte()))
+                    .register(registry);
+        }
         registry.gauge("edge.sessions", sessions, SessionTable::size);
         registry.gauge("edge.registrations.in_flight", registrationsInFlight);
     }
@@ -225,6 +235,7 @@ public class JediHandler implements DatagramHandler {
             if (reply instanceof Ok || reply instanceof OkNewIp) {
                 sessions.put(new EdgeSession(response.session(), boxKey, sender, System.nanoTime(), commandsPending,
                         decision.admittedAtNanos(), decision.admittedInfoDigest()));
+                sessionsStartedByVersion[response.session().version().ordinal()].increment();
             } else {
                 response.session().destroy();
                 sessions.releaseIndex(index);

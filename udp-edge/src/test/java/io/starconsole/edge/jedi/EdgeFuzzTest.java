@@ -101,7 +101,7 @@ class EdgeFuzzTest {
         byte[] bytes = new byte[random.nextInt(1300)];
         random.nextBytes(bytes);
         if (bytes.length > 1 && random.nextBoolean()) {
-            bytes[0] = 0x02; // get past the version check now and then
+            bytes[0] = (byte) (2 + random.nextInt(2)); // get past the version check (JEDI/2 or /3) now and then
             bytes[1] = (byte) (1 + random.nextInt(4));
         }
         return bytes;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.starconsole.edge.transport.EdgeLoop;
+import io.starconsole.protocol.crypto.JediVersion;
 import io.starconsole.protocol.crypto.KeyPair;
 import io.starconsole.protocol.message.AnsSpnInfo;
 import io.starconsole.protocol.message.AskSpnInfo;
@@ -132,6 +133,31 @@ class EdgeProtocolTest {
     /** Handshakes answered so far, by who decided the answer ({@code edge_handshakes_answered_seconds}). */
     private long answered(String by) {
         return meters.get("edge.handshakes.answered").tag("answered_by", by).timer().count();
+    }
+
+    @Test
+    void boxesOfBothVersions_registerPingAndReKey_eachCountedByItsVersion() throws Exception {
+        FunctionsStandIn.ANSWERS.put("register", OK);
+        double jedi2Before = sessionsStarted(JediVersion.JEDI_2);
+        double jedi3Before = sessionsStarted(JediVersion.JEDI_3);
+        try (TestBox older = new TestBox(edgeKeys.publicKey(), loop.localPort(), JediVersion.JEDI_2);
+             TestBox current = box()) {
+            assertThat(older.hello("g")).isEqualTo(new Ok(MessageType.HELLO));
+            assertThat(current.hello("g")).isEqualTo(new Ok(MessageType.HELLO));
+            assertThat(older.request(new Ping(1))).isInstanceOf(Pong.class);
+            assertThat(current.request(new Ping(1))).isInstanceOf(Pong.class);
+            assertThat(older.reconnect("g")).isEqualTo(new Ok(MessageType.RECONNECT));
+            assertThat(older.request(new Ping(2))).isInstanceOf(Pong.class);
+
+            assertThat(older.session.version()).isEqualTo(JediVersion.JEDI_2);
+            assertThat(current.session.version()).isEqualTo(JediVersion.JEDI_3);
+        }
+        assertThat(sessionsStarted(JediVersion.JEDI_2) - jedi2Before).isEqualTo(2.0);
+        assertThat(sessionsStarted(JediVersion.JEDI_3) - jedi3Before).isEqualTo(1.0);
+    }
+
+    private double sessionsStarted(JediVersion version) {
+        return meters.get("edge.sessions.started").tag("jedi", String.valueOf(version.wireByte())).counter().count();
     }
 
     @Test

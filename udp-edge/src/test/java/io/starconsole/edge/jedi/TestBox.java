@@ -2,6 +2,7 @@ package io.starconsole.edge.jedi;
 
 import io.starconsole.protocol.codec.Packet;
 import io.starconsole.protocol.codec.PacketKind;
+import io.starconsole.protocol.crypto.JediVersion;
 import io.starconsole.protocol.crypto.Key;
 import io.starconsole.protocol.crypto.KeyPair;
 import io.starconsole.protocol.handshake.Established;
@@ -23,7 +24,7 @@ import java.net.SocketTimeoutException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 
-/** A box for tests: its own key pair and a real UDP socket, speaking JEDI/2 through the protocol library. */
+/** A box for tests: its own key pair and a real UDP socket, speaking JEDI through the protocol library. */
 final class TestBox implements AutoCloseable {
 
     final KeyPair keys = KeyPair.generate(new SecureRandom());
@@ -33,10 +34,14 @@ final class TestBox implements AutoCloseable {
     Session session;
 
     TestBox(Key edgePublicKey, int edgePort) throws IOException {
+        this(edgePublicKey, edgePort, JediVersion.CURRENT);
+    }
+
+    TestBox(Key edgePublicKey, int edgePort, JediVersion version) throws IOException {
         this.socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
         this.socket.setSoTimeout(3000);
         this.edgePort = edgePort;
-        this.initiator = new Initiator(keys, edgePublicKey);
+        this.initiator = new Initiator(keys, edgePublicKey, version);
     }
 
     String publicKey() {

@@ -1,6 +1,7 @@
 package io.starconsole.edge.relay;
 
 import io.starconsole.edge.session.EdgeSession;
+import io.starconsole.protocol.crypto.JediVersion;
 import io.starconsole.protocol.crypto.KeyPair;
 import io.starconsole.protocol.session.Session;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,7 @@ class SeenSessionsTest {
     private static final KeyPair PEER = KeyPair.generate(new SecureRandom());
 
     private static EdgeSession session(int n) {
-        Session session = new Session(n + 1, 7, PEER.publicKey(), new byte[32], new byte[32], false, System::nanoTime);
+        Session session = new Session(n + 1, 7, PEER.publicKey(), new byte[32], new byte[32], false, System::nanoTime, JediVersion.CURRENT);
         return new EdgeSession(session, "box-" + n, new InetSocketAddress("127.0.0.1", 1024 + n), System.nanoTime(), false);
     }
 

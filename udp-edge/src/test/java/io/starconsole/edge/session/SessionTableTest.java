@@ -1,5 +1,6 @@
 package io.starconsole.edge.session;
 
+import io.starconsole.protocol.crypto.JediVersion;
 import io.starconsole.protocol.crypto.KeyPair;
 import io.starconsole.protocol.session.Session;
 import org.junit.jupiter.api.Test;
@@ -54,7 +55,7 @@ class SessionTableTest {
         SessionTable table = new SessionTable();
         int index = table.reserveIndex();
         Session session = new Session(index, 7, KeyPair.generate(new SecureRandom()).publicKey(), new byte[32],
-                new byte[32], false, System::nanoTime);
+                new byte[32], false, System::nanoTime, JediVersion.CURRENT);
         table.put(new EdgeSession(session, "box", new InetSocketAddress("127.0.0.1", 9), System.nanoTime(), false));
 
         assertThat(table.byIndex(index).boxKey()).isEqualTo("box");
