@@ -1,12 +1,15 @@
 package io.starconsole.protocol.crypto;
 
 import io.starconsole.protocol.codec.ProtocolException;
+import java.util.Arrays;
 
 /**
  * ChaCha20-Poly1305 (RFC 8439), written here so that re-keying costs nothing: the JDK's ciphers
  * allocate a key schedule and a mode engine on every {@code init}, and a server that serves every
- * session from one cipher per thread re-keys on every datagram (3.3–5.6 KB of garbage a PING/PONG).
- * This one keeps its working state in a per-thread scratch and allocates nothing per call.
+ * session from one cipher per thread re-keys on every datagram (3.4–5.8 KB of garbage a PING's seal
+ * and open, JDK 25 and 17). This one keeps its working state in a per-thread scratch, wiped after
+ * each call, and allocates nothing. Input and output may be the same array at the same offset, or
+ * must not overlap.
  * Constant-time by construction: additions, rotations and XORs on ints for ChaCha20, 64-bit
  * multiplications of 26-bit limbs for Poly1305, no table lookups and no branch on secret data; the
  * tag is compared without an early exit. Checked against the JDK's own ChaCha20-Poly1305.
@@ -174,9 +177,10 @@ public final class ChaChaPoly {
         }
 
         void clear() {
-            java.util.Arrays.fill(input, 0);
-            java.util.Arrays.fill(block, 0);
-            java.util.Arrays.fill(padded, (byte) 0);
+            Arrays.fill(input, 0);
+            Arrays.fill(block, 0);
+            Arrays.fill(padded, (byte) 0);
+            Arrays.fill(tag, (byte) 0);
             r0 = r1 = r2 = r3 = r4 = 0;
             h0 = h1 = h2 = h3 = h4 = 0;
             pad0 = pad1 = pad2 = pad3 = 0;
@@ -189,7 +193,7 @@ public final class ChaChaPoly {
             }
             int rest = length - full;
             if (rest > 0) {
-                java.util.Arrays.fill(padded, (byte) 0);
+                Arrays.fill(padded, (byte) 0);
                 System.arraycopy(data, offset + full, padded, 0, rest);
                 absorb(padded, 0);
             }
