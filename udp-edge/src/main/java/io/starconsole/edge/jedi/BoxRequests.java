@@ -26,7 +26,7 @@ import io.starconsole.protocol.message.Ping;
 import io.starconsole.protocol.message.Pong;
 import io.starconsole.protocol.message.SndSpnInfo;
 import io.starconsole.protocol.message.WakeUp;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
@@ -40,7 +40,7 @@ import java.util.concurrent.CompletableFuture;
  * What a box asks once its session stands. PING is answered from memory and only queued for the
  * registry; everything else is relayed, and the answer sealed back on the edge's loop.
  */
-@ApplicationScoped
+@Singleton
 public class BoxRequests {
 
     private static final Logger LOG = Logger.getLogger(BoxRequests.class);

@@ -3,13 +3,13 @@ package io.starconsole.edge.jedi;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.starconsole.protocol.codec.ProtocolException;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import java.util.EnumMap;
 import java.util.Map;
 
 /** {@code edge_datagrams_dropped_total{reason=...}}: what was refused, and why. */
-@ApplicationScoped
+@Singleton
 public class DropCounters {
 
     private final Map<ProtocolException.Reason, Counter> counters = new EnumMap<>(ProtocolException.Reason.class);

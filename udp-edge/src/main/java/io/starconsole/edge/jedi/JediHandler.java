@@ -33,7 +33,7 @@ import io.starconsole.protocol.message.Ok;
 import io.starconsole.protocol.message.OkNewIp;
 import io.starconsole.protocol.message.Reconnect;
 import io.starconsole.protocol.session.Session;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
@@ -51,7 +51,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the thread of the socket they came in on (the responder is thread-safe, so handshakes' X25519
  * runs on every socket's thread); a handshake's session is made on the home loop.
  */
-@ApplicationScoped
+@Singleton
 public class JediHandler implements DatagramHandler {
 
     private static final Logger LOG = Logger.getLogger(JediHandler.class);

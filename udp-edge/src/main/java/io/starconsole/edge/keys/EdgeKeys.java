@@ -4,7 +4,7 @@ import io.starconsole.edge.EdgeConfig;
 import io.starconsole.protocol.crypto.Key;
 import io.starconsole.protocol.crypto.KeyFormatException;
 import io.starconsole.protocol.crypto.KeyPair;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.inject.Produces;
 import org.jboss.logging.Logger;
 
@@ -21,7 +21,7 @@ import java.security.SecureRandom;
  * holds the private key (base64, as {@code wg genkey} prints it; mode 0600), {@code edge.pub} the
  * public key to give to boxes. Made at first start, kept across restarts.
  */
-@ApplicationScoped
+@Singleton
 public class EdgeKeys {
 
     static final String PRIVATE_KEY_FILE = "edge.key";
@@ -29,7 +29,7 @@ public class EdgeKeys {
     private static final Logger LOG = Logger.getLogger(EdgeKeys.class);
 
     @Produces
-    @ApplicationScoped
+    @Singleton
     KeyPair edgeKeyPair(EdgeConfig config) {
         if (config.privateKey().isPresent()) {
             try {

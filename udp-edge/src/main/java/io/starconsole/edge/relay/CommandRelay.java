@@ -2,7 +2,7 @@ package io.starconsole.edge.relay;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.starconsole.edge.EdgeConfig;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import java.util.List;
 import java.util.UUID;
@@ -17,7 +17,7 @@ import java.util.concurrent.CompletableFuture;
  * its own request id, the same on the client's retries of the call, so a retried batch is answered
  * with what its first try leased.
  */
-@ApplicationScoped
+@Singleton
 public class CommandRelay {
 
     private final BatchedRelay<LeaseEntry, LeaseAnswer> leases;

@@ -5,7 +5,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.starconsole.edge.EdgeConfig;
 import io.starconsole.edge.relay.PresenceRelay.BoxesWithWork;
 import io.vertx.core.Vertx;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
@@ -20,7 +20,7 @@ import java.time.Duration;
  * boxes named are woken at once; a box that misses the wake-up still sees the flag in its next
  * PONG.
  */
-@ApplicationScoped
+@Singleton
 public class CommandWakeups {
 
     private static final Logger LOG = Logger.getLogger(CommandWakeups.class);

@@ -1,13 +1,13 @@
 package io.starconsole.edge.relay;
 
 import io.starconsole.edge.EdgeConfig;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
 /** This edge's name in the registry: configured, or random for the life of the process. */
-@ApplicationScoped
+@Singleton
 public class EdgeIdentity {
 
     private final String id;

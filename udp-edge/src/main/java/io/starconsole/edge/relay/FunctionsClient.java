@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.starconsole.edge.EdgeConfig;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * in {@code edge_functions_retries_total{path, cause}}: a repeat after a timeout means the functions
  * may be doing the same work twice, so an operator should see it.
  */
-@ApplicationScoped
+@Singleton
 public class FunctionsClient {
 
     private final HttpClient http;

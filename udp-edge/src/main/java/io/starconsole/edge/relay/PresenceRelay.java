@@ -13,7 +13,7 @@ import io.starconsole.edge.relay.RelayModels.HeartbeatBatch;
 import io.starconsole.edge.relay.RelayModels.HeartbeatResult;
 import io.starconsole.edge.session.EdgeSession;
 import io.starconsole.edge.transport.EdgeLoop;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
@@ -49,7 +49,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * threads it shares the cores with: every PING arriving meanwhile waited for it (half of the
  * keepalive's slow round trips on two cores, bench/RESULTS.md, session 7).
  */
-@ApplicationScoped
+@Singleton
 public class PresenceRelay {
 
     private static final Logger LOG = Logger.getLogger(PresenceRelay.class);

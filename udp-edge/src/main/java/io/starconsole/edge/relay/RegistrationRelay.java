@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.starconsole.edge.EdgeConfig;
 import io.vertx.core.Vertx;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
@@ -30,7 +30,7 @@ import java.util.function.LongSupplier;
  * {@code registrations.max-age} when its call would leave is not relayed (its box has given up on
  * it or is about to), and counted.
  */
-@ApplicationScoped
+@Singleton
 public class RegistrationRelay {
 
     /** The functions' limit of HELLOs per call. */

@@ -1,6 +1,6 @@
 package io.starconsole.edge.session;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Sessions are added and removed only on the edge's home loop; the sockets' threads look them up by
  * index or box and reserve indexes for the handshakes they answer, so those are concurrent.
  */
-@ApplicationScoped
+@Singleton
 public class SessionTable {
 
     private final Map<Integer, EdgeSession> byIndex = new ConcurrentHashMap<>();

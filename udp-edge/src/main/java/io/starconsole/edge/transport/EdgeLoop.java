@@ -6,7 +6,7 @@ import io.netty.channel.socket.DatagramPacket;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.impl.ContextInternal;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -18,7 +18,7 @@ import java.util.List;
  * itself and passes the rest to the home loop. Answers sent while a socket's thread handles a
  * batch of received datagrams go out through that socket, flushed once at the end of the batch.
  */
-@ApplicationScoped
+@Singleton
 public class EdgeLoop {
 
     private final Vertx vertx;

@@ -24,7 +24,7 @@ import io.starconsole.protocol.codec.Packet;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.impl.ContextInternal;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
@@ -50,7 +50,7 @@ import java.util.concurrent.TimeUnit;
  * resolves the destination host of every send. Here each datagram gets a buffer of the protocol's
  * largest datagram, and sends take the sender's address as it came.
  */
-@ApplicationScoped
+@Singleton
 public class UdpListener {
 
     private static final Logger LOG = Logger.getLogger(UdpListener.class);
