@@ -1,6 +1,7 @@
 package io.starconsole.e2e;
 
 import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
 import io.starconsole.agent.Box;
 import io.starconsole.agent.backend.SandboxBackend;
 import io.starconsole.agent.config.AgentConfig;
@@ -234,14 +235,32 @@ class CommandsEndToEndTest {
             Box box = fleet.boxes().get(0);
             int boxId = boxId(box);
             String before = read(box.sandboxDirectory(), SandboxBackend.SPN_ADDRESS);
-            String target = "10.99.251." + (2 + new SecureRandom().nextInt(200));
 
             // The box's session stands, but it cannot register again: it will get the command, apply
             // the address, and never hear the console confirm it.
             proxy.dropHandshakes(true);
-            long id = enqueue(Map.of("box", String.valueOf(boxId)), "CHANGE_L3_SPN_IP_ADDRESS",
-                    target + "|255.255.0.0", "normal");
-            awaitTrue(() -> read(box.sandboxDirectory(), SandboxBackend.SPN_ADDRESS).startsWith(target),
+            // A random address another box of this console holds is refused (409 address_taken,
+            // nothing queued): try another.
+            SecureRandom random = new SecureRandom();
+            String target = null;
+            long id = 0;
+            for (int attempt = 0; attempt < 20 && target == null; attempt++) {
+                String candidate = "10.99.251." + (2 + random.nextInt(200));
+                Map<String, Object> body = new HashMap<>(Map.of("type", "CHANGE_L3_SPN_IP_ADDRESS",
+                        "target", Map.of("box", String.valueOf(boxId)), "arguments", candidate + "|255.255.0.0",
+                        "priority", "normal"));
+                Response answer = console.api().body(body).post("/api/v1/commands");
+                if (answer.statusCode() == 201) {
+                    target = candidate;
+                    id = answer.jsonPath().getLong("id");
+                } else {
+                    assertThat(answer.statusCode()).as(answer.asString()).isEqualTo(409);
+                    assertThat(answer.asString()).contains("address_taken");
+                }
+            }
+            assertThat(target).as("a free address among 20 tries").isNotNull();
+            String tentative = target;
+            awaitTrue(() -> read(box.sandboxDirectory(), SandboxBackend.SPN_ADDRESS).startsWith(tentative),
                     Duration.ofSeconds(20), "the box applied the new address tentatively");
             Thread.sleep(7_000); // past the box's 5 s deadline: it rolls back
             proxy.dropHandshakes(false); // and can register again on its old settings
