@@ -116,15 +116,23 @@ public final class KeepaliveBench {
         AtomicLongArray due = new AtomicLongArray((int) Math.min(total, Integer.MAX_VALUE - 8));
         AtomicLong answered = new AtomicLong();
         int threads = 4;
-        Histogram[] histograms = new Histogram[threads];
-        for (int i = 0; i < threads; i++) {
-            histograms[i] = LatencyReport.newHistogram();
+        // By phase (warm-up, measured), then by receiving thread. The warm-up's answers go through the
+        // same code as the measured ones, into histograms never reported: code that first runs when
+        // the measurement starts is compiled then, and its first seconds were late (bench/RESULTS.md,
+        // session 11).
+        Histogram[][] histograms = new Histogram[2][threads];
+        for (Histogram[] phase : histograms) {
+            for (int i = 0; i < threads; i++) {
+                phase[i] = LatencyReport.newHistogram();
+            }
         }
+        AtomicLong[] answeredByPhase = {new AtomicLong(), answered};
         RateSchedule schedule = new RateSchedule(System.nanoTime() + 50_000_000, rate);
         long warmupEnd = schedule.dueNanos(warmupCount);
-        SlowPings slow = slowPingsFile == null ? null : new SlowPings(1_000_000, warmupEnd, seconds + 2);
+        SlowPings slow = slowPingsFile == null ? null
+                : new SlowPings(1_000_000, schedule.dueNanos(0), warmupEnd, warmup + seconds + 2);
         fleet.listener((box, message, receivedNanos) -> record(message, receivedNanos, due, warmupCount, total,
-                answered, histograms, slow));
+                answeredByPhase, histograms, slow));
 
         AtomicLong sendFailures = new AtomicLong();
         // The generator's own share of a round trip: how late each measured PING left (sent - due).
@@ -132,7 +140,7 @@ public final class KeepaliveBench {
         List<Thread> sending = new ArrayList<>();
         for (int t = 0; t < senders; t++) {
             int first = t;
-            Histogram late = lateness[t] = LatencyReport.newHistogram();
+            Histogram[] late = {LatencyReport.newHistogram(), lateness[t] = LatencyReport.newHistogram()};
             Thread thread = new Thread(() -> {
                 try {
                     for (long i = first; i < total; i += senders) {
@@ -142,9 +150,8 @@ public final class KeepaliveBench {
                         if (!fleet.send(ready.get((int) (i % usable)), new Ping(i))) {
                             sendFailures.incrementAndGet();
                         }
-                        if (i >= warmupCount) {
-                            late.recordValue(Math.min(System.nanoTime() - dueNanos, late.getHighestTrackableValue()));
-                        }
+                        Histogram phase = late[phase(i, warmupCount)];
+                        phase.recordValue(Math.min(System.nanoTime() - dueNanos, phase.getHighestTrackableValue()));
                     }
                 } catch (java.io.IOException e) {
                     sendFailures.incrementAndGet();
@@ -178,7 +185,7 @@ public final class KeepaliveBench {
         Thread.sleep(50);
 
         Histogram all = LatencyReport.newHistogram();
-        for (Histogram h : histograms) {
+        for (Histogram h : histograms[1]) {
             synchronized (h) {
                 all.add(h);
             }
@@ -223,24 +230,34 @@ public final class KeepaliveBench {
     }
 
     private static void record(Message message, long receivedNanos, AtomicLongArray due, long warmupCount, long total,
-                               AtomicLong answered, Histogram[] histograms, SlowPings slow) {
+                               AtomicLong[] answered, Histogram[][] histograms, SlowPings slow) {
         if (!(message instanceof Pong pong)) {
             return;
         }
         long sequence = pong.sequence();
-        if (sequence < warmupCount || sequence >= total) {
+        if (sequence < 0 || sequence >= total) {
             return;
         }
+        int phase = phase(sequence, warmupCount);
         long dueNanos = due.get((int) sequence);
         long latency = Math.max(0, receivedNanos - dueNanos);
         if (slow != null) {
             slow.record(dueNanos, latency);
         }
-        Histogram h = histograms[(int) (Thread.currentThread().getId() % histograms.length)];
+        Histogram[] byThread = histograms[phase];
+        Histogram h = byThread[(int) (Thread.currentThread().getId() % byThread.length)];
         synchronized (h) {
             h.recordValue(Math.min(latency, h.getHighestTrackableValue()));
         }
-        answered.incrementAndGet();
+        answered[phase].incrementAndGet();
+    }
+
+    /**
+     * 0 for a warm-up PING, 1 for a measured one, without a branch: a branch the warm-up never took
+     * would be compiled as a trap, and the measurement would start in the interpreter.
+     */
+    private static int phase(long sequence, long warmupCount) {
+        return (int) ((warmupCount - 1 - sequence) >>> 63);
     }
 
     /** The threads that spent the most between two readings of {@link Proc#threadCpuTicks}, busiest first. */

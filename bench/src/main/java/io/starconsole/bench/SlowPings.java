@@ -21,10 +21,17 @@ final class SlowPings {
     private final long startEpochMillis;
     private final AtomicIntegerArray slowByMillisecond;
     private final AtomicIntegerArray worstMicrosByMillisecond;
+    /** The first millisecond written: the warm-up is recorded (so its code is compiled) but not written. */
+    private final int firstWrittenMillisecond;
 
-    SlowPings(long thresholdNanos, long startNanos, int seconds) {
+    /**
+     * Slow round trips due from {@code startNanos} for {@code seconds}; only those due from
+     * {@code writtenFromNanos} on are written.
+     */
+    SlowPings(long thresholdNanos, long startNanos, long writtenFromNanos, int seconds) {
         this.thresholdNanos = thresholdNanos;
         this.startNanos = startNanos;
+        this.firstWrittenMillisecond = (int) Math.max(0, (writtenFromNanos - startNanos) / 1_000_000);
         this.startEpochMillis = System.currentTimeMillis() + (startNanos - System.nanoTime()) / 1_000_000;
         this.slowByMillisecond = new AtomicIntegerArray(seconds * 1000);
         this.worstMicrosByMillisecond = new AtomicIntegerArray(seconds * 1000);
@@ -52,7 +59,7 @@ final class SlowPings {
         try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8))) {
             out.println("# epoch_ms_first_due length_ms slow_pings worst_ms (threshold "
                     + thresholdNanos / 1e6 + " ms)");
-            int at = 0;
+            int at = firstWrittenMillisecond;
             int length = slowByMillisecond.length();
             while (at < length) {
                 if (slowByMillisecond.get(at) == 0) {
