@@ -114,10 +114,22 @@ class HarnessTest {
     }
 
     @Test
-    void standIn_countsHeartbeatsInABatch() {
-        byte[] body = "{\"edgeId\":\"e\",\"heartbeats\":[{\"publicKey\":\"a\"},{\"publicKey\":\"b\"}]}".getBytes();
+    void standIn_countsHeartbeatsInABatch_alsoAcrossItsReadingChunks() throws Exception {
+        byte[] small = "{\"edgeId\":\"e\",\"heartbeats\":[{\"publicKey\":\"a\"},{\"publicKey\":\"b\"}]}".getBytes();
+        assertThat(FunctionsStandIn.countPublicKeys(new java.io.ByteArrayInputStream(small))).isEqualTo(2);
+        assertThat(FunctionsStandIn.countPublicKeys(new java.io.ByteArrayInputStream(new byte[0]))).isZero();
 
-        assertThat(FunctionsStandIn.occurrences(body, "\"publicKey\"")).isEqualTo(2);
+        // 1,000 heartbeats of 41 to 52 bytes: every offset of a field against the 16 KiB chunks occurs
+        for (int padding = 0; padding < 12; padding++) {
+            StringBuilder body = new StringBuilder("{\"edgeId\":\"e\",\"heartbeats\":[");
+            for (int i = 0; i < 1000; i++) {
+                body.append(i == 0 ? "" : ",").append("{\"publicKey\":\"").append("k".repeat(padding + i % 3))
+                        .append("\",\"realIp\":\"10.0.0.1\"}");
+            }
+            byte[] bytes = body.append("]}").toString().getBytes();
+            assertThat(FunctionsStandIn.countPublicKeys(new java.io.ByteArrayInputStream(bytes)))
+                    .as("padding %d", padding).isEqualTo(1000);
+        }
         assertThat(FunctionsStandIn.address(258)).isEqualTo("10.0.1.2");
     }
 }
