@@ -1,45 +1,66 @@
 package io.starconsole.edge.relay;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 
 /**
- * Instants as {@link DateTimeFormatter#ISO_INSTANT} writes them (and so as the mapper does), for
- * many instants within a few seconds of each other: the date and time of a second are formatted
- * once, and each instant adds only its fraction, in groups of three digits as ISO_INSTANT does.
- * Not thread-safe: one per batch.
+ * Instants as {@link DateTimeFormatter#ISO_INSTANT} writes them (and so as the mapper does), written
+ * as ASCII into a byte array, for many instants within a few seconds of each other: the date of a
+ * day is formatted once, the time of day is worked out from the second, and the fraction is written
+ * in groups of three digits as ISO_INSTANT does. A presence batch's instants straddle a second, so a
+ * text cached per second was formatted afresh for every other heartbeat. Not thread-safe: one per
+ * batch.
  */
 final class IsoInstants {
 
-    private long second = Long.MIN_VALUE;
-    /** ISO_INSTANT of {@link #second}, without its closing 'Z'. */
-    private String secondText;
+    /** The most bytes {@link #write} writes: a nine-digit year and its sign, and nine digits of fraction. */
+    static final int MAX_LENGTH = 40;
+    private static final int SECONDS_PER_DAY = 86_400;
 
-    String format(Instant instant) {
+    private long day = Long.MIN_VALUE;
+    /** ISO_INSTANT's text of {@link #day} up to and including its 'T'. */
+    private byte[] dateText;
+
+    /** Writes {@code instant} into {@code into} from {@code at}; returns where it ends. */
+    int write(Instant instant, byte[] into, int at) {
         long epochSecond = instant.getEpochSecond();
-        if (epochSecond != second) {
-            String whole = DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochSecond(epochSecond));
-            secondText = whole.substring(0, whole.length() - 1);
-            second = epochSecond;
+        long epochDay = Math.floorDiv(epochSecond, SECONDS_PER_DAY);
+        int secondOfDay = (int) Math.floorMod(epochSecond, SECONDS_PER_DAY);
+        if (epochDay != day) {
+            String midnight = DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochSecond(epochDay * SECONDS_PER_DAY));
+            dateText = midnight.substring(0, midnight.indexOf('T') + 1).getBytes(StandardCharsets.US_ASCII);
+            day = epochDay;
         }
+        System.arraycopy(dateText, 0, into, at, dateText.length);
+        int end = at + dateText.length;
+        end = writeDigits(secondOfDay / 3600, 2, into, end);
+        into[end++] = ':';
+        end = writeDigits(secondOfDay / 60 % 60, 2, into, end);
+        into[end++] = ':';
+        end = writeDigits(secondOfDay % 60, 2, into, end);
         int nanos = instant.getNano();
-        StringBuilder text = new StringBuilder(secondText.length() + 11).append(secondText);
         if (nanos != 0) {
-            text.append('.');
+            into[end++] = '.';
             if (nanos % 1_000_000 == 0) {
-                appendDigits(text, nanos / 1_000_000, 3);
+                end = writeDigits(nanos / 1_000_000, 3, into, end);
             } else if (nanos % 1_000 == 0) {
-                appendDigits(text, nanos / 1_000, 6);
+                end = writeDigits(nanos / 1_000, 6, into, end);
             } else {
-                appendDigits(text, nanos, 9);
+                end = writeDigits(nanos, 9, into, end);
             }
         }
-        return text.append('Z').toString();
+        into[end++] = 'Z';
+        return end;
     }
 
-    private static void appendDigits(StringBuilder text, int value, int digits) {
-        for (int divisor = (int) Math.pow(10, digits - 1); divisor > 0; divisor /= 10) {
-            text.append((char) ('0' + value / divisor % 10));
+    /** {@code value} in exactly {@code digits} decimal digits, leading zeros included. */
+    private static int writeDigits(int value, int digits, byte[] into, int at) {
+        int remaining = value;
+        for (int i = at + digits - 1; i >= at; i--) {
+            into[i] = (byte) ('0' + remaining % 10);
+            remaining /= 10;
         }
+        return at + digits;
     }
 }

@@ -1,8 +1,5 @@
 package io.starconsole.edge.relay;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -18,8 +15,6 @@ import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -57,7 +52,6 @@ public class PresenceRelay {
     static final int HEARTBEATS_PER_STEP = 256;
 
     private final FunctionsClient functions;
-    private final JsonFactory jsonFactory;
     private final EdgeConfig config;
     private final EdgeLoop loop;
     private final String edgeId;
@@ -79,11 +73,10 @@ public class PresenceRelay {
     /** One relay call at a time; hand-overs that come meanwhile only join the backlog. */
     private final AtomicBoolean relaying = new AtomicBoolean();
 
-    public PresenceRelay(FunctionsClient functions, ObjectMapper json, EdgeConfig config, EdgeLoop loop,
+    public PresenceRelay(FunctionsClient functions, EdgeConfig config, EdgeLoop loop,
                          EdgeIdentity identity, Event<BoxesWithWork> work, Event<BoxesNotServed> notServed,
                          MeterRegistry registry) {
         this.functions = functions;
-        this.jsonFactory = json.getFactory();
         this.config = config;
         this.loop = loop;
         this.edgeId = identity.id();
@@ -168,12 +161,7 @@ public class PresenceRelay {
             return CompletableFuture.completedFuture(null);
         }
         calls.increment();
-        byte[] body;
-        try {
-            body = batchJson(edgeId, send);
-        } catch (IOException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        byte[] body = batchJson(edgeId, send);
         // The answer is handled, and the next batch written, on the relay thread: in steps, like the first.
         return functions.postJson("presence", body, HeartbeatResult.class)
                 .thenComposeAsync(result -> {
@@ -214,37 +202,14 @@ public class PresenceRelay {
                 });
     }
 
-    /**
-     * A {@link HeartbeatBatch} as JSON, the same bytes as the mapper writes for it at once, written
-     * a step at a time. Each heartbeat's fields are written here rather than by the mapper: its
-     * time formatter was most of the cost of a heartbeat.
-     */
-    byte[] batchJson(String edgeId, List<Heartbeat> heartbeats) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(128 + 128 * heartbeats.size());
-        IsoInstants times = new IsoInstants();
-        try (JsonGenerator generator = jsonFactory.createGenerator(out)) {
-            generator.writeStartObject();
-            generator.writeStringField("edgeId", edgeId);
-            generator.writeArrayFieldStart("heartbeats");
-            for (int i = 0; i < heartbeats.size(); i++) {
-                yieldBetweenSteps(i);
-                Heartbeat heartbeat = heartbeats.get(i);
-                generator.writeStartObject();
-                generator.writeStringField("publicKey", heartbeat.publicKey());
-                generator.writeStringField("realIp", heartbeat.realIp());
-                generator.writeFieldName("realPort");
-                if (heartbeat.realPort() == null) {
-                    generator.writeNull();
-                } else {
-                    generator.writeNumber(heartbeat.realPort());
-                }
-                generator.writeStringField("at", heartbeat.at() == null ? null : times.format(heartbeat.at()));
-                generator.writeEndObject();
-            }
-            generator.writeEndArray();
-            generator.writeEndObject();
+    /** A {@link HeartbeatBatch} as JSON, the same bytes as the mapper writes for it, written a step at a time. */
+    byte[] batchJson(String edgeId, List<Heartbeat> heartbeats) {
+        HeartbeatJson body = new HeartbeatJson(edgeId, heartbeats.size());
+        for (int i = 0; i < heartbeats.size(); i++) {
+            yieldBetweenSteps(i);
+            body.add(heartbeats.get(i));
         }
-        return out.toByteArray();
+        return body.finish();
     }
 
     /** Lets the threads waiting for this core run once a step of heartbeats is done. */

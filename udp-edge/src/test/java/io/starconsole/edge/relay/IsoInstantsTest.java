@@ -23,7 +23,7 @@ class IsoInstantsTest {
                 default -> random.nextInt(1_000_000_000);
             };
             Instant at = start.plusSeconds(random.nextInt(4)).plusNanos(nanos);
-            assertThat(times.format(at)).isEqualTo(DateTimeFormatter.ISO_INSTANT.format(at));
+            assertThat(written(times, at)).isEqualTo(DateTimeFormatter.ISO_INSTANT.format(at));
         }
     }
 
@@ -31,8 +31,17 @@ class IsoInstantsTest {
     void farInstants_asIsoInstant() {
         IsoInstants times = new IsoInstants();
         for (Instant at : new Instant[] {Instant.EPOCH, Instant.ofEpochSecond(-1, 5), Instant.parse("1969-12-31T23:59:59.000001Z"),
-                Instant.parse("9999-12-31T23:59:59.999999999Z"), Instant.ofEpochSecond(253402300800L, 120_000_000)}) {
-            assertThat(times.format(at)).isEqualTo(DateTimeFormatter.ISO_INSTANT.format(at));
+                Instant.parse("9999-12-31T23:59:59.999999999Z"), Instant.ofEpochSecond(253402300800L, 120_000_000), Instant.MIN, Instant.MAX,
+                Instant.MIN.plusSeconds(86_399).plusNanos(1)}) {
+            assertThat(written(times, at)).isEqualTo(DateTimeFormatter.ISO_INSTANT.format(at));
         }
+    }
+
+    private static String written(IsoInstants times, Instant at) {
+        byte[] into = new byte[IsoInstants.MAX_LENGTH + 4];
+        into[0] = '"';
+        int end = times.write(at, into, 1);
+        assertThat(end - 1).as("length of %s", at).isLessThanOrEqualTo(IsoInstants.MAX_LENGTH);
+        return new String(into, 1, end - 1, java.nio.charset.StandardCharsets.US_ASCII);
     }
 }

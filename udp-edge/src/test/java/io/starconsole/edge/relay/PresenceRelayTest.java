@@ -37,6 +37,8 @@ class PresenceRelayTest {
 
         heartbeats.add(new Heartbeat("box-without-address", null, null, at));
         heartbeats.add(new Heartbeat("box-\u00e9\u2603", "::1", 65535, Instant.EPOCH));
+        heartbeats.add(new Heartbeat("box-\n\t\u0001\u007f\ud83d\ude00", "fe80::1%eth0", 0, Instant.MAX));
+        heartbeats.add(new Heartbeat("box-negative-port", "10.0.0.1", -1, Instant.MIN.plusNanos(1)));
 
         byte[] stepwise = relay.batchJson("edge-7", heartbeats);
 
