@@ -51,7 +51,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * backends were doing meanwhile (sampled every 20 ms, by wait event and statement).
  * {@code --explain-slower-than MS} has PostgreSQL log the plan of each statement slower than that;
  * {@code --commit-order true} has it record commit times and prints how many single-box commands were
- * enqueued out of commit order, and how many of the late ones.
+ * enqueued out of commit order, and how many of the late ones. {@code --jedi 2} has the boxes speak
+ * JEDI/2 (AES-256-GCM) instead of JEDI/3.
  *
  * <pre>
  * java -cp bench/target/bench.jar io.starconsole.bench.CommandLatencyBench --boxes 1000 --commands 2000 --rate 50
@@ -76,6 +77,7 @@ public final class CommandLatencyBench {
         double rate = args.decimal("rate", 50);
         double startRate = args.decimal("start-rate", 40);
         String ping = args.text("ping", "PT5S");
+        String jedi = args.text("jedi", "3");
         boolean broadcast = !args.text("broadcast", "true").equals("false");
         Path home = Path.of(args.text("home", ".")).toAbsolutePath().normalize();
         int explainSlowerThanMillis = args.integer("explain-slower-than", 0);
@@ -111,7 +113,9 @@ public final class CommandLatencyBench {
                     .with(Option.STATE_DIRECTORY, data.resolve("boxes").toString())
                     .with(Option.GROUP, GROUP)
                     .with(Option.ID, "bench")
-                    .with(Option.PING_INTERVAL, ping);
+                    .with(Option.PING_INTERVAL, ping)
+                    .with(Option.JEDI_VERSION, jedi);
+            base.jediVersion(); // refuses anything but 2 or 3 before a box starts
             t0 = System.nanoTime();
             try (SimulatedFleet fleet = SimulatedFleet.start(base, boxes, startRate,
                     LifecycleTimers.standard(base.pingInterval()));
