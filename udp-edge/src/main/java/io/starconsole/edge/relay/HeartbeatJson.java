@@ -70,7 +70,7 @@ final class HeartbeatJson {
         bytes[length++] = '}';
     }
 
-    /** The whole batch; the writer is done with. */
+    /** The whole batch; nothing may be added after. */
     byte[] finish() {
         append(END);
         return Arrays.copyOf(bytes, length);
