@@ -49,10 +49,9 @@ final class FunctionsStandIn implements AutoCloseable {
             case "register" -> answer = accepted(registrations.incrementAndGet());
             case "register-batch" -> answer = acceptedBatch(keys);
             case "presence" -> {
-                int count = keys;
                 presenceCalls.incrementAndGet();
-                heartbeats.addAndGet(count);
-                answer = "{\"accepted\":" + count + ",\"boxesWithWork\":[]}";
+                heartbeats.addAndGet(keys);
+                answer = "{\"accepted\":" + keys + ",\"boxesWithWork\":[]}";
             }
             case "commands/pending" -> {
                 otherCalls.incrementAndGet();

@@ -246,10 +246,8 @@ class CommandsEndToEndTest {
             long id = 0;
             for (int attempt = 0; attempt < 20 && target == null; attempt++) {
                 String candidate = "10.99.251." + (2 + random.nextInt(200));
-                Map<String, Object> body = new HashMap<>(Map.of("type", "CHANGE_L3_SPN_IP_ADDRESS",
-                        "target", Map.of("box", String.valueOf(boxId)), "arguments", candidate + "|255.255.0.0",
-                        "priority", "normal"));
-                Response answer = console.api().body(body).post("/api/v1/commands");
+                Response answer = console.api().body(command(Map.of("box", String.valueOf(boxId)),
+                        "CHANGE_L3_SPN_IP_ADDRESS", candidate + "|255.255.0.0", "normal")).post("/api/v1/commands");
                 if (answer.statusCode() == 201) {
                     target = candidate;
                     id = answer.jsonPath().getLong("id");
@@ -286,12 +284,18 @@ class CommandsEndToEndTest {
 
     private static long enqueue(Map<String, Object> target, String type, String arguments, String priority)
             throws IOException {
+        return console.enqueue(command(target, type, arguments, priority));
+    }
+
+    /** The body of {@code POST /api/v1/commands}. */
+    private static Map<String, Object> command(Map<String, Object> target, String type, String arguments,
+                                               String priority) {
         Map<String, Object> body = new HashMap<>();
         body.put("type", type);
         body.put("target", target);
         body.put("arguments", arguments);
         body.put("priority", priority);
-        return console.enqueue(body);
+        return body;
     }
 
     private static JsonPath awaitDone(long id, Duration timeout) throws Exception {

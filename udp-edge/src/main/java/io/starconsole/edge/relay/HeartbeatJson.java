@@ -109,10 +109,7 @@ final class HeartbeatJson {
             digits++;
         }
         room(digits);
-        for (int i = length + digits - 1, rest = value; i >= length; i--, rest /= 10) {
-            bytes[i] = (byte) ('0' + rest % 10);
-        }
-        length += digits;
+        length = IsoInstants.writeDigits(value, digits, bytes, length);
     }
 
     /** Printable ASCII without a quote or a backslash: what JSON takes as it is. */

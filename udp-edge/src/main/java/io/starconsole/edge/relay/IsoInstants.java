@@ -54,8 +54,8 @@ final class IsoInstants {
         return end;
     }
 
-    /** {@code value} in exactly {@code digits} decimal digits, leading zeros included. */
-    private static int writeDigits(int value, int digits, byte[] into, int at) {
+    /** {@code value} (not negative) in exactly {@code digits} decimal digits, leading zeros included; returns where it ends. */
+    static int writeDigits(int value, int digits, byte[] into, int at) {
         int remaining = value;
         for (int i = at + digits - 1; i >= at; i--) {
             into[i] = (byte) ('0' + remaining % 10);
