@@ -74,6 +74,7 @@ public final class CommandLatencyBench {
         Args args = new Args(argv);
         int boxes = args.integer("boxes", 1000);
         int commands = args.integer("commands", 2000);
+        int warmupCommands = args.integer("warmup-commands", 1000);
         double rate = args.decimal("rate", 50);
         double startRate = args.decimal("start-rate", 40);
         String ping = args.text("ping", "PT5S");
@@ -141,9 +142,12 @@ public final class CommandLatencyBench {
                     keys.add(box.publicKey().toBase64());
                 }
                 if (commands > 0) {
+                    if (warmupCommands > 0) {
+                        singleBox(api, keys, warmupCommands, rate, "warm-up");
+                    }
                     RelayReading before = RelayReading.read(ports);
                     WaitSampler statements = WaitSampler.byStatement(sampling, 20);
-                    singleBox(api, keys, commands, rate);
+                    singleBox(api, keys, commands, rate, "single-box commands");
                     printRelayCalls(ports, before, statements);
                     if (commitOrder) {
                         printCommitOrder(catalog, 300);
@@ -162,8 +166,13 @@ public final class CommandLatencyBench {
         }
     }
 
-    private static void singleBox(Api api, List<String> keys, int commands, double rate) throws Exception {
-        Random random = new Random(42);
+    /**
+     * {@code commands} CHANGE_SPNBOX_NAME to random boxes at {@code rate}, then their latencies under
+     * {@code label}; a second call (after a warm-up) draws other boxes and other names.
+     */
+    private static void singleBox(Api api, List<String> keys, int commands, double rate, String label)
+            throws Exception {
+        Random random = new Random(label.hashCode());
         long[] scheduledEpochNanos = new long[commands];
         long[] createdEpochNanos = new long[commands];
         long[] ids = new long[commands];
@@ -174,7 +183,7 @@ public final class CommandLatencyBench {
         long anchorNanos = System.nanoTime();
         long anchorEpoch = anchorWall.getEpochSecond() * 1_000_000_000L + anchorWall.getNano();
         RateSchedule schedule = new RateSchedule(anchorNanos + 100_000_000L, rate);
-        System.out.println("enqueueing " + commands + " commands at " + rate + "/s; load average " + Proc.loadAverage());
+        System.out.println(label + ": enqueueing " + commands + " commands at " + rate + "/s; load average " + Proc.loadAverage());
         for (int i = 0; i < commands; i++) {
             long due = schedule.dueNanos(i);
             RateSchedule.awaitNanos(due);
@@ -182,7 +191,7 @@ public final class CommandLatencyBench {
             Map<String, Object> body = new HashMap<>();
             body.put("type", "CHANGE_SPNBOX_NAME");
             body.put("target", Map.of("box", keys.get(random.nextInt(keys.size()))));
-            body.put("arguments", "bench-" + i);
+            body.put("arguments", "bench-" + label.charAt(0) + i);
             body.put("priority", "normal");
             int index = i;
             pending.add(api.postAsync("/api/v1/commands", body).handle((r, e) -> {
@@ -240,9 +249,9 @@ public final class CommandLatencyBench {
             createdToFinal.recordValue(Math.max(0, done - createdEpochNanos[i]));
         }
         double seconds = (lastFinal - scheduledEpochNanos[0]) / 1e9;
-        System.out.printf(Locale.ROOT, "single-box commands: %d scheduled, %d enqueue failures, %d succeeded, %d not "
+        System.out.printf(Locale.ROOT, "%s: %d scheduled, %d enqueue failures, %d succeeded, %d not "
                         + "succeeded (delivery states %s); %.1f acknowledged/s (first scheduled to last final, %.1f s)%n",
-                commands, enqueueFailures.get(), succeeded, notSucceeded, states, succeeded / seconds, seconds);
+                label, commands, enqueueFailures.get(), succeeded, notSucceeded, states, succeeded / seconds, seconds);
         print("  scheduled enqueue -> delivery final (server updatedAt)", endToEnd);
         print("  scheduled enqueue -> createdAt (coordinated-omission check)", scheduledToCreated);
         print("  createdAt -> delivery final (server only)", createdToFinal);
