@@ -29,7 +29,7 @@ import java.time.Duration;
 public class SchemaMigrations {
 
     /** The newest migration in {@code db/migration} ({@code SchemaMigrationsTest} keeps the two equal). */
-    static final String SCHEMA_VERSION = "9";
+    static final String SCHEMA_VERSION = "10";
 
     private static final Logger LOG = Logger.getLogger(SchemaMigrations.class);
     private static final Duration STARTUP_QUERY_TIMEOUT = Duration.ofSeconds(30);

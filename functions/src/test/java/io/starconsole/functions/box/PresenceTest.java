@@ -4,12 +4,17 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.starconsole.functions.ApiTestSupport;
 import io.starconsole.functions.edgeapi.Edge;
+import io.starconsole.localcloud.LocalCloudTestResource;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -103,6 +108,39 @@ class PresenceTest {
         Edge.call().body(batch(beat(key, "198.51.100.20", 1000, now()))).post("/internal/v1/presence")
                 .then().statusCode(200).body("accepted", equalTo(1));
         assertThat(kinds(id)).containsExactly("registered", "online", "spn_ip_assigned");
+    }
+
+    /**
+     * Each online box's row takes a heartbeat every 5 s, which changes its last_seen only: PostgreSQL
+     * must be able to keep the new version in the row's page without an entry in any index (a
+     * heap-only tuple, flag 0x8000 of t_infomask2), or every heartbeat writes to all of the table's
+     * indexes.
+     */
+    @Test
+    void presence_ofABoxOnline_updatesItsRowWithoutIndexEntries() throws Exception {
+        String key = newKey();
+        int id = registerBox(register(key, "198.51.100.40", 1000, hello(null, null))).getInt("boxId");
+        OffsetDateTime registered = box(id).getOffsetDateTime("last_seen");
+        for (int i = 0; i < 2; i++) {
+            Edge.call().body(batch(beat(key, "198.51.100.40", 1000, now()))).post("/internal/v1/presence")
+                    .then().statusCode(200).body("accepted", equalTo(1));
+        }
+        Row version = one(pool, "SELECT (ctid::text::point)[0]::int AS page, (ctid::text::point)[1]::int AS item,"
+                + " last_seen FROM spnclients WHERE id = $1", id);
+        assertThat(version.getOffsetDateTime("last_seen")).isAfter(registered);
+        int flags;
+        // pageinspect reads raw pages, which only a superuser may
+        try (Connection superuser = DriverManager.getConnection(LocalCloudTestResource.sharedCloud().jdbcUrl(),
+                "postgres", "");
+             Statement sql = superuser.createStatement()) {
+            sql.execute("CREATE EXTENSION IF NOT EXISTS pageinspect");
+            try (ResultSet item = sql.executeQuery("SELECT t_infomask2 FROM heap_page_items(get_raw_page('spnclients', "
+                    + version.getInteger("page") + ")) WHERE lp = " + version.getInteger("item"))) {
+                assertThat(item.next()).isTrue();
+                flags = item.getInt(1);
+            }
+        }
+        assertThat(flags & 0x8000).as("heap-only tuple flag of the row's current version").isNotZero();
     }
 
     @Test
