@@ -193,8 +193,7 @@ public class JediHandler implements DatagramHandler {
                             : RelayMapping.tryAgain(request.type());
                     boolean pendingWork = failure == null && answer != null && answer.commandsPending();
                     finish(pending, boxKey, sender, reply, pendingWork, new Decision(answeredByFunctions,
-                            receivedNanos, null, System.nanoTime(),
-                            reply instanceof Ok ? infoDigest : EdgeSession.NOT_REKEYABLE_HERE));
+                            receivedNanos, null, System.nanoTime(), RekeysAtEdge.admittedDigest(reply, info, infoDigest)));
                 });
     }
 

@@ -175,15 +175,22 @@ class EdgeProtocolTest {
         }
     }
 
+    /**
+     * A box told OK_NEWIP asks for the address it was given from its next RECONNECT on: that re-key
+     * changes nothing the registry knows and is answered here; one asking for another address is not.
+     */
     @Test
-    void reconnect_ofABoxToldANewAddress_goesToTheFunctions() throws Exception {
+    void reconnect_ofABoxToldANewAddress_isAnsweredHereWhenItAsksForThatAddress() throws Exception {
         FunctionsStandIn.ANSWERS.put("register", OK_NEWIP);
         try (TestBox box = box()) {
-            assertThat(box.hello("g")).isInstanceOf(OkNewIp.class);
-            assertThat(box.reconnect("g")).isInstanceOf(OkNewIp.class);
-            assertThat(box.reconnect("g")).isInstanceOf(OkNewIp.class);
-            assertThat(FunctionsStandIn.calls("register")).as("only an OK to the box's own request is repeated here")
-                    .hasSize(3);
+            Message granted = box.hello("g");
+            assertThat(granted).isInstanceOf(OkNewIp.class);
+            assertThat(box.reconnect("g", (OkNewIp) granted)).isEqualTo(new Ok(MessageType.RECONNECT));
+            assertThat(FunctionsStandIn.calls("register")).as("the granted address: answered here").hasSize(1);
+            assertThat(box.reconnect("g")).as("asking for no address").isInstanceOf(OkNewIp.class);
+            assertThat(FunctionsStandIn.calls("register")).as("another address: relayed").hasSize(2);
+            assertThat(box.reconnect("g", (OkNewIp) granted)).isEqualTo(new Ok(MessageType.RECONNECT));
+            assertThat(FunctionsStandIn.calls("register")).hasSize(2);
         }
     }
 

@@ -3,6 +3,11 @@ package io.starconsole.edge.jedi;
 import io.starconsole.edge.session.EdgeSession;
 import io.starconsole.protocol.message.BoxInfo;
 import io.starconsole.protocol.message.MacAddress;
+import io.starconsole.protocol.message.MessageType;
+import io.starconsole.protocol.message.Nok;
+import io.starconsole.protocol.message.NokReason;
+import io.starconsole.protocol.message.Ok;
+import io.starconsole.protocol.message.OkNewIp;
 import org.junit.jupiter.api.Test;
 
 import java.net.Inet4Address;
@@ -35,6 +40,22 @@ class RekeysAtEdgeTest {
         assertThat(RekeysAtEdge.digest(info("h", "1.0.0"))).isNotEqualTo(digest);
         assertThat(RekeysAtEdge.digest(info("g", "1.0.1"))).isNotEqualTo(digest);
         assertThat(digest).isNotEqualTo(EdgeSession.NOT_REKEYABLE_HERE);
+    }
+
+    @Test
+    void admittedDigest_isTheInformationForOk_withTheGrantedAddressForOkNewIp_andNoneOtherwise() throws Exception {
+        BoxInfo hello = new BoxInfo("g", "box@example.org", MacAddress.parse("02:00:00:00:00:01"),
+                (Inet4Address) InetAddress.getByName("0.0.0.0"), 0, 51820, 51820, "10.1.0.0/24", "1.0.0", "");
+        long helloDigest = RekeysAtEdge.digest(hello);
+        OkNewIp granted = new OkNewIp((Inet4Address) InetAddress.getByName("10.99.0.5"), 16);
+
+        assertThat(RekeysAtEdge.admittedDigest(new Ok(MessageType.HELLO), hello, helloDigest)).isEqualTo(helloDigest);
+        assertThat(RekeysAtEdge.admittedDigest(granted, hello, helloDigest))
+                .as("the box's information once it holds 10.99.0.5/16").isEqualTo(RekeysAtEdge.digest(info("g", "1.0.0")));
+        assertThat(RekeysAtEdge.admittedDigest(new OkNewIp((Inet4Address) InetAddress.getByName("10.99.0.5"), 24),
+                hello, helloDigest)).as("another prefix").isNotEqualTo(RekeysAtEdge.digest(info("g", "1.0.0")));
+        assertThat(RekeysAtEdge.admittedDigest(new Nok(MessageType.HELLO, NokReason.TRY_AGAIN, ""), hello, helloDigest))
+                .isEqualTo(EdgeSession.NOT_REKEYABLE_HERE);
     }
 
     @Test

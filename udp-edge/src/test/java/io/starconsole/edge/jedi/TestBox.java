@@ -12,6 +12,7 @@ import io.starconsole.protocol.message.BoxInfo;
 import io.starconsole.protocol.message.Hello;
 import io.starconsole.protocol.message.MacAddress;
 import io.starconsole.protocol.message.Message;
+import io.starconsole.protocol.message.OkNewIp;
 import io.starconsole.protocol.message.Reconnect;
 import io.starconsole.protocol.session.Session;
 
@@ -49,8 +50,13 @@ final class TestBox implements AutoCloseable {
     }
 
     static BoxInfo info(String group) throws IOException {
-        return new BoxInfo(group, "box@example.org", MacAddress.parse("02:00:00:00:00:01"),
-                (Inet4Address) InetAddress.getByName("0.0.0.0"), 0, 51820, 51820, "10.1.0.0/24", "1.0.0", "");
+        return info(group, (Inet4Address) InetAddress.getByName("0.0.0.0"), 0);
+    }
+
+    /** The information of a box that holds (and so asks for) {@code spnIp}/{@code prefixLength}. */
+    static BoxInfo info(String group, Inet4Address spnIp, int prefixLength) {
+        return new BoxInfo(group, "box@example.org", MacAddress.parse("02:00:00:00:00:01"), spnIp, prefixLength,
+                51820, 51820, "10.1.0.0/24", "1.0.0", "");
     }
 
     /** Handshakes with HELLO; returns the edge's answer (OK, OK_NEWIP or NOK). */
@@ -61,6 +67,11 @@ final class TestBox implements AutoCloseable {
     /** Re-keys with RECONNECT, as a box does every 120 s; returns the edge's answer. */
     Message reconnect(String group) throws Exception {
         return handshake(new Reconnect(info(group)));
+    }
+
+    /** Re-keys as a box that took the address an OK_NEWIP gave it, and so asks for it. */
+    Message reconnect(String group, OkNewIp taken) throws Exception {
+        return handshake(new Reconnect(info(group, taken.spnIp(), taken.prefixLength())));
     }
 
     /** Its datagrams come from a new port from now on, as after a NAT rebinding; its keys and session stay. */
