@@ -239,8 +239,9 @@ public class JediHandler implements DatagramHandler {
                 response.session().destroy();
                 sessions.releaseIndex(index);
             }
-            loop.send(response.datagram(), sender);
+            // timed before the send, so that whoever sees the answer sees it counted
             decision.answeredBy().record(System.nanoTime() - decision.receivedNanos(), TimeUnit.NANOSECONDS);
+            loop.send(response.datagram(), sender);
         });
     }
 

@@ -44,8 +44,7 @@ class RekeysAtEdgeTest {
 
     @Test
     void admittedDigest_isTheInformationForOk_withTheGrantedAddressForOkNewIp_andNoneOtherwise() throws Exception {
-        BoxInfo hello = new BoxInfo("g", "box@example.org", MacAddress.parse("02:00:00:00:00:01"),
-                (Inet4Address) InetAddress.getByName("0.0.0.0"), 0, 51820, 51820, "10.1.0.0/24", "1.0.0", "");
+        BoxInfo hello = TestBox.info("g");
         long helloDigest = RekeysAtEdge.digest(hello);
         OkNewIp granted = new OkNewIp((Inet4Address) InetAddress.getByName("10.99.0.5"), 16);
 
