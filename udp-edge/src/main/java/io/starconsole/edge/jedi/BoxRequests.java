@@ -144,11 +144,15 @@ public class BoxRequests {
         leasing.add(session);
         commands.lease(session.boxKey()).whenComplete((answer, failure) -> loop.execute(() -> {
             leasing.remove(session);
+            EdgeSession current = current(session);
+            if (current == null) {
+                return; // the box left; its lease runs out and the command is delivered again
+            }
             if (failure != null || answer == null || answer.error() != null) {
-                reply(session, RelayMapping.tryAgain(MessageType.ASK_USER_CMD));
+                reply(current, RelayMapping.tryAgain(MessageType.ASK_USER_CMD));
             } else {
-                session.commandsPending(answer.command() != null && answer.morePending());
-                reply(session, RelayMapping.command(answer.lease()));
+                current.commandsPending(answer.command() != null && answer.morePending());
+                reply(current, RelayMapping.command(answer.lease()));
             }
         }));
     }
@@ -198,12 +202,26 @@ public class BoxRequests {
         });
     }
 
+    /**
+     * The box's session now: {@code session}, or the one a newer handshake of the same box (a re-key)
+     * put in its place; null once the box has none (BYE, expiry).
+     */
+    private EdgeSession current(EdgeSession session) {
+        return sessions.byIndex(session.index()) == session ? session : sessions.byBox(session.boxKey());
+    }
+
+    /**
+     * Seals {@code message} on the box's current session: a box that re-keyed while its request was
+     * relayed has dropped the old session's keys, and a command leased to it and answered on them
+     * would wait out its lease (30 s) before being delivered again.
+     */
     private void reply(EdgeSession session, Message message) {
-        if (sessions.byIndex(session.index()) != session) {
-            return; // the session ended (BYE, a newer handshake) while the answer was on its way
+        EdgeSession current = current(session);
+        if (current == null) {
+            return; // the box's session ended (BYE, expiry) while the answer was on its way
         }
         try {
-            loop.send(session.session().seal(message), session.address());
+            loop.send(current.session().seal(message), current.address());
         } catch (ProtocolException e) {
             drops.count(e.reason());
             LOG.debugf("could not seal %s: %s", message.type(), e.reason());

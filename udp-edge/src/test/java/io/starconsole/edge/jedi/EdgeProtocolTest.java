@@ -352,6 +352,28 @@ class EdgeProtocolTest {
         }
     }
 
+    /**
+     * A box re-keys every 120 s whatever it is waiting for: a command leased while it re-keyed must
+     * reach it on its new session (the old one's keys are gone on the box), not wait out its lease.
+     */
+    @Test
+    void askUserCmd_answeredAfterTheBoxReKeyed_reachesItOnItsNewSession() throws Exception {
+        FunctionsStandIn.ANSWERS.put("register", OK);
+        FunctionsStandIn.ANSWERS.put("commands/lease", """
+                {"command":{"commandId":42,"type":100,"priority":1,"target":"10.99.0.5","contents":"gate-7"},
+                 "morePending":false}""");
+        try (TestBox box = box()) {
+            box.hello("g");
+            FunctionsStandIn.delayMillis = 1500;
+            box.sendSealed(new AskUserCmd());
+            assertThat(box.reconnect("g")).as("answered here, while the lease is on its way")
+                    .isEqualTo(new Ok(MessageType.RECONNECT));
+            Message answer = box.receiveMessage();
+            assertThat(answer).isInstanceOf(AnsUserCmd.class);
+            assertThat(((AnsUserCmd) answer).command().orElseThrow().id()).isEqualTo(42);
+        }
+    }
+
     @Test
     void otaStatus_isRelayedToTheRegistry() throws Exception {
         FunctionsStandIn.ANSWERS.put("register", OK_NEWIP);
