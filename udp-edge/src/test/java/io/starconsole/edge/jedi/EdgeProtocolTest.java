@@ -319,12 +319,15 @@ class EdgeProtocolTest {
         }
     }
 
+    /** The functions' lease: command 42, CHANGE_SPNBOX_NAME to "gate-7". */
+    private static final String LEASED_RENAME = """
+            {"command":{"commandId":42,"type":100,"priority":1,"target":"10.99.0.5","contents":"gate-7"},
+             "morePending":false}""";
+
     @Test
     void askUserCmd_leasesFromTheQueue_andTheResultIsRelayedWithItsState() throws Exception {
         FunctionsStandIn.ANSWERS.put("register", OK_NEWIP);
-        FunctionsStandIn.ANSWERS.put("commands/lease", """
-                {"command":{"commandId":42,"type":100,"priority":1,"target":"10.99.0.5","contents":"gate-7"},
-                 "morePending":false}""");
+        FunctionsStandIn.ANSWERS.put("commands/lease", LEASED_RENAME);
         try (TestBox box = box()) {
             box.hello("g");
             AnsUserCmd answer = (AnsUserCmd) box.request(new AskUserCmd());
@@ -359,9 +362,7 @@ class EdgeProtocolTest {
     @Test
     void askUserCmd_answeredAfterTheBoxReKeyed_reachesItOnItsNewSession() throws Exception {
         FunctionsStandIn.ANSWERS.put("register", OK);
-        FunctionsStandIn.ANSWERS.put("commands/lease", """
-                {"command":{"commandId":42,"type":100,"priority":1,"target":"10.99.0.5","contents":"gate-7"},
-                 "morePending":false}""");
+        FunctionsStandIn.ANSWERS.put("commands/lease", LEASED_RENAME);
         try (TestBox box = box()) {
             box.hello("g");
             FunctionsStandIn.delayMillis = 1500;
