@@ -1,5 +1,6 @@
 package io.starconsole.functions.accounts;
 
+import io.starconsole.functions.database.Transactions;
 import io.smallrye.mutiny.Uni;
 import io.starconsole.functions.error.ApiException;
 import io.vertx.core.buffer.Buffer;
@@ -71,7 +72,7 @@ public class AccountRepository {
      * enabled admin.
      */
     public <T> Uni<T> withAdminsLocked(int id, Function<Locked, Uni<T>> change) {
-        return pool.withTransaction(tx -> tx.preparedQuery("SELECT id FROM admins"
+        return Transactions.run(pool, tx -> tx.preparedQuery("SELECT id FROM admins"
                                 + " WHERE (role = 'admin' AND NOT disabled) OR id = $1 ORDER BY id FOR UPDATE")
                 .execute(Tuple.of(id))
                 .flatMap(locked -> find(tx, id).flatMap(account -> {
@@ -106,7 +107,7 @@ public class AccountRepository {
 
     /** Sets an account's own new password and revokes its tokens except {@code keptTokenHash}. */
     public Uni<Void> changeOwnPassword(int id, String passwordHash, byte[] keptTokenHash) {
-        return pool.withTransaction(tx -> tx.preparedQuery("UPDATE admins SET password_hash = $2 WHERE id = $1")
+        return Transactions.run(pool, tx -> tx.preparedQuery("UPDATE admins SET password_hash = $2 WHERE id = $1")
                 .execute(Tuple.of(id, passwordHash))
                 .flatMap(v -> tx.preparedQuery("DELETE FROM admin_tokens WHERE admin_id = $1 AND token_hash <> $2")
                         .execute(Tuple.of(id, Buffer.buffer(keptTokenHash))))

@@ -1,5 +1,6 @@
 package io.starconsole.functions.address;
 
+import io.starconsole.functions.database.Transactions;
 import io.smallrye.mutiny.Uni;
 import io.starconsole.functions.audit.AuditLog;
 import io.starconsole.functions.error.ApiException;
@@ -67,7 +68,7 @@ public class AddressPoolService {
         if (!network.isHost(Ipv4.parse(gateway))) {
             throw ApiException.badField("gateway", "gateway must be a host address inside " + network);
         }
-        return pool.withTransaction(db -> pools.findClashing(db, request.name(), group, network).flatMap(clashes -> {
+        return Transactions.run(pool, db -> pools.findClashing(db, request.name(), group, network).flatMap(clashes -> {
                     for (AddressPool clash : clashes) {
                         if (clash.network().overlaps(network)) {
                             throw ApiException.conflict("pool_overlaps", "network overlaps pool '" + clash.name()
@@ -95,7 +96,7 @@ public class AddressPoolService {
     }
 
     public Uni<Void> delete(int id, Caller caller) {
-        return pool.withTransaction(db -> pools.findById(db, id).flatMap(existing -> {
+        return Transactions.run(pool, db -> pools.findById(db, id).flatMap(existing -> {
                     if (existing == null) {
                         return Uni.createFrom().failure(ApiException.notFound("address pool"));
                     }
@@ -120,7 +121,7 @@ public class AddressPoolService {
             throw ApiException.badField("address", "address must be a dotted quad");
         }
         TextInput.check("note", request.note(), 256);
-        return pool.withTransaction(db -> pools.findById(db, poolId).flatMap(target -> {
+        return Transactions.run(pool, db -> pools.findById(db, poolId).flatMap(target -> {
                     if (target == null) {
                         return Uni.createFrom().failure(ApiException.notFound("address pool"));
                     }
@@ -173,7 +174,7 @@ public class AddressPoolService {
         if (Ipv4.parse(address) < 0) {
             throw ApiException.badField("address", "address must be a dotted quad");
         }
-        return pool.withTransaction(db -> pools.deleteReservation(db, poolId, address))
+        return Transactions.run(pool, db -> pools.deleteReservation(db, poolId, address))
                 .flatMap(deleted -> deleted ? audit.record(caller.actor(), "address.reservation_deleted",
                         "address_pool:" + poolId, Map.of("address", address), caller.source())
                         : Uni.createFrom().failure(new ApiException(Response.Status.NOT_FOUND, "not_found",

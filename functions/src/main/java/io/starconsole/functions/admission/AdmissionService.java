@@ -1,5 +1,6 @@
 package io.starconsole.functions.admission;
 
+import io.starconsole.functions.database.Transactions;
 import io.smallrye.mutiny.Uni;
 import io.starconsole.functions.audit.AuditLog;
 import io.starconsole.functions.auth.Hashes;
@@ -67,7 +68,7 @@ public class AdmissionService {
 
     /** Stores both settings (they then win over the configuration) and audits the change. */
     public Uni<AdmissionSettings> update(AdmissionPolicy policy, boolean manualApproval, String actor, String source) {
-        return pool.withTransaction(db -> db.preparedQuery("INSERT INTO console_settings (name, value, updated_by)"
+        return Transactions.run(pool, db -> db.preparedQuery("INSERT INTO console_settings (name, value, updated_by)"
                                 + " VALUES ($1, $2, $5), ($3, $4, $5) ON CONFLICT (name) DO UPDATE"
                                 + " SET value = EXCLUDED.value, updated_by = EXCLUDED.updated_by, updated_at = now()")
                         .execute(Tuple.of(POLICY, policy.wireName(), MANUAL_APPROVAL, Boolean.toString(manualApproval),

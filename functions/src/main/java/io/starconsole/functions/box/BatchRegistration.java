@@ -1,5 +1,6 @@
 package io.starconsole.functions.box;
 
+import io.starconsole.functions.database.Transactions;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.starconsole.functions.admission.AdmissionPolicy;
@@ -86,7 +87,7 @@ public class BatchRegistration {
         if (byBox.isEmpty()) {
             return Uni.createFrom().item(new Answers(Arrays.asList(results)));
         }
-        return pool.withTransaction(db -> admission.current(db).flatMap(settings -> boxes.lockByKeys(db,
+        return Transactions.run(pool, db -> admission.current(db).flatMap(settings -> boxes.lockByKeys(db,
                         byBox.keySet().toArray(String[]::new)).flatMap(known -> {
                     List<Integer> together = new ArrayList<>();
                     if (settings.policy() == AdmissionPolicy.OPEN) {

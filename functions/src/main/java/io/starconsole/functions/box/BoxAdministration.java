@@ -1,5 +1,6 @@
 package io.starconsole.functions.box;
 
+import io.starconsole.functions.database.Transactions;
 import io.smallrye.mutiny.Uni;
 import io.starconsole.functions.address.AddressConfig;
 import io.starconsole.functions.address.LeaseRepository;
@@ -62,7 +63,7 @@ public class BoxAdministration {
 
     private Uni<Void> change(int id, Caller caller, String action,
                              BiFunction<SqlClient, BoxRepository.Known, Uni<Void>> step) {
-        return pool.withTransaction(db -> boxes.lockById(db, id).flatMap(known -> known == null
+        return Transactions.run(pool, db -> boxes.lockById(db, id).flatMap(known -> known == null
                         ? Uni.createFrom().failure(ApiException.notFound("box"))
                         : step.apply(db, known)))
                 .flatMap(v -> audit.record(caller.actor(), action, "box:" + id, Map.of("boxId", id), caller.source()));

@@ -1,5 +1,6 @@
 package io.starconsole.functions.box;
 
+import io.starconsole.functions.database.Transactions;
 import io.starconsole.functions.command.CommandQueue;
 import io.smallrye.mutiny.Uni;
 import io.starconsole.functions.address.AddressConfig;
@@ -70,7 +71,7 @@ public class PresenceService {
             ports[i] = beat.realPort();
             times[i] = beat.at();
         }
-        return TransientFailures.retry(() -> pool.withTransaction(db -> db.preparedQuery("WITH hb AS ("
+        return TransientFailures.retry(() -> Transactions.run(pool, db -> db.preparedQuery("WITH hb AS ("
                                 + " SELECT DISTINCT ON (k) k, ip, port, least(t, now()) AS t"
                                 + "   FROM unnest($1::text[], $2::text[], $3::int[], $4::timestamptz[]) AS u(k, ip, port, t)"
                                 + "   ORDER BY k, t DESC),"
@@ -144,7 +145,7 @@ public class PresenceService {
     /** BYE: the box is offline and its session over; its record and address stay. */
     public Uni<Void> bye(String publicKey, String edgeId) {
         EdgeInput.requireKey(publicKey);
-        return pool.withTransaction(db -> db.preparedQuery("UPDATE spnclients SET online = false,"
+        return Transactions.run(pool, db -> db.preparedQuery("UPDATE spnclients SET online = false,"
                                 + " last_seen = now(), updated_at = now() WHERE publickey = $1 RETURNING id, realip, realport")
                         .execute(Tuple.of(publicKey))
                         .flatMap(rows -> {
@@ -160,7 +161,7 @@ public class PresenceService {
     /** CANCEL_IP: the box gives its address back; it cools down before anyone gets it. A pinned address stays. */
     public Uni<Void> cancelIp(String publicKey) {
         EdgeInput.requireKey(publicKey);
-        return pool.withTransaction(db -> boxes.lockByKey(db, publicKey).flatMap(known -> {
+        return Transactions.run(pool, db -> boxes.lockByKey(db, publicKey).flatMap(known -> {
             if (known == null) {
                 return Uni.createFrom().failure(ApiException.notFound("box"));
             }
@@ -199,7 +200,7 @@ public class PresenceService {
     /** Returns to the pool the unpinned leases of boxes absent longer than the configured time; how many. */
     public Uni<Integer> reclaimLeases(OffsetDateTime now) {
         OffsetDateTime cutoff = now.minus(addressConfig.reclaimAfter());
-        return pool.withTransaction(db -> leases.reclaim(db, cutoff, addressConfig.coolDown()).flatMap(released -> {
+        return Transactions.run(pool, db -> leases.reclaim(db, cutoff, addressConfig.coolDown()).flatMap(released -> {
             BoxEvents events = new BoxEvents();
             released.forEach(r -> events.add(r.boxId(), "spn_ip_released", null, null, r.address() + " (reclaimed)"));
             return events.writeTo(db).replaceWith(released.size());

@@ -1,5 +1,6 @@
 package io.starconsole.functions.box;
 
+import io.starconsole.functions.database.Transactions;
 import io.smallrye.mutiny.Uni;
 import io.starconsole.functions.address.AddressAllocator;
 import io.starconsole.functions.address.Ipv4;
@@ -56,7 +57,7 @@ public class RegistrationService {
     }
 
     private Uni<RegisterResult> attempt(RegisterRequest request) {
-        return TransientFailures.retry(() -> pool.withTransaction(db -> admission.current(db)
+        return TransientFailures.retry(() -> Transactions.run(pool, db -> admission.current(db)
                         .flatMap(settings -> registerIn(db, request, settings))), MAX_TRANSACTION_ATTEMPTS)
                 .onFailure(TransientFailures::isTransient).recoverWithItem(failure -> {
                     LOG.debugf("registration gave up after %d attempts: %s", MAX_TRANSACTION_ATTEMPTS,

@@ -1,5 +1,6 @@
 package io.starconsole.functions.command;
 
+import io.starconsole.functions.database.Transactions;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.smallrye.mutiny.Uni;
 import io.starconsole.functions.box.TransientFailures;
@@ -76,7 +77,7 @@ public class CommandQueue {
     }
 
     public Uni<LeaseAnswer> lease(String publicKey, String edgeId, String requestId, OffsetDateTime now) {
-        return TransientFailures.retry(() -> pool.withTransaction(db -> lockedBoxId(db, publicKey)
+        return TransientFailures.retry(() -> Transactions.run(pool, db -> lockedBoxId(db, publicKey)
                 .flatMap(boxId -> materialiseLateJoiners(db, boxId)
                         .flatMap(v -> expireAndGiveUpReadingOutstanding(db, new Integer[] {boxId}, now))
                         .flatMap(outstanding -> {
@@ -369,7 +370,7 @@ public class CommandQueue {
      * result did not happen; how many deliveries and commands changed.
      */
     public Uni<Integer> sweep(OffsetDateTime now) {
-        return TransientFailures.retry(() -> pool.withTransaction(db -> expireAndGiveUp(db, now)
+        return TransientFailures.retry(() -> Transactions.run(pool, db -> expireAndGiveUp(db, now)
                         .flatMap(changed -> CommandStates.settleStragglers(db).onItem().transform(settled -> changed + settled))),
                 MAX_TRANSACTION_ATTEMPTS);
     }

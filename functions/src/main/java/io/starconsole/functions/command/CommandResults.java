@@ -1,5 +1,6 @@
 package io.starconsole.functions.command;
 
+import io.starconsole.functions.database.Transactions;
 import io.smallrye.mutiny.Uni;
 import io.starconsole.functions.box.BoxEvents;
 import io.starconsole.functions.box.BoxFields;
@@ -47,7 +48,7 @@ public class CommandResults {
 
     public Uni<Void> report(ResultRequest request) {
         ResultRequest normalised = checked(request);
-        return TransientFailures.retry(() -> pool.withTransaction(db -> deliveryOf(db, normalised)
+        return TransientFailures.retry(() -> Transactions.run(pool, db -> deliveryOf(db, normalised)
                         .flatMap(row -> {
                             int boxId = row.getInteger("box_id");
                             String current = row.getString("state");

@@ -1,5 +1,6 @@
 package io.starconsole.functions.command;
 
+import io.starconsole.functions.database.Transactions;
 import io.smallrye.mutiny.Uni;
 import io.starconsole.functions.address.AddressPoolRepository;
 import io.starconsole.functions.address.Ipv4;
@@ -72,8 +73,8 @@ public class CommandService {
         Checked checked = check(request, OffsetDateTime.now(ZoneOffset.UTC));
         if (BoxCommandRuns.plain(checked)) {
             // Its view is the inserted row with its one queued delivery, as committed: no read after.
-            return TransientFailures.retry(() -> pool.withTransaction(db -> DeliveryNotices.announceAfterCommitWithGenericPlans(db)
-                                    .flatMap(v -> BoxCommandRuns.write(db, List.of(checked), caller, (position, refused) -> refused))
+            return TransientFailures.retry(() -> Transactions.run(pool, DeliveryNotices.ANNOUNCE_AFTER_COMMIT_WITH_GENERIC_PLANS,
+                                    db -> BoxCommandRuns.write(db, List.of(checked), caller, (position, refused) -> refused)
                                     .flatMap(rows -> audit.record(db, List.of(auditEntry(checked,
                                                     new Written(rows.get(0).getLong("id"), 1, null), caller)))
                                             .replaceWith(CommandView.from(rows.get(0), ONE_QUEUED)))),
@@ -81,8 +82,7 @@ public class CommandService {
                     .invoke(view -> notices.announceQueued(List.of(view.id())));
         }
         // The audit entry in the command's own transaction: one commit per command, not two.
-        return TransientFailures.retry(() -> pool.withTransaction(db -> DeliveryNotices.announceAfterCommit(db)
-                                .flatMap(v -> write(db, checked, caller))
+        return TransientFailures.retry(() -> Transactions.run(pool, DeliveryNotices.ANNOUNCE_AFTER_COMMIT, db -> write(db, checked, caller)
                                 .flatMap(written -> audit.record(db, List.of(auditEntry(checked, written, caller)))
                                         .replaceWith(written))),
                         MAX_TRANSACTION_ATTEMPTS)
@@ -118,11 +118,11 @@ public class CommandService {
             checked.add(ofEntry(index, () -> check(batch.commands().get(index), now)));
         }
         List<int[]> segments = BoxCommandRuns.segments(checked);
-        return TransientFailures.retry(() -> pool.withTransaction(db -> {
+        return TransientFailures.retry(() -> Transactions.run(pool, DeliveryNotices.ANNOUNCE_AFTER_COMMIT, db -> {
                     List<AuditLog.Entry> entries = new ArrayList<>();
                     List<Long> ids = new ArrayList<>();
                     List<Row> inserted = new ArrayList<>();
-                    return DeliveryNotices.announceAfterCommit(db).flatMap(announced -> LeaseBatches.sequentially(segments.size(), s -> {
+                    return LeaseBatches.sequentially(segments.size(), s -> {
                                 int from = segments.get(s)[0];
                                 int to = segments.get(s)[1];
                                 if (!BoxCommandRuns.plain(checked.get(from))) {
@@ -146,7 +146,7 @@ public class CommandService {
                                         }).replaceWithVoid();
                             })
                             .flatMap(v -> audit.record(db, entries))
-                            .replaceWith(() -> new WrittenBatch(ids, inserted)));
+                            .replaceWith(() -> new WrittenBatch(ids, inserted));
                 }), MAX_TRANSACTION_ATTEMPTS)
                 .invoke(written -> notices.announceQueued(written.ids()))
                 .flatMap(written -> BoxCommandRuns.answeredAsInserted(checked, written.plainRows())
@@ -390,7 +390,7 @@ public class CommandService {
 
     /** {@code POST /api/v1/commands/{id}/cancel}: its queued deliveries (and a P2P partner's) are cancelled. */
     public Uni<CommandView> cancel(long id, Caller caller) {
-        return TransientFailures.retry(() -> pool.withTransaction(db -> db.preparedQuery(
+        return TransientFailures.retry(() -> Transactions.run(pool, db -> db.preparedQuery(
                                 "SELECT id AS command_id FROM commands WHERE id = $1 OR (operation_id IS NOT NULL"
                                         + " AND operation_id = (SELECT operation_id FROM commands WHERE id = $1))")
                         .execute(Tuple.of(id))

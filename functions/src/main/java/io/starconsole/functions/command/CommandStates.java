@@ -1,5 +1,6 @@
 package io.starconsole.functions.command;
 
+import io.starconsole.functions.database.Transactions;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -81,7 +82,7 @@ final class CommandStates {
                         + " AND state IN ('queued', 'delivered'))")
                 .execute(Tuple.of(commandId))
                 .flatMap(rows -> rows.iterator().next().getBoolean(0) ? Uni.createFrom().voidItem()
-                        : pool.withTransaction(db -> recompute(db, List.of(commandId))))
+                        : Transactions.run(pool, db -> recompute(db, List.of(commandId))))
                 .onFailure().recoverWithItem(failure -> {
                     LOG.debugf("command %d not settled now (%s): the sweep will", commandId,
                             failure.getClass().getSimpleName());

@@ -1,5 +1,6 @@
 package io.starconsole.functions.command;
 
+import io.starconsole.functions.database.Transactions;
 import io.smallrye.mutiny.Uni;
 import io.starconsole.functions.database.GenericPlans;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -18,7 +19,7 @@ import java.util.Set;
  * Announces an enqueue's new deliveries to the edges' feeds after its commit, not in it. A NOTIFY
  * in the writing transaction holds PostgreSQL's instance-wide notification lock across that
  * transaction's flush to disk, so every enqueue would commit after the one before it had reached
- * the disk (schema version 9 says more). The writer calls {@link #announceAfterCommit} in its
+ * the disk (schema version 9 says more). The writer sets {@link #ANNOUNCE_AFTER_COMMIT} for its
  * transaction, which silences the deliveries' trigger, and {@link #announceQueued} once committed:
  * a transaction of its own that sends the NOTIFY without waiting for the disk, since what it
  * announces is already durable. One announcement is out at a time; the commands committed
@@ -30,8 +31,15 @@ import java.util.Set;
 public class DeliveryNotices {
 
     private static final Logger LOG = Logger.getLogger(DeliveryNotices.class);
-    /** A select-list item that silences the deliveries' trigger for the transaction it runs in. */
-    private static final String ANNOUNCE_AFTER_COMMIT = "set_config('star_console.announce_after_commit', 'on', true)";
+    /**
+     * For the writing transaction's settings ({@link Transactions#run(Pool, String, java.util.function.Function)}):
+     * silences the deliveries' trigger, since the writer announces them itself after its commit.
+     */
+    public static final String ANNOUNCE_AFTER_COMMIT = "set_config('star_console.announce_after_commit', 'on', true)";
+
+    /** {@link #ANNOUNCE_AFTER_COMMIT} for a transaction of few-row statements, which also keep their {@link GenericPlans}. */
+    public static final String ANNOUNCE_AFTER_COMMIT_WITH_GENERIC_PLANS = ANNOUNCE_AFTER_COMMIT + ", "
+            + GenericPlans.FOR_THIS_TRANSACTION;
 
     private final Pool pool;
     private final Object lock = new Object();
@@ -42,20 +50,6 @@ public class DeliveryNotices {
 
     public DeliveryNotices(Pool pool) {
         this.pool = pool;
-    }
-
-    /** In the writing transaction, before its deliveries are inserted: it will announce them itself. */
-    public static Uni<Void> announceAfterCommit(SqlClient db) {
-        return db.query("SELECT " + ANNOUNCE_AFTER_COMMIT).execute().replaceWithVoid();
-    }
-
-    /**
-     * {@link #announceAfterCommit} for a transaction of few-row statements, which also keep their
-     * {@link GenericPlans}: one statement for both.
-     */
-    public static Uni<Void> announceAfterCommitWithGenericPlans(SqlClient db) {
-        return db.query("SELECT " + ANNOUNCE_AFTER_COMMIT + ", " + GenericPlans.FOR_THIS_TRANSACTION).execute()
-                .replaceWithVoid();
     }
 
     /**
@@ -97,7 +91,7 @@ public class DeliveryNotices {
      * {@link GenericPlans}, whose shape its lateral join fixes anyway.
      */
     private Uni<Void> announce(List<Long> commandIds) {
-        return pool.withTransaction(db -> GenericPlans.forThisTransaction(db).flatMap(v -> db.preparedQuery(
+        return Transactions.run(pool, GenericPlans.FOR_THIS_TRANSACTION, db -> db.preparedQuery(
                         "SELECT set_config('synchronous_commit', 'off', true),"
                         + " pg_notify($1, CASE WHEN length(edges) > 7000 THEN '' ELSE edges END)"
                         // each command's deliveries through its own key, whatever the statistics say
@@ -109,6 +103,6 @@ public class DeliveryNotices {
                         + "   JOIN spnclients b ON b.id = d.box_id WHERE b.edge_id IS NOT NULL) e"
                         + " WHERE edges IS NOT NULL")
                 .execute(Tuple.of(DeliveryAnnouncements.CHANNEL, commandIds.toArray(new Long[0])))
-                .replaceWithVoid()));
+                .replaceWithVoid());
     }
 }

@@ -1,5 +1,6 @@
 package io.starconsole.functions.command;
 
+import io.starconsole.functions.database.Transactions;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -90,7 +91,7 @@ public class LeaseBatches {
         if (firstEntryOfKey.isEmpty()) {
             return Uni.createFrom().item(new BatchAnswer(List.of(answers)));
         }
-        return TransientFailures.retry(() -> pool.withTransaction(db -> leaseAll(db, request, firstEntryOfKey, now)),
+        return TransientFailures.retry(() -> Transactions.run(pool, db -> leaseAll(db, request, firstEntryOfKey, now)),
                         CommandQueue.MAX_TRANSACTION_ATTEMPTS)
                 .onItem().transform(byKey -> {
                     firstEntryOfKey.forEach((key, index) -> answers[index] = byKey.get(key));
@@ -134,8 +135,10 @@ public class LeaseBatches {
                         return Uni.createFrom().item(answers);
                     }
                     Integer[] boxIds = byBox.keySet().toArray(new Integer[0]);
-                    return lockBoxQueues(db, boxIds)
-                            .flatMap(v -> queue.materialiseLateJoiners(db, boxIds))
+                    // The late joiners' insert goes out behind the locks without waiting for them: the
+                    // backend runs it once it holds them, a round trip sooner.
+                    return Uni.combine().all().unis(lockBoxQueues(db, boxIds), queue.materialiseLateJoiners(db, boxIds))
+                            .discardItems()
                             .flatMap(v -> queue.expireAndGiveUpReadingOutstanding(db, boxIds, now))
                             .flatMap(outstanding -> handOut(db, request.edgeId(), byBox, outstanding, now))
                             .flatMap(leased -> morePending(db, boxIds, now).onItem().transform(more -> {

@@ -1,5 +1,6 @@
 package io.starconsole.functions.command;
 
+import io.starconsole.functions.database.Transactions;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.smallrye.mutiny.Uni;
 import io.starconsole.functions.box.TransientFailures;
@@ -80,7 +81,7 @@ public class ResultBatches {
             }
         }
         Uni<Void> done = valid.isEmpty() ? Uni.createFrom().voidItem()
-                : TransientFailures.retry(() -> pool.withTransaction(db -> recordPlain(db, valid, errors)),
+                : TransientFailures.retry(() -> Transactions.run(pool, db -> recordPlain(db, valid, errors)),
                                 CommandQueue.MAX_TRANSACTION_ATTEMPTS)
                         .flatMap(recorded -> LeaseBatches.sequentially(recorded.toSettle().size(),
                                         i -> CommandStates.settleAfterCommit(pool, recorded.toSettle().get(i)))

@@ -1,8 +1,5 @@
 package io.starconsole.functions.database;
 
-import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.SqlClient;
-
 /**
  * Generic plans for the rest of one transaction. PostgreSQL plans a prepared statement afresh on
  * every call while it thinks a plan made for the call's values is cheaper than one made for any
@@ -17,14 +14,9 @@ import io.vertx.mutiny.sqlclient.SqlClient;
  */
 public final class GenericPlans {
 
-    /** A select-list item that sets it for the transaction it runs in. */
+    /** A select-list item that sets it for the transaction it runs in ({@link Transactions#run(io.vertx.mutiny.sqlclient.Pool, String, java.util.function.Function)}). */
     public static final String FOR_THIS_TRANSACTION = "set_config('plan_cache_mode', 'force_generic_plan', true)";
 
     private GenericPlans() {
-    }
-
-    /** In a transaction, before the statements it is for. */
-    public static Uni<Void> forThisTransaction(SqlClient db) {
-        return db.query("SELECT " + FOR_THIS_TRANSACTION).execute().replaceWithVoid();
     }
 }

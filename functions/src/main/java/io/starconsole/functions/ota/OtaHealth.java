@@ -1,5 +1,6 @@
 package io.starconsole.functions.ota;
 
+import io.starconsole.functions.database.Transactions;
 import io.smallrye.mutiny.Uni;
 import io.starconsole.functions.box.BoxFields;
 import io.starconsole.functions.box.EdgeInput;
@@ -91,7 +92,7 @@ public class OtaHealth {
         boolean failure = "failed".equals(report.state()) || "rolled_back".equals(report.state());
         // succeeded is the box's word only: it moves nothing (health decides); a failure is final at once.
         String state = "succeeded".equals(report.state()) ? null : report.state();
-        return TransientFailures.retry(() -> pool.withTransaction(db -> db.preparedQuery(
+        return TransientFailures.retry(() -> Transactions.run(pool, db -> db.preparedQuery(
                         "UPDATE rollout_boxes rb SET state = coalesce($3, rb.state),"
                                 + " progress_percent = coalesce($4, rb.progress_percent), message = $5,"
                                 + " deadline_at = CASE WHEN $6 THEN rb.deadline_at ELSE $7 END, updated_at = now()"

@@ -1,5 +1,6 @@
 package io.starconsole.functions.ota;
 
+import io.starconsole.functions.database.Transactions;
 import io.smallrye.mutiny.Uni;
 import io.starconsole.firmware.FirmwareException;
 import io.starconsole.firmware.Manifest;
@@ -210,7 +211,7 @@ public class ReleaseService {
     /** Withdrawn: no new deliveries, its running rollouts halt. Withdrawing twice changes nothing more. */
     public Uni<ReleaseView> withdraw(long id, Caller caller) {
         keys.require();
-        return pool.withTransaction(db -> db.preparedQuery("UPDATE firmware_releases SET state = 'withdrawn',"
+        return Transactions.run(pool, db -> db.preparedQuery("UPDATE firmware_releases SET state = 'withdrawn',"
                                 + " withdrawn_at = now(), withdrawn_by = $2 WHERE id = $1 AND state = 'published' RETURNING id")
                         .execute(Tuple.of(id, caller.actor()))
                         .flatMap(rows -> rows.size() == 0 ? Uni.createFrom().<List<Long>>nullItem()

@@ -1,5 +1,6 @@
 package io.starconsole.functions.ota;
 
+import io.starconsole.functions.database.Transactions;
 import io.smallrye.mutiny.Uni;
 import io.starconsole.functions.audit.AuditLog;
 import io.starconsole.functions.box.TransientFailures;
@@ -55,7 +56,7 @@ public class RolloutEngine {
 
     /** Boxes not heard of by their deadline fail; a delivery they never leased is cancelled. */
     Uni<Integer> deadlines(OffsetDateTime now) {
-        return TransientFailures.retry(() -> pool.withTransaction(db -> db.preparedQuery(
+        return TransientFailures.retry(() -> Transactions.run(pool, db -> db.preparedQuery(
                         "UPDATE rollout_boxes rb SET state = 'failed', updated_at = now(), message = CASE"
                                 + " WHEN rb.registered_on_version_at IS NULL THEN 'did not come back on ' || f.version"
                                 + " ELSE 'came back on ' || f.version || ' but sent no heartbeat' END"
@@ -78,7 +79,7 @@ public class RolloutEngine {
     }
 
     private Uni<RolloutWaves.Step> judge(long id) {
-        return TransientFailures.retry(() -> pool.withTransaction(db -> waves.judge(db, id)), MAX_TRANSACTION_ATTEMPTS)
+        return TransientFailures.retry(() -> Transactions.run(pool, db -> waves.judge(db, id)), MAX_TRANSACTION_ATTEMPTS)
                 .call(step -> step == null ? Uni.createFrom().voidItem()
                         : audit.record(SYSTEM, step.action(), "rollout:" + id, Map.of("reason", step.detail()), null));
     }

@@ -1,5 +1,6 @@
 package io.starconsole.functions.ota;
 
+import io.starconsole.functions.database.Transactions;
 import io.smallrye.mutiny.Uni;
 import io.starconsole.functions.audit.AuditLog;
 import io.starconsole.functions.box.TransientFailures;
@@ -97,7 +98,7 @@ public class RolloutService {
     public Uni<RolloutView> start(StartRequest request, Caller caller) {
         keys.require();
         Checked checked = check(request);
-        return TransientFailures.retry(() -> pool.withTransaction(db -> published(db, checked.releaseId())
+        return TransientFailures.retry(() -> Transactions.run(pool, db -> published(db, checked.releaseId())
                                 .flatMap(version -> boxes(db, checked.target())
                                         .flatMap(boxIds -> insert(db, checked, boxIds, caller)))),
                         MAX_TRANSACTION_ATTEMPTS)
@@ -189,7 +190,7 @@ public class RolloutService {
     public Uni<RolloutView> halt(long id, Caller caller) {
         keys.require();
         String reason = "halted by " + caller.actor();
-        return pool.withTransaction(db -> lock(db, id).flatMap(row -> {
+        return Transactions.run(pool, db -> lock(db, id).flatMap(row -> {
                     if (!"running".equals(row.getString("state"))) {
                         throw ApiException.conflict("rollout_not_running", "rollout " + id + " is " + row.getString("state"));
                     }
@@ -202,7 +203,7 @@ public class RolloutService {
     /** {@code POST /api/v1/rollouts/{id}/resume}: failures so far are forgiven; the threshold counts new ones. */
     public Uni<RolloutView> resume(long id, Caller caller) {
         keys.require();
-        return pool.withTransaction(db -> lock(db, id).flatMap(row -> {
+        return Transactions.run(pool, db -> lock(db, id).flatMap(row -> {
                     if (!"halted".equals(row.getString("state"))) {
                         throw ApiException.conflict("rollout_not_halted", "rollout " + id + " is " + row.getString("state"));
                     }

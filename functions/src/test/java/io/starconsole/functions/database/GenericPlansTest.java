@@ -5,15 +5,16 @@ import io.smallrye.mutiny.Uni;
 import io.starconsole.functions.command.DeliveryNotices;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
-import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.pgclient.PgException;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Function;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Generic plans hold for the transaction that asks for them, and not for the connection after it. */
 @QuarkusTest
@@ -26,16 +27,16 @@ class GenericPlansTest {
 
     @Test
     void forThisTransaction_setsThePlanCacheMode_untilTheCommit() {
-        List<String> modes = insideAndAfter(GenericPlans::forThisTransaction);
+        List<String> modes = insideAndAfter(GenericPlans.FOR_THIS_TRANSACTION);
 
         assertThat(modes).containsExactly("force_generic_plan", "auto");
     }
 
     @Test
-    void announcingAfterCommitWithGenericPlans_setsBoth_inOneStatement_untilTheCommit() {
-        List<String> settings = pool.withConnection(conn -> inTransaction(conn, DeliveryNotices::announceAfterCommitWithGenericPlans,
-                        c -> setting(c, "star_console.announce_after_commit")
-                                .flatMap(announce -> setting(c, "plan_cache_mode").map(mode -> List.of(announce, mode)))))
+    void announcingAfterCommitWithGenericPlans_setsBoth_untilTheCommit() {
+        List<String> settings = Transactions.run(pool, DeliveryNotices.ANNOUNCE_AFTER_COMMIT_WITH_GENERIC_PLANS,
+                        db -> setting(db, "star_console.announce_after_commit")
+                                .flatMap(announce -> setting(db, "plan_cache_mode").map(mode -> List.of(announce, mode))))
                 .await().atMost(WAIT);
 
         assertThat(settings).containsExactly("on", "force_generic_plan");
@@ -43,24 +44,24 @@ class GenericPlansTest {
 
     @Test
     void aWriterThatOnlyAnnouncesAfterCommit_keepsPlansMadeForItsValues() {
-        List<String> modes = insideAndAfter(DeliveryNotices::announceAfterCommit);
+        List<String> modes = insideAndAfter(DeliveryNotices.ANNOUNCE_AFTER_COMMIT);
 
         assertThat(modes).containsExactly("auto", "auto");
     }
 
-    /** The plan cache mode in a transaction begun by {@code start}, and on the same connection after its commit. */
-    private List<String> insideAndAfter(Function<SqlClient, Uni<Void>> start) {
-        return pool.withConnection(conn -> inTransaction(conn, start, c -> setting(c, "plan_cache_mode"))
-                        .flatMap(inside -> setting(conn, "plan_cache_mode").map(after -> List.of(inside, after))))
-                .await().atMost(WAIT);
+    @Test
+    void settingsThatFail_failTheTransaction_withTheirOwnError() {
+        assertThatThrownBy(() -> Transactions.run(pool, "set_config('plan_cache_mode', 'no such mode', true)",
+                        db -> setting(db, "plan_cache_mode")).await().atMost(WAIT))
+                .isInstanceOf(PgException.class)
+                .hasMessageContaining("no such mode");
     }
 
-    private static <T> Uni<T> inTransaction(SqlConnection conn, Function<SqlClient, Uni<Void>> start,
-                                            Function<SqlClient, Uni<T>> read) {
-        return conn.query("BEGIN").execute()
-                .flatMap(v -> start.apply(conn))
-                .flatMap(v -> read.apply(conn))
-                .flatMap(value -> conn.query("COMMIT").execute().replaceWith(value));
+    /** The plan cache mode in a transaction begun with {@code settings}, and on the same connection after its commit. */
+    private List<String> insideAndAfter(String settings) {
+        return pool.withConnection(conn -> Transactions.inTransaction(conn, Optional.of(settings), db -> setting(db, "plan_cache_mode"))
+                        .flatMap(inside -> setting(conn, "plan_cache_mode").map(after -> List.of(inside, after))))
+                .await().atMost(WAIT);
     }
 
     private static Uni<String> setting(SqlClient db, String name) {
