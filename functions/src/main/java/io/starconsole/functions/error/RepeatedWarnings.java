@@ -1,5 +1,6 @@
 package io.starconsole.functions.error;
 
+import io.vertx.pgclient.PgException;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -55,10 +56,17 @@ public final class RepeatedWarnings {
         }
     }
 
-    /** The class of a failure, seen through the CompletionException that async code wraps it in. */
+    /**
+     * The class of a failure, seen through the CompletionException that async code wraps it in; for
+     * a database error its SQLSTATE too, which tells a deadlock (40P01) from a cancelled statement
+     * (57014) or a lost connection without one line per failure.
+     */
     public static String kind(Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
+        if (cause instanceof PgException database && database.getSqlState() != null) {
+            return cause.getClass().getSimpleName() + " SQLSTATE " + database.getSqlState();
+        }
         return cause.getClass().getSimpleName();
     }
 }

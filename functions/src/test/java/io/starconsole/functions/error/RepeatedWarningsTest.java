@@ -1,5 +1,6 @@
 package io.starconsole.functions.error;
 
+import io.vertx.pgclient.PgException;
 import org.junit.jupiter.api.Test;
 
 import java.net.ConnectException;
@@ -49,5 +50,13 @@ class RepeatedWarningsTest {
         assertThat(RepeatedWarnings.kind(new CompletionException(new ConnectException("refused"))))
                 .isEqualTo("ConnectException");
         assertThat(RepeatedWarnings.kind(new IllegalStateException())).isEqualTo("IllegalStateException");
+    }
+
+    @Test
+    void kind_databaseError_namesItsSqlState() {
+        PgException deadlock = new PgException("deadlock detected", "ERROR", "40P01", "Process 1 waits for ShareLock");
+
+        assertThat(RepeatedWarnings.kind(new CompletionException(deadlock))).isEqualTo("PgException SQLSTATE 40P01");
+        assertThat(RepeatedWarnings.kind(deadlock)).isEqualTo("PgException SQLSTATE 40P01");
     }
 }
