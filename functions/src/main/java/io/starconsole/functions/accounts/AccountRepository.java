@@ -1,7 +1,7 @@
 package io.starconsole.functions.accounts;
 
-import io.starconsole.functions.database.Transactions;
 import io.smallrye.mutiny.Uni;
+import io.starconsole.functions.database.Transactions;
 import io.starconsole.functions.error.ApiException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;

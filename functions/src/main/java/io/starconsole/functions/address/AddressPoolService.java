@@ -1,8 +1,8 @@
 package io.starconsole.functions.address;
 
-import io.starconsole.functions.database.Transactions;
 import io.smallrye.mutiny.Uni;
 import io.starconsole.functions.audit.AuditLog;
+import io.starconsole.functions.database.Transactions;
 import io.starconsole.functions.error.ApiException;
 import io.starconsole.functions.web.Caller;
 import io.starconsole.functions.web.TextInput;

@@ -1,9 +1,9 @@
 package io.starconsole.functions.admission;
 
-import io.starconsole.functions.database.Transactions;
 import io.smallrye.mutiny.Uni;
 import io.starconsole.functions.audit.AuditLog;
 import io.starconsole.functions.auth.Hashes;
+import io.starconsole.functions.database.Transactions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;

@@ -1,12 +1,12 @@
 package io.starconsole.functions.box;
 
-import io.starconsole.functions.database.Transactions;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.starconsole.functions.admission.AdmissionPolicy;
 import io.starconsole.functions.admission.AdmissionService;
 import io.starconsole.functions.admission.AdmissionSettings;
 import io.starconsole.functions.box.RegisterResult.NokReason;
+import io.starconsole.functions.database.Transactions;
 import io.starconsole.functions.error.ApiException;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;

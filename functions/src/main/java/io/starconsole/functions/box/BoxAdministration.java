@@ -1,10 +1,10 @@
 package io.starconsole.functions.box;
 
-import io.starconsole.functions.database.Transactions;
 import io.smallrye.mutiny.Uni;
 import io.starconsole.functions.address.AddressConfig;
 import io.starconsole.functions.address.LeaseRepository;
 import io.starconsole.functions.audit.AuditLog;
+import io.starconsole.functions.database.Transactions;
 import io.starconsole.functions.error.ApiException;
 import io.starconsole.functions.web.Caller;
 import io.vertx.mutiny.sqlclient.Pool;

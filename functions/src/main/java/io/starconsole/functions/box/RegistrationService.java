@@ -1,6 +1,5 @@
 package io.starconsole.functions.box;
 
-import io.starconsole.functions.database.Transactions;
 import io.smallrye.mutiny.Uni;
 import io.starconsole.functions.address.AddressAllocator;
 import io.starconsole.functions.address.Ipv4;
@@ -9,6 +8,7 @@ import io.starconsole.functions.admission.AdmissionSettings;
 import io.starconsole.functions.box.RegisterResult.NokReason;
 import io.starconsole.functions.box.RegisterResult.Outcome;
 import io.starconsole.functions.command.CommandQueue;
+import io.starconsole.functions.database.Transactions;
 import io.starconsole.functions.error.ApiException;
 import io.starconsole.functions.ota.OtaHealth;
 import io.vertx.mutiny.sqlclient.Pool;

@@ -1,9 +1,9 @@
 package io.starconsole.functions.command;
 
-import io.starconsole.functions.database.Transactions;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.smallrye.mutiny.Uni;
 import io.starconsole.functions.box.TransientFailures;
+import io.starconsole.functions.database.Transactions;
 import io.starconsole.functions.error.ApiException;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;

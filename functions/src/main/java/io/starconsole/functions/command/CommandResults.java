@@ -1,11 +1,11 @@
 package io.starconsole.functions.command;
 
-import io.starconsole.functions.database.Transactions;
 import io.smallrye.mutiny.Uni;
 import io.starconsole.functions.box.BoxEvents;
 import io.starconsole.functions.box.BoxFields;
 import io.starconsole.functions.box.EdgeInput;
 import io.starconsole.functions.box.TransientFailures;
+import io.starconsole.functions.database.Transactions;
 import io.starconsole.functions.error.ApiException;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;

@@ -1,11 +1,11 @@
 package io.starconsole.functions.command;
 
-import io.starconsole.functions.database.Transactions;
 import io.smallrye.mutiny.Uni;
 import io.starconsole.functions.address.AddressPoolRepository;
 import io.starconsole.functions.address.Ipv4;
 import io.starconsole.functions.audit.AuditLog;
 import io.starconsole.functions.box.TransientFailures;
+import io.starconsole.functions.database.Transactions;
 import io.starconsole.functions.error.ApiException;
 import io.starconsole.functions.web.Caller;
 import io.vertx.mutiny.sqlclient.Pool;

@@ -1,7 +1,7 @@
 package io.starconsole.functions.command;
 
-import io.starconsole.functions.database.Transactions;
 import io.smallrye.mutiny.Uni;
+import io.starconsole.functions.database.Transactions;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;

@@ -1,10 +1,10 @@
 package io.starconsole.functions.ota;
 
-import io.starconsole.functions.database.Transactions;
 import io.smallrye.mutiny.Uni;
 import io.starconsole.functions.box.BoxFields;
 import io.starconsole.functions.box.EdgeInput;
 import io.starconsole.functions.box.TransientFailures;
+import io.starconsole.functions.database.Transactions;
 import io.starconsole.functions.error.ApiException;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;

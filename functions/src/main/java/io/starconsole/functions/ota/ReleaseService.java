@@ -1,10 +1,10 @@
 package io.starconsole.functions.ota;
 
-import io.starconsole.functions.database.Transactions;
 import io.smallrye.mutiny.Uni;
 import io.starconsole.firmware.FirmwareException;
 import io.starconsole.firmware.Manifest;
 import io.starconsole.functions.audit.AuditLog;
+import io.starconsole.functions.database.Transactions;
 import io.starconsole.functions.error.ApiException;
 import io.starconsole.functions.web.Caller;
 import io.starconsole.functions.web.Page;

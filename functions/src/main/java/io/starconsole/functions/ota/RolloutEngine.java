@@ -1,10 +1,10 @@
 package io.starconsole.functions.ota;
 
-import io.starconsole.functions.database.Transactions;
 import io.smallrye.mutiny.Uni;
 import io.starconsole.functions.audit.AuditLog;
 import io.starconsole.functions.box.TransientFailures;
 import io.starconsole.functions.command.FirmwareDeliveries;
+import io.starconsole.functions.database.Transactions;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,6 +1,5 @@
 package io.starconsole.functions.ota;
 
-import io.starconsole.functions.database.Transactions;
 import io.smallrye.mutiny.Uni;
 import io.starconsole.functions.audit.AuditLog;
 import io.starconsole.functions.box.TransientFailures;
@@ -8,6 +7,7 @@ import io.starconsole.functions.command.CommandArguments;
 import io.starconsole.functions.command.DeliveryNotices;
 import io.starconsole.functions.command.FirmwareDeliveries;
 import io.starconsole.functions.command.Targets;
+import io.starconsole.functions.database.Transactions;
 import io.starconsole.functions.error.ApiException;
 import io.starconsole.functions.web.Caller;
 import io.starconsole.functions.web.Page;
