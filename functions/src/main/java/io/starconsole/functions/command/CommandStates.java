@@ -4,7 +4,6 @@ import io.smallrye.mutiny.Uni;
 import io.starconsole.functions.database.Transactions;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import org.jboss.logging.Logger;
