@@ -172,11 +172,19 @@ public class PresenceService {
         }));
     }
 
-    /** Marks offline every online box not seen for the configured time before {@code now}; how many. */
+    /**
+     * Marks offline every online box not seen for the configured time before {@code now}; how many.
+     * It never waits for a box's row: one locked by a presence hand-over (which locks its boxes in
+     * id order) or a registration is being heard from and is skipped, so the check can neither
+     * deadlock with them nor hold them up; a box skipped and still silent goes at the next check.
+     */
     public Uni<Integer> markSilentBoxesOffline(OffsetDateTime now) {
         OffsetDateTime cutoff = now.minus(presence.offlineAfter());
-        return pool.preparedQuery("WITH gone AS (UPDATE spnclients SET online = false, updated_at = now()"
-                        + "   WHERE online AND last_seen < $1 RETURNING id, realip, realport, last_seen)"
+        return pool.preparedQuery("WITH silent AS (SELECT id FROM spnclients WHERE online AND last_seen < $1"
+                        + "   ORDER BY id FOR NO KEY UPDATE SKIP LOCKED),"
+                        + " gone AS (UPDATE spnclients c SET online = false, updated_at = now() FROM silent"
+                        + "   WHERE c.id = silent.id AND c.online AND c.last_seen < $1"
+                        + "   RETURNING c.id, c.realip, c.realport, c.last_seen)"
                         + " INSERT INTO box_events (box_id, at, kind, realip, realport, detail)"
                         + " SELECT id, least($2, now()), 'offline', realip, realport, 'no heartbeat since ' || last_seen FROM gone")
                 .execute(Tuple.of(cutoff, now))

@@ -159,6 +159,38 @@ class PresenceTest {
         assertThat(lastEvent(id, "offline").getString("detail")).startsWith("no heartbeat since");
     }
 
+    /**
+     * A presence hand-over locks its boxes' rows in id order until it commits; an offline check that
+     * waited for such a row while holding others could deadlock with it. The check skips a row held
+     * by another transaction (that box is being heard from) and marks the rest.
+     */
+    @Test
+    void offlineCheck_skipsABoxWhoseRowIsHeld_andMarksTheOthersWithoutWaiting() throws Exception {
+        String heldKey = newKey();
+        String freeKey = newKey();
+        int held = registerBox(heldKey, null, null).getInt("boxId");
+        int free = registerBox(freeKey, null, null).getInt("boxId");
+        OffsetDateTime seen = now();
+        Edge.call().body(batch(beat(heldKey, "203.0.113.10", 40010, seen), beat(freeKey, "203.0.113.11", 40011, seen)))
+                .post("/internal/v1/presence").then().statusCode(200).body("accepted", equalTo(2));
+
+        try (Connection other = DriverManager.getConnection(LocalCloudTestResource.sharedCloud().jdbcUrl(),
+                "postgres", "")) {
+            other.setAutoCommit(false);
+            try (Statement sql = other.createStatement()) {
+                sql.executeQuery("SELECT id FROM spnclients WHERE id = " + held + " FOR UPDATE").close();
+                presence.markSilentBoxesOffline(seen.plusSeconds(16)).await().atMost(Duration.ofSeconds(10));
+                assertThat(box(free).getBoolean("online")).isFalse();
+                assertThat(box(held).getBoolean("online")).as("its row was held: skipped").isTrue();
+            } finally {
+                other.rollback();
+            }
+        }
+        presence.markSilentBoxesOffline(seen.plusSeconds(21)).await().atMost(WAIT);
+        assertThat(box(held).getBoolean("online")).as("still silent at the next check").isFalse();
+        assertThat(lastEvent(held, "offline").getString("detail")).startsWith("no heartbeat since");
+    }
+
     @Test
     void offlineCheck_soonAfterTheDatabaseCameBack_marksNoBox_untilTheConsoleListenedForTheTimeout() {
         String key = newKey();
