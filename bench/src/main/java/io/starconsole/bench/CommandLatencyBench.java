@@ -12,7 +12,6 @@ import io.starconsole.launcher.StarConsole;
 import org.HdrHistogram.Histogram;
 
 import java.io.PrintStream;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -26,8 +25,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -93,7 +90,7 @@ public final class CommandLatencyBench {
         StarConsole console = new StarConsole(new LaunchOptions(home, data, 0), ports,
                 new PrintStream(Files.newOutputStream(log), true),
                 Map.of("STAR_CONSOLE_COMMANDS_SWEEP_EVERY", "1s"));
-        ExecutorService httpThreads = Executors.newFixedThreadPool(8);
+        Http http = Http.open(8);
         try {
             long t0 = System.nanoTime();
             console.start();
@@ -105,7 +102,6 @@ public final class CommandLatencyBench {
                 restartDatabaseWith(console, List.of("track_commit_timestamp = on"));
                 System.out.println("PostgreSQL records commit times (the single-box phase reports enqueues committed out of id order)");
             }
-            HttpClient http = Api.client(httpThreads);
             Api api = Api.login(http, "http://127.0.0.1:" + ports.http(), "admin", console.adminPassword());
 
             AgentConfig base = AgentConfig.defaults()
@@ -162,7 +158,7 @@ public final class CommandLatencyBench {
             }
         } finally {
             console.stop();
-            httpThreads.shutdownNow();
+            http.close();
         }
     }
 

@@ -114,7 +114,13 @@ public final class QueueCycleBench {
 
     private static void run(String base, int cycles, int threads, int boxCount, int warmup, int batch, long pid,
                             Connection superuser, int statements) throws Exception {
-        HttpClient http = Api.client(null);
+        try (Http http = Http.open(threads)) {
+            run(http, base, cycles, threads, boxCount, warmup, batch, pid, superuser, statements);
+        }
+    }
+
+    private static void run(Http http, String base, int cycles, int threads, int boxCount, int warmup, int batch,
+                            long pid, Connection superuser, int statements) throws Exception {
         Api edge = Api.edge(http, base, SECRET);
         Api admin = Api.login(http, base, "admin", "bench-admin-password");
         SecureRandom random = new SecureRandom();
@@ -168,6 +174,7 @@ public final class QueueCycleBench {
         DatabaseActivity database0 = DatabaseActivity.read(superuser, postmaster);
         StatementActivity statements0 = statements > 0 ? StatementActivity.read(superuser) : null;
         long cpu0 = Proc.cpuTicks(pid);
+        long generatorCpu0 = Proc.cpuTicks(ProcessHandle.current().pid());
         String loadBefore = Proc.loadAverage();
         long start = System.nanoTime();
         for (int t = 0; t < threads; t++) {
@@ -200,6 +207,8 @@ public final class QueueCycleBench {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         double cpu = (Proc.cpuTicks(pid) - cpu0) / (double) Proc.CLOCK_TICKS_PER_SECOND;
+        double generatorCpu = (Proc.cpuTicks(ProcessHandle.current().pid()) - generatorCpu0)
+                / (double) Proc.CLOCK_TICKS_PER_SECOND;
         DatabaseActivity.Interval database = DatabaseActivity.read(superuser, postmaster).since(database0);
         System.out.printf(Locale.ROOT, "%s, %d threads: %d cycles in %.1f s = %.0f cycles/s (%.0f HTTP calls/s);"
                         + " failures %d; functions CPU %.1f s = %.0f%% of a core; load average before %s, after %s%n",
@@ -207,8 +216,10 @@ public final class QueueCycleBench {
                 3 * done.get() / Math.max(1, batch) / seconds, failures.get(), cpu, 100 * cpu / seconds, loadBefore,
                 Proc.loadAverage());
         long cycled = Math.max(1, done.get());
-        System.out.printf(Locale.ROOT, "  per cycle: functions CPU %.0f µs, postgres CPU %.0f µs, %.2f transactions,"
-                        + " %.0f bytes of WAL; database %s%n", 1e6 * cpu / cycled, 1e6 * database.cpuSeconds() / cycled,
+        System.out.printf(Locale.ROOT, "  per cycle: functions CPU %.0f µs, postgres CPU %.0f µs, this generator's CPU"
+                        + " %.0f µs (%.0f%% of a core), %.2f transactions, %.0f bytes of WAL; database %s%n",
+                1e6 * cpu / cycled, 1e6 * database.cpuSeconds() / cycled, 1e6 * generatorCpu / cycled,
+                100 * generatorCpu / seconds,
                 database.transactions() / (double) cycled, database.walBytes() / (double) cycled, database.format());
         if (statements > 0) {
             System.out.println("  statements per cycle (pg_stat_statements, the " + statements + " called most):"

@@ -21,8 +21,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * The seed's design against ours, side by side in one run, on the same load and the same PostgreSQL:
@@ -100,7 +98,7 @@ public final class SeedComparisonBench {
                 freeUdpPort(), KeepaliveBench.freePort(), KeepaliveBench.freePort());
         StarConsole console = new StarConsole(new LaunchOptions(home, data, 0), ports,
                 new PrintStream(Files.newOutputStream(log), true), Map.of());
-        ExecutorService httpThreads = Executors.newFixedThreadPool(8);
+        Http http = Http.open(8);
         try {
             long t0 = System.nanoTime();
             console.start();
@@ -141,7 +139,7 @@ public final class SeedComparisonBench {
                     System.out.println("load: " + load.describe());
                     System.out.println(assumptions());
 
-                    Api api = Api.login(Api.client(httpThreads), "http://127.0.0.1:" + ports.http(), "admin",
+                    Api api = Api.login(http, "http://127.0.0.1:" + ports.http(), "admin",
                             console.adminPassword());
                     System.out.println("\nours: edge + functions; load average " + Proc.loadAverage());
                     long reconnectsBefore = keeper.reconnects();
@@ -168,7 +166,7 @@ public final class SeedComparisonBench {
             }
         } finally {
             console.stop();
-            httpThreads.shutdownNow();
+            http.close();
         }
     }
 

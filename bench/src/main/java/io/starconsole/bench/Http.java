@@ -1,0 +1,79 @@
+package io.starconsole.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The benches' HTTP/1.1 client: kept-alive connections on one Vert.x event loop. It shares the two
+ * cores with the console it measures, and the JDK's client spent about 1.4 ms of CPU a call
+ * (its selector and worker threads, and its C2 compiling through the measured window): a third of
+ * a core at the queue bench's 410 calls a second.
+ */
+final class Http implements AutoCloseable {
+
+    private static final long TIMEOUT_SECONDS = 120;
+
+    private final Vertx vertx;
+    private final HttpClient client;
+
+    private Http(int connections) {
+        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1)
+                .setInternalBlockingPoolSize(1));
+        client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
+                new PoolOptions().setHttp1MaxSize(connections));
+    }
+
+    /** A client that keeps up to {@code connections} connections open to each server. */
+    static Http open(int connections) {
+        return new Http(connections);
+    }
+
+    /** The answer's status and body; a failure to connect, send or read fails the future. */
+    CompletableFuture<Api.Result> send(HttpMethod method, String absoluteUri, String authorization, byte[] json) {
+        RequestOptions options = new RequestOptions().setMethod(method).setAbsoluteURI(absoluteUri)
+                .setTimeout(TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS));
+        if (authorization != null) {
+            options.putHeader("Authorization", authorization);
+        }
+        if (json != null) {
+            options.putHeader("Content-Type", "application/json");
+        }
+        Future<Api.Result> answer = client.request(options)
+                .compose(request -> json == null ? request.send() : request.send(Buffer.buffer(json)))
+                .compose(response -> response.body()
+                        .map(body -> new Api.Result(response.statusCode(), body.toString(StandardCharsets.UTF_8))));
+        return answer.toCompletionStage().toCompletableFuture();
+    }
+
+    /** As {@link #send}, waiting for the answer. */
+    Api.Result exchange(HttpMethod method, String absoluteUri, String authorization, byte[] json)
+            throws IOException, InterruptedException {
+        try {
+            return send(method, absoluteUri, authorization, json).get(TIMEOUT_SECONDS + 5, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new IOException(method + " " + absoluteUri + ": " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IOException(method + " " + absoluteUri + ": no answer in " + TIMEOUT_SECONDS + " s", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
+}
