@@ -3,9 +3,9 @@ package io.starconsole.functions.box;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.starconsole.functions.error.RepeatedWarnings;
+import io.starconsole.functions.jobs.JobSteps;
 import org.jboss.logging.Logger;
 
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.function.Supplier;
@@ -19,16 +19,17 @@ public class PresenceJobs {
 
     private static final Logger LOG = Logger.getLogger(PresenceJobs.class);
     private static final RepeatedWarnings FAILURES = new RepeatedWarnings(LOG);
-    private static final Duration JOB_TIMEOUT = Duration.ofSeconds(60);
 
     private final PresenceService presence;
     private final PresenceConfig config;
+    private final JobSteps steps;
     /** Since when the offline check has reached the database without a break; null before it has. */
     private volatile OffsetDateTime listeningSince;
 
-    public PresenceJobs(PresenceService presence, PresenceConfig config) {
+    public PresenceJobs(PresenceService presence, PresenceConfig config, JobSteps steps) {
         this.presence = presence;
         this.config = config;
+        this.steps = steps;
     }
 
     @Scheduled(identity = "presence-offline-check", every = "${star-console.presence.check-every:5s}",
@@ -51,19 +52,7 @@ public class PresenceJobs {
 
     /** Runs one step; false if it failed (the database did not answer). */
     private boolean run(String job, Supplier<Uni<Integer>> step, String doneMessage) {
-        if (!config.jobsEnabled()) {
-            return false;
-        }
-        try {
-            int changed = step.get().await().atMost(JOB_TIMEOUT);
-            if (changed > 0) {
-                LOG.infof(doneMessage, changed);
-            }
-            return true;
-        } catch (RuntimeException e) {
-            FAILURES.warn(job + " failed: " + RepeatedWarnings.kind(e));
-            return false;
-        }
+        return config.jobsEnabled() && steps.run(LOG, FAILURES, job, step, doneMessage);
     }
 
     private static OffsetDateTime now() {

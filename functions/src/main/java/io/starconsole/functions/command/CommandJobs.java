@@ -2,9 +2,9 @@ package io.starconsole.functions.command;
 
 import io.quarkus.scheduler.Scheduled;
 import io.starconsole.functions.error.RepeatedWarnings;
+import io.starconsole.functions.jobs.JobSteps;
 import org.jboss.logging.Logger;
 
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
@@ -17,29 +17,23 @@ public class CommandJobs {
 
     private static final Logger LOG = Logger.getLogger(CommandJobs.class);
     private static final RepeatedWarnings FAILURES = new RepeatedWarnings(LOG);
-    private static final Duration JOB_TIMEOUT = Duration.ofSeconds(60);
 
     private final CommandQueue queue;
     private final CommandConfig config;
+    private final JobSteps steps;
 
-    public CommandJobs(CommandQueue queue, CommandConfig config) {
+    public CommandJobs(CommandQueue queue, CommandConfig config, JobSteps steps) {
         this.queue = queue;
         this.config = config;
+        this.steps = steps;
     }
 
     @Scheduled(identity = "command-sweep", every = "${star-console.commands.sweep-every:10s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void sweep() {
-        if (!config.jobsEnabled()) {
-            return;
-        }
-        try {
-            int changed = queue.sweep(OffsetDateTime.now(ZoneOffset.UTC)).await().atMost(JOB_TIMEOUT);
-            if (changed > 0) {
-                LOG.infof("command sweep: %d deliveries expired or gave up", changed);
-            }
-        } catch (RuntimeException e) {
-            FAILURES.warn("command sweep failed: " + RepeatedWarnings.kind(e));
+        if (config.jobsEnabled()) {
+            steps.run(LOG, FAILURES, "command sweep", () -> queue.sweep(OffsetDateTime.now(ZoneOffset.UTC)),
+                    "command sweep: %d deliveries expired or gave up");
         }
     }
 }

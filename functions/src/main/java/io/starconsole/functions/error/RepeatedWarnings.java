@@ -32,7 +32,8 @@ public final class RepeatedWarnings {
         this(log::warn, System::nanoTime, DEFAULT_PERIOD);
     }
 
-    RepeatedWarnings(Consumer<String> sink, LongSupplier nanoTime, Duration period) {
+    /** Warnings to {@code sink}, the same one at most once per {@code period} of {@code nanoTime}. */
+    public RepeatedWarnings(Consumer<String> sink, LongSupplier nanoTime, Duration period) {
         this.sink = sink;
         this.nanoTime = nanoTime;
         this.periodNanos = period.toNanos();
@@ -59,13 +60,17 @@ public final class RepeatedWarnings {
     /**
      * The class of a failure, seen through the CompletionException that async code wraps it in; for
      * a database error its SQLSTATE too, which tells a deadlock (40P01) from a cancelled statement
-     * (57014) or a lost connection without one line per failure.
+     * (57014) or a lost connection without one line per failure. A failure without a stack trace
+     * (Vert.x's fixed-text ones: "Pool closed", "Timeout") adds its text, which is all it has.
      */
     public static String kind(Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
         if (cause instanceof PgException database && database.getSqlState() != null) {
             return cause.getClass().getSimpleName() + " SQLSTATE " + database.getSqlState();
+        }
+        if (cause.getStackTrace().length == 0 && cause.getMessage() != null) {
+            return cause.getClass().getSimpleName() + ": " + cause.getMessage();
         }
         return cause.getClass().getSimpleName();
     }

@@ -1,5 +1,6 @@
 package io.starconsole.functions.error;
 
+import io.vertx.core.impl.NoStackTraceThrowable;
 import io.vertx.pgclient.PgException;
 import org.junit.jupiter.api.Test;
 
@@ -58,5 +59,12 @@ class RepeatedWarningsTest {
 
         assertThat(RepeatedWarnings.kind(new CompletionException(deadlock))).isEqualTo("PgException SQLSTATE 40P01");
         assertThat(RepeatedWarnings.kind(deadlock)).isEqualTo("PgException SQLSTATE 40P01");
+    }
+
+    @Test
+    void kind_failureWithoutAStackTrace_addsItsText() {
+        assertThat(RepeatedWarnings.kind(new CompletionException(new NoStackTraceThrowable("Pool closed"))))
+                .isEqualTo("NoStackTraceThrowable: Pool closed");
+        assertThat(RepeatedWarnings.kind(new IllegalStateException("box 17 gone"))).isEqualTo("IllegalStateException");
     }
 }
