@@ -27,6 +27,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -96,6 +97,18 @@ public class PresenceRelay {
     }
 
     /**
+     * Runs {@code task} on the relay thread; once the edge stops, not at all (a hand-over or an
+     * answer that comes after the stop has nothing left to relay, and must not fail the event loop).
+     */
+    private void onRelayThread(Runnable task) {
+        try {
+            relayThread.execute(task);
+        } catch (RejectedExecutionException stopping) {
+            LOG.debug("presence relay: the edge has stopped; nothing relayed");
+        }
+    }
+
+    /**
      * The box of {@code session} is alive now. On any socket's thread; costs a flag test per PING,
      * and the first PING of a box in an interval adds its session to the ones seen.
      */
@@ -105,7 +118,7 @@ public class PresenceRelay {
 
     /** On the edge's loop, once an interval: the relay thread collects and relays the boxes seen. */
     private void handOver() {
-        relayThread.execute(() -> relay(collectSeen()));
+        onRelayThread(() -> relay(collectSeen()));
     }
 
     /**
@@ -181,7 +194,7 @@ public class PresenceRelay {
                         notServed.fire(new BoxesNotServed(result.boxesNotServed()));
                     }
                     return drain();
-                }, relayThread)
+                }, this::onRelayThread)
                 .exceptionally(failure -> {
                     if (relayThread.isShutdown()) {
                         return null; // the edge is stopping
