@@ -1,6 +1,6 @@
 package io.starconsole.bench;
 
-import io.vertx.core.Future;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
@@ -28,6 +28,7 @@ final class Http implements AutoCloseable {
     private static final long TIMEOUT_SECONDS = 120;
 
     private final Vertx vertx;
+    private final Context context;
     private final HttpClient client;
 
     private Http(int connections) {
@@ -35,6 +36,7 @@ final class Http implements AutoCloseable {
                 .setInternalBlockingPoolSize(1));
         client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
                 new PoolOptions().setHttp1MaxSize(connections));
+        context = vertx.getOrCreateContext();
     }
 
     /** A client that keeps up to {@code connections} connections open to each server. */
@@ -52,11 +54,22 @@ final class Http implements AutoCloseable {
         if (json != null) {
             options.putHeader("Content-Type", "application/json");
         }
-        Future<Api.Result> answer = client.request(options)
+        CompletableFuture<Api.Result> answer = new CompletableFuture<>();
+        // The whole exchange on the event loop: called from another thread, the response could come
+        // in before the body's handler was set, and its bytes were dropped (a 200 with
+        // content-length 116 read as an empty body, 230 times in 16,000 queue cycles).
+        context.runOnContext(v -> client.request(options)
                 .compose(request -> json == null ? request.send() : request.send(Buffer.buffer(json)))
                 .compose(response -> response.body()
-                        .map(body -> new Api.Result(response.statusCode(), body.toString(StandardCharsets.UTF_8))));
-        return answer.toCompletionStage().toCompletableFuture();
+                        .map(body -> new Api.Result(response.statusCode(), body.toString(StandardCharsets.UTF_8))))
+                .onComplete(done -> {
+                    if (done.succeeded()) {
+                        answer.complete(done.result());
+                    } else {
+                        answer.completeExceptionally(done.cause());
+                    }
+                }));
+        return answer;
     }
 
     /** As {@link #send}, waiting for the answer. */

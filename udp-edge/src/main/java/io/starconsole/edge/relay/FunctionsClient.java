@@ -4,18 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.starconsole.edge.EdgeConfig;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxException;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
 import jakarta.inject.Singleton;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -23,7 +19,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Calls to the functions' internal API. Every call has a timeout; calls that fail for a reason
@@ -31,16 +26,9 @@ import java.util.concurrent.TimeoutException;
  * calls are all idempotent, so a repeat is harmless. A 4xx is not repeated. Each repeat is counted
  * in {@code edge_functions_retries_total{path, cause}}: a repeat after a timeout means the functions
  * may be doing the same work twice, so an operator should see it.
- *
- * <p>HTTP/1.1 on the edge's Vert.x event loops, with kept-alive connections: the JDK's client cost
- * about 1.4 ms of CPU a call (its selector and worker threads, and its C2 compiling through a long
- * run), a fifth of a core at a console's fifty commands a second.
  */
 @Singleton
 public class FunctionsClient {
-
-    /** Calls out at once, past which calls wait for a connection: registration, presence, commands, feed. */
-    private static final int CONNECTIONS = 32;
 
     private final HttpClient http;
     private final ObjectMapper json;
@@ -54,13 +42,11 @@ public class FunctionsClient {
         return thread;
     });
 
-    public FunctionsClient(EdgeConfig config, ObjectMapper json, MeterRegistry registry, Vertx vertx) {
+    public FunctionsClient(EdgeConfig config, ObjectMapper json, MeterRegistry registry) {
         this.config = config.functions();
         this.json = json;
         this.registry = registry;
-        this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)
-                        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, this.config.timeout().toMillis())),
-                new PoolOptions().setHttp1MaxSize(CONNECTIONS));
+        this.http = HttpClient.newBuilder().connectTimeout(this.config.timeout()).build();
         this.authorization = "Bearer " + this.config.secret().orElse("");
     }
 
@@ -102,76 +88,61 @@ public class FunctionsClient {
 
     private <T> CompletableFuture<T> sendJson(String path, byte[] payload, Class<T> answerType, Duration timeout,
                                               int attempts) {
-        RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(endpoint(path))
-                .setTimeout(timeout.toMillis())
-                .putHeader("Content-Type", "application/json")
-                .putHeader("Authorization", authorization);
-        return attempt(path, request, Buffer.buffer(payload), timeout, answerType, 1, attempts);
+        HttpRequest request = HttpRequest.newBuilder(endpoint(path))
+                .timeout(timeout)
+                .header("Content-Type", "application/json")
+                .header("Authorization", authorization)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(payload))
+                .build();
+        return attempt(path, request, answerType, 1, attempts);
     }
 
-    private String endpoint(String path) {
+    private URI endpoint(String path) {
         String base = config.url().toString();
-        return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/internal/v1/" + path;
+        return URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/internal/v1/" + path);
     }
 
-    private <T> CompletableFuture<T> attempt(String path, RequestOptions request, Buffer payload, Duration timeout,
-                                             Class<T> answerType, int attempt, int attempts) {
-        return http.request(request)
-                .compose(sending -> sending.send(payload))
-                .compose(response -> response.body().map(body -> decode(response.statusCode(), body, answerType)))
-                .toCompletionStage().toCompletableFuture()
+    private <T> CompletableFuture<T> attempt(String path, HttpRequest request, Class<T> answerType, int attempt,
+                                             int attempts) {
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+                .thenApply(response -> decode(response, answerType))
                 .handle((answer, failure) -> {
                     if (failure == null) {
                         return CompletableFuture.completedFuture(answer);
                     }
-                    Throwable cause = asRelayFailure(failure, timeout);
+                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                            ? failure.getCause() : failure;
                     if (attempt >= attempts || !mayPass(cause)) {
                         return CompletableFuture.<T>failedFuture(cause);
                     }
                     countRetry(path, cause);
                     long delayMillis = config.backoff().toMillis() << (attempt - 1);
                     CompletableFuture<T> retry = new CompletableFuture<>();
-                    retries.schedule(() -> attempt(path, request, payload, timeout, answerType, attempt + 1, attempts)
-                            .whenComplete((value, error) -> {
-                                if (error != null) {
-                                    retry.completeExceptionally(error);
-                                } else {
-                                    retry.complete(value);
-                                }
-                            }), delayMillis, TimeUnit.MILLISECONDS);
+                    retries.schedule(() -> attempt(path, request, answerType, attempt + 1, attempts).whenComplete((value, error) -> {
+                        if (error != null) {
+                            retry.completeExceptionally(error);
+                        } else {
+                            retry.complete(value);
+                        }
+                    }), delayMillis, TimeUnit.MILLISECONDS);
                     return retry;
                 })
                 .thenCompose(f -> f);
     }
 
-    /**
-     * The failure as the relays handle it: no answer in time is an {@link HttpTimeoutException}, a
-     * connection that closed or failed under the call an {@link IOException} (both may pass).
-     */
-    private static Throwable asRelayFailure(Throwable failure, Duration timeout) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
-        if (cause instanceof TimeoutException) {
-            return new HttpTimeoutException("no answer from the functions within " + timeout.toMillis() + " ms");
-        }
-        if (cause instanceof VertxException) {
-            return new IOException("connection to the functions: " + cause.getMessage(), cause);
-        }
-        return cause;
-    }
-
-    private <T> T decode(int status, Buffer body, Class<T> answerType) {
+    private <T> T decode(HttpResponse<byte[]> response, Class<T> answerType) {
+        int status = response.statusCode();
         if (status >= 500) {
             throw new RelayException(status, true);
         }
         if (status >= 400) {
             throw new RelayException(status, false);
         }
-        if (status == 204 || answerType == Void.class || body.length() == 0) {
+        if (status == 204 || answerType == Void.class || response.body().length == 0) {
             return null;
         }
         try {
-            return json.readValue(body.getBytes(), answerType);
+            return json.readValue(response.body(), answerType);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.starconsole.edge.EdgeConfig;
-import io.vertx.core.Vertx;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Proxy;
@@ -30,13 +28,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class FunctionsClientTest {
 
-    private static final Vertx VERTX = Vertx.vertx();
-
-    @AfterAll
-    static void closeVertx() {
-        VERTX.close().toCompletionStage().toCompletableFuture().join();
-    }
-
     @Test
     void postOnce_notAnsweredWithinItsTimeout_failsWithATimeout_andIsNotRepeated() throws Exception {
         AtomicInteger requests = new AtomicInteger();
@@ -54,7 +45,7 @@ class FunctionsClientTest {
         silent.start();
         try {
             FunctionsClient client = new FunctionsClient(config(URI.create("http://127.0.0.1:"
-                    + silent.getAddress().getPort()), Duration.ofSeconds(5)), new ObjectMapper(), new SimpleMeterRegistry(), VERTX);
+                    + silent.getAddress().getPort()), Duration.ofSeconds(5)), new ObjectMapper(), new SimpleMeterRegistry());
             assertThatThrownBy(() -> client.postOnce("register-batch", Map.of("registrations", java.util.List.of()),
                     Map.class, Duration.ofMillis(300)).get(30, TimeUnit.SECONDS))
                     .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(HttpTimeoutException.class);
@@ -91,7 +82,7 @@ class FunctionsClientTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try {
             FunctionsClient client = new FunctionsClient(config(URI.create("http://127.0.0.1:"
-                    + functions.getAddress().getPort()), Duration.ofMillis(300)), new ObjectMapper(), registry, VERTX);
+                    + functions.getAddress().getPort()), Duration.ofMillis(300)), new ObjectMapper(), registry);
             Map<?, ?> answer = client.post("commands/result-batch", Map.of("results", java.util.List.of()), Map.class)
                     .get(30, TimeUnit.SECONDS);
             assertThat(answer.get("ok")).isEqualTo(true);
@@ -127,7 +118,7 @@ class FunctionsClientTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try {
             FunctionsClient client = new FunctionsClient(config(URI.create("http://127.0.0.1:"
-                    + slow.getAddress().getPort()), Duration.ofMillis(200)), new ObjectMapper(), registry, VERTX);
+                    + slow.getAddress().getPort()), Duration.ofMillis(200)), new ObjectMapper(), registry);
             Map<?, ?> answer = client.post("commands/lease-batch", Map.of("leases", java.util.List.of()), Map.class,
                     Duration.ofSeconds(5)).get(30, TimeUnit.SECONDS);
             assertThat(answer.get("ok")).isEqualTo(true);
