@@ -20,8 +20,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * The benches' HTTP/1.1 client: kept-alive connections on one Vert.x event loop. It shares the two
  * cores with the console it measures, and the JDK's client spent about 1.4 ms of CPU a call
- * (its selector and worker threads, and its C2 compiling through the measured window): a third of
- * a core at the queue bench's 410 calls a second.
+ * (its selector and worker threads, and its C2 compiling through the measured window): 60% of a
+ * core at the queue bench's 433 calls a second.
  */
 final class Http implements AutoCloseable {
 
