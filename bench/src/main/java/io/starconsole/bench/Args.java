@@ -1,6 +1,7 @@
 package io.starconsole.bench;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /** {@code --name value} options of a benchmark's command line, with defaults. */
@@ -27,6 +28,12 @@ final class Args {
 
     String text(String name, String fallback) {
         return values.getOrDefault(name, fallback);
+    }
+
+    /** The value's words, separated by white space (several JVM options in one argument); none when absent. */
+    List<String> words(String name) {
+        String value = values.getOrDefault(name, "").trim();
+        return value.isEmpty() ? List.of() : List.of(value.split("\\s+"));
     }
 
     boolean flag(String name) {

@@ -83,7 +83,7 @@ public final class KeepaliveBench {
                 "STAR_CONSOLE_EDGE_PRIVATE_KEY", edgeKeys.privateKey().toBase64(),
                 "STAR_CONSOLE_EDGE_HANDSHAKES_UNDER_LOAD_PER_SECOND", "1000000",
                 "STAR_CONSOLE_EDGE_HANDSHAKES_PER_SOURCE_PER_SECOND", "1000000"));
-        List<String> jvmOptions = edgeOptions.isBlank() ? List.of() : List.of(edgeOptions.trim().split("\\s+"));
+        List<String> jvmOptions = args.words("edge-options");
         try (FunctionsStandIn functions = new FunctionsStandIn();
              Server edge = floor ? Server.echo(udpPort, edgeKeys, heap, jvmOptions, log)
                      : Server.edge(EdgeProcess.start(jar, heap, jvmOptions, jfr.isEmpty() ? null : Path.of(jfr).toAbsolutePath(),
