@@ -22,9 +22,9 @@ import java.util.Map;
  * answer is printed too: on a machine shared with other work it varies far less than the wall time.
  *
  * <pre>
- * java -cp bench/target/bench.jar io.starconsole.bench.FunctionsStartBench --runs 3 [--jvm-option OPTION]
+ * java -cp bench/target/bench.jar io.starconsole.bench.FunctionsStartBench --runs 3 [--jvm-option "OPTION ..."]
  * </pre>
- * {@code --jvm-option} adds one JVM option after the launcher's (so it wins), e.g.
+ * {@code --jvm-option} adds JVM options (separated by spaces) after the launcher's (so it wins), e.g.
  * {@code -XX:TieredStopAtLevel=4} to start with both compilers.
  */
 public final class FunctionsStartBench {
@@ -35,12 +35,12 @@ public final class FunctionsStartBench {
     public static void main(String[] argv) throws Exception {
         Args args = new Args(argv);
         int runs = args.integer("runs", 3);
-        String jvmOption = args.text("jvm-option", "");
+        List<String> jvmOptions = args.words("jvm-option");
         Path jar = Path.of(args.text("jar", "functions/target/quarkus-app/quarkus-run.jar")).toAbsolutePath();
         System.out.println("FunctionsStartBench: " + jar + "; " + Proc.machine());
         try (LocalCloud cloud = LocalCloud.start(LocalCloudSettings.onFreePorts(Files.createTempDirectory("bench-cloud")))) {
             for (int run = 1; run <= runs; run++) {
-                once(run, jar, cloud, jvmOption.isEmpty() ? List.of() : List.of(jvmOption));
+                once(run, jar, cloud, jvmOptions);
             }
         }
         for (String file : List.of("agent/target/agent.jar", "functions-lambda/target/function.zip")) {
@@ -95,7 +95,7 @@ public final class FunctionsStartBench {
                     seconds, cpuSeconds, rssAtStart / 1024, Proc.rssKib(process.pid()) / 1024, Proc.loadAverage());
         } finally {
             process.destroy();
-            process.waitFor();
+            command.settle(process.waitFor()); // as the launcher: class data written at exit is kept
         }
     }
 }

@@ -48,7 +48,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * transactions per cycle. {@code --statements N} restarts PostgreSQL with pg_stat_statements loaded
  * (before the functions start) and prints the N statements called most per cycle; {@code --jfr FILE}
  * records the functions with Java Flight Recorder (profile settings) into FILE, written at exit;
- * {@code --jvm-option OPTION} adds one JVM option to the functions' (after the launcher's, so it wins,
+ * {@code --jvm-option "OPTION ..."} adds JVM options (separated by spaces) to the functions' (after the launcher's, so it wins,
  * e.g. {@code -XX:TieredStopAtLevel=4} to measure the launcher's quick-compiler choice).
  */
 public final class QueueCycleBench {
@@ -68,7 +68,7 @@ public final class QueueCycleBench {
         Path jar = Path.of(args.text("jar", "functions/target/quarkus-app/quarkus-run.jar")).toAbsolutePath();
         int statements = args.integer("statements", 0);
         String jfr = args.text("jfr", "");
-        String jvmOption = args.text("jvm-option", "");
+        List<String> jvmOptions = args.words("jvm-option");
         System.out.println("QueueCycleBench: " + cycles + " cycles on " + threads + " threads, " + boxes + " boxes, "
                 + warmup + " warm-up cycles, " + (batch > 0 ? "batches of " + batch : "unbatched") + "; " + jar + "; " + Proc.machine());
         try (LocalCloud cloud = LocalCloud.start(LocalCloudSettings.onFreePorts(Files.createTempDirectory("bench-cloud")))) {
@@ -82,11 +82,10 @@ public final class QueueCycleBench {
             if (!jfr.isEmpty()) {
                 extra.add("-XX:StartFlightRecording=settings=profile,filename=" + Path.of(jfr).toAbsolutePath());
             }
-            if (!jvmOption.isEmpty()) {
-                extra.add(jvmOption);
-            }
+            extra.addAll(jvmOptions);
             // After the launcher's options, so that one given here wins over the launcher's.
-            ProcessBuilder builder = JvmOptions.functions(java, jar, extra).processBuilder().redirectErrorStream(true)
+            JvmOptions.JavaCommand command = JvmOptions.functions(java, jar, extra);
+            ProcessBuilder builder = command.processBuilder().redirectErrorStream(true)
                     .redirectOutput(functionsLog.toFile());
             Map<String, String> env = builder.environment();
             cloud.functionsConfig().forEach((property, value) ->
@@ -107,7 +106,7 @@ public final class QueueCycleBench {
                 }
             } finally {
                 process.destroy();
-                process.waitFor();
+                command.settle(process.waitFor()); // as the launcher: class data written at exit is kept
             }
         }
     }

@@ -14,8 +14,16 @@ import java.util.regex.Pattern;
  *
  * @param feature the feature release ({@code JAVA_VERSION}'s first number)
  * @param version the exact build ({@code JAVA_RUNTIME_VERSION}, else {@code JAVA_VERSION})
+ * @param defaultClassArchive whether the JDK has its default CDS archive ({@code lib/server/classes.jsa}):
+ *        a class archive recorded at exit ({@code -XX:ArchiveClassesAtExit}) is built on top of it, and
+ *        without it the JVM refuses to start when asked to record one
  */
-public record JavaRuntime(int feature, String version) {
+public record JavaRuntime(int feature, String version, boolean defaultClassArchive) {
+
+    /** A JDK without (or not known to have) its default CDS archive. */
+    public JavaRuntime(int feature, String version) {
+        this(feature, version, false);
+    }
 
     private static final Pattern FEATURE = Pattern.compile("(?m)^JAVA_VERSION=\"(?:1\\.)?(\\d+)[^\"]*\"");
     private static final Pattern JAVA_VERSION = Pattern.compile("(?m)^JAVA_VERSION=\"([^\"]+)\"");
@@ -28,7 +36,12 @@ public record JavaRuntime(int feature, String version) {
     public static Optional<JavaRuntime> of(String java) {
         try {
             Path home = Path.of(java).toRealPath().getParent().getParent();
-            return home == null ? Optional.empty() : parseRelease(Files.readString(home.resolve("release")));
+            if (home == null) {
+                return Optional.empty();
+            }
+            boolean defaultClassArchive = Files.isRegularFile(home.resolve("lib/server/classes.jsa"));
+            return parseRelease(Files.readString(home.resolve("release")))
+                    .map(runtime -> new JavaRuntime(runtime.feature(), runtime.version(), defaultClassArchive));
         } catch (IOException | RuntimeException unknown) {
             return Optional.empty();
         }

@@ -3,6 +3,8 @@ package io.starconsole.launcher;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +28,9 @@ public final class JvmOptions {
      * 20–25 on 2 cores); stopped before, the JVM leaves no cache and the next start records again.
      */
     static final Duration AOT_CACHE_WRITING = Duration.ofSeconds(120);
+
+    /** Writing the functions' class archive at exit on JDK 17–24: the JVM itself, a few seconds. */
+    static final Duration CLASS_ARCHIVE_WRITING = Duration.ofSeconds(30);
 
     /** The heap of the functions and of the edge. */
     public static final String SERVICE_MAX_HEAP = "256m";
@@ -60,6 +65,14 @@ public final class JvmOptions {
      * classes start-up uses already loaded and linked, those of the application included. The JVM writes it itself when the
      * functions exit after a start without one ({@code -XX:AOTCacheOutput}, JEP 514), so the first start
      * after a build or a JDK update records, and the next ones map it ({@code -XX:AOTCache}).</li>
+     * <li>JDK 17–24 with its default CDS archive: a class archive of every class a real run loaded
+     * ({@link #functionsClassArchive}), recorded the same way: a start without a current one has the JVM
+     * write one as it exits ({@code -XX:ArchiveClassesAtExit}, on top of the JDK's own archive), the next
+     * ones map it. It holds ~4,000 classes more than the build's archive (whose training run never
+     * reaches the database): CPU to the first answer 3.5–3.7 → 2.7–2.9 s (bench/RESULTS.md, session 15).
+     * The JVM writes it under a name of this start's own and the launcher keeps it only after a clean exit
+     * ({@link JavaCommand#settle}): a JVM killed while writing leaves a truncated archive, and mapping
+     * one crashes the next JVM (SIGBUS).</li>
      * <li>Otherwise the AppCDS archive the build wrote ({@value #FUNCTIONS_CLASS_ARCHIVE},
      * {@code quarkus.package.jar.appcds.enabled}) when there is one: the JVM maps the classes from it
      * instead of loading, parsing and verifying them.</li>
@@ -84,6 +97,7 @@ public final class JvmOptions {
         command.addAll(List.of("-XX:TieredStopAtLevel=1", "-Xms64m", "-XX:MetaspaceSize=64m"));
         Path directory = null;
         Duration exitWork = Duration.ZERO;
+        Optional<ExitOutput> exitOutput = Optional.empty();
         if (runtime.isPresent() && runtime.get().feature() >= FIRST_AOT_CACHE_RELEASE) {
             String cache = functionsAotCache(runtime.get(), extra);
             if (isCurrent(application.resolve(cache), jar)) {
@@ -94,13 +108,33 @@ public final class JvmOptions {
                 exitWork = AOT_CACHE_WRITING;
             }
             directory = application;
+        } else if (runtime.isPresent() && runtime.get().defaultClassArchive()) {
+            String archive = functionsClassArchive(runtime.get(), extra);
+            if (isCurrent(application.resolve(archive), jar)) {
+                command.add("-XX:SharedArchiveFile=" + archive);
+            } else {
+                ExitOutput recording = ExitOutput.of(application.resolve(archive));
+                // Recording names each class it cannot keep (lambda forms, ...) as it exits; only failures matter.
+                command.addAll(List.of("-XX:ArchiveClassesAtExit=" + recording.written().getFileName(), "-Xlog:cds*=error"));
+                exitWork = CLASS_ARCHIVE_WRITING;
+                exitOutput = Optional.of(recording);
+            }
+            directory = application;
         } else if (Files.isRegularFile(application.resolve(FUNCTIONS_CLASS_ARCHIVE))) {
             command.add("-XX:SharedArchiveFile=" + FUNCTIONS_CLASS_ARCHIVE);
             directory = application;
         }
         command.addAll(extra);
         command.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
-        return new JavaCommand(command, directory, exitWork);
+        return new JavaCommand(command, directory, exitWork, exitOutput);
+    }
+
+    /**
+     * The class archive's file name in {@code quarkus-app/} (JDK 17–24): as {@link #functionsAotCache},
+     * one for each JDK build and set of operator's options, which the JVM would otherwise refuse.
+     */
+    static String functionsClassArchive(JavaRuntime runtime, List<String> extra) {
+        return classDataName(runtime, extra) + ".jsa";
     }
 
     /**
@@ -109,8 +143,12 @@ public final class JvmOptions {
      * each set of operator's options has its own.
      */
     static String functionsAotCache(JavaRuntime runtime, List<String> extra) {
+        return classDataName(runtime, extra) + ".aot";
+    }
+
+    private static String classDataName(JavaRuntime runtime, List<String> extra) {
         String options = extra.isEmpty() ? "" : "-" + Integer.toHexString(String.join(" ", extra).hashCode());
-        return "functions-jdk-" + runtime.version().replaceAll("[^A-Za-z0-9.+-]", "_") + options + ".aot";
+        return "functions-jdk-" + runtime.version().replaceAll("[^A-Za-z0-9.+-]", "_") + options;
     }
 
     /**
@@ -171,24 +209,68 @@ public final class JvmOptions {
     public static final String COMMON_POOL_PARALLELISM = "-Djava.util.concurrent.ForkJoinPool.common.parallelism=2";
 
     /**
-     * A command line, the directory to run it in ({@code null}: the caller's), and how much longer than
-     * usual its process may take to stop (an AOT cache is written as the JVM exits).
+     * A file the process writes as it exits ({@code written}, a name of this command's own, so that two
+     * consoles recording at once never write one file), to become {@code kept} only if it exits cleanly.
      */
-    public record JavaCommand(List<String> command, Path directory, Duration exitWork) {
+    public record ExitOutput(Path written, Path kept) {
+
+        /** A recording of {@code kept} under a name of its own beside it. */
+        static ExitOutput of(Path kept) {
+            String unique = Long.toHexString(new SecureRandom().nextLong() & Long.MAX_VALUE);
+            return new ExitOutput(kept.resolveSibling(kept.getFileName() + "." + unique + ".part"), kept);
+        }
+
+        /**
+         * After the process exited with {@code exitCode}: a clean exit (0, or the JVM's after SIGTERM or
+         * SIGINT: 143, 130) keeps what it wrote, replacing an older file at once; any other exit (killed,
+         * crashed) deletes it, as it may be cut short. Nothing to do when nothing was written, or when
+         * already settled.
+         */
+        void settle(int exitCode) throws IOException {
+            if (!Files.exists(written)) {
+                return;
+            }
+            if (exitCode == 0 || exitCode == 143 || exitCode == 130) {
+                Files.move(written, kept, StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE);
+            } else {
+                Files.deleteIfExists(written);
+            }
+        }
+    }
+
+    /**
+     * A command line, the directory to run it in ({@code null}: the caller's), how much longer than
+     * usual its process may take to stop (class data is written as the JVM exits), and the file it
+     * writes as it exits, to be settled once it has ({@link #settle}).
+     */
+    public record JavaCommand(List<String> command, Path directory, Duration exitWork, Optional<ExitOutput> exitOutput) {
 
         public JavaCommand {
             command = List.copyOf(command);
         }
 
         JavaCommand(List<String> command, Path directory) {
-            this(command, directory, Duration.ZERO);
+            this(command, directory, Duration.ZERO, Optional.empty());
         }
 
         /** This command with {@code options} just before {@code -jar}: after the launcher's own, so they win. */
         public JavaCommand withOptionsBeforeJar(List<String> options) {
             List<String> changed = new ArrayList<>(command);
             changed.addAll(changed.indexOf("-jar"), options);
-            return new JavaCommand(changed, directory, exitWork);
+            return new JavaCommand(changed, directory, exitWork, exitOutput);
+        }
+
+        /**
+         * Once its process has exited with {@code exitCode}: keeps the file it wrote as it exited if the
+         * exit was clean, deletes it otherwise ({@link ExitOutput#settle}). Safe to call more than once.
+         *
+         * @throws IOException when the file can be neither kept nor deleted
+         */
+        public synchronized void settle(int exitCode) throws IOException {
+            if (exitOutput.isPresent()) {
+                exitOutput.get().settle(exitCode);
+            }
         }
 
         /** A process builder for this command in its directory. */

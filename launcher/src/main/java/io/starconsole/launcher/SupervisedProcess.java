@@ -70,6 +70,7 @@ final class SupervisedProcess {
     }
 
     private void exited(Process gone) {
+        settle(gone);
         synchronized (this) {
             // Under the same lock as start(): a restart in progress is never mistaken for a crash.
             if (stopping || gone != process) {
@@ -140,6 +141,7 @@ final class SupervisedProcess {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        settle(current);
     }
 
     /** Stops the process: SIGTERM, then SIGKILL after {@code grace} plus the command's own exit work. */
@@ -164,6 +166,20 @@ final class SupervisedProcess {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        // Here as well as on exit: the launcher may stop before the exit callback has run.
+        settle(current);
+    }
+
+    /** Keeps or deletes what the process wrote as it exited (its class data), once it has. */
+    private void settle(Process gone) {
+        if (gone.isAlive()) {
+            return;
+        }
+        try {
+            command.settle(gone.exitValue());
+        } catch (IOException e) {
+            out.println("[launcher] " + name + ": could not settle what it wrote at exit: " + e.getMessage());
         }
     }
 }

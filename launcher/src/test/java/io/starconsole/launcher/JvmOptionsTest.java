@@ -16,6 +16,8 @@ class JvmOptionsTest {
 
     private static final JavaRuntime JDK_17 = new JavaRuntime(17, "17.0.15+6-Debian-1deb12u1");
     private static final JavaRuntime JDK_25 = new JavaRuntime(25, "25.0.3+9-LTS");
+    private static final JavaRuntime JDK_17_WITH_ITS_ARCHIVE = new JavaRuntime(17, "17.0.21.1+2-Debian", true);
+    private static final String ARCHIVE_17 = "functions-jdk-17.0.21.1+2-Debian.jsa";
     private static final String CACHE_25 = "functions-jdk-25.0.3+9-LTS.aot";
 
     @TempDir
@@ -94,6 +96,83 @@ class JvmOptionsTest {
     }
 
     @Test
+    void functions_jdk17WithItsDefaultArchive_recordsAClassArchiveAtExit_underANameOfItsOwn() throws IOException {
+        Path jar = built(Instant.parse("2026-01-01T10:00:00Z"));
+        Files.writeString(application.resolve(JvmOptions.FUNCTIONS_CLASS_ARCHIVE), "the build's archive");
+
+        JvmOptions.JavaCommand command = JvmOptions.functions("java", jar, Optional.of(JDK_17_WITH_ITS_ARCHIVE));
+        JvmOptions.JavaCommand another = JvmOptions.functions("java", jar, Optional.of(JDK_17_WITH_ITS_ARCHIVE));
+
+        JvmOptions.ExitOutput recording = command.exitOutput().orElseThrow();
+        assertThat(recording.kept()).isEqualTo(application.resolve(ARCHIVE_17));
+        assertThat(recording.written().getParent()).isEqualTo(application);
+        assertThat(recording.written().getFileName().toString()).startsWith(ARCHIVE_17 + ".").endsWith(".part");
+        assertThat(command.command()).contains("-XX:ArchiveClassesAtExit=" + recording.written().getFileName())
+                .noneMatch(option -> option.startsWith("-XX:SharedArchiveFile") || option.startsWith("-XX:AOTCache"));
+        assertThat(command.directory()).isEqualTo(application);
+        assertThat(command.exitWork()).isEqualTo(JvmOptions.CLASS_ARCHIVE_WRITING);
+        assertThat(another.exitOutput().orElseThrow().written()).isNotEqualTo(recording.written());
+    }
+
+    @Test
+    void functions_jdk17WithARecordedArchive_mapsItOnlyWhenWrittenAfterTheJar() throws IOException {
+        Path jar = built(Instant.parse("2026-01-01T10:00:00Z"));
+        cache(ARCHIVE_17, Instant.parse("2026-01-01T10:05:00Z"));
+
+        JvmOptions.JavaCommand current = JvmOptions.functions("java", jar, Optional.of(JDK_17_WITH_ITS_ARCHIVE));
+        assertThat(current.command()).contains("-XX:SharedArchiveFile=" + ARCHIVE_17)
+                .noneMatch(option -> option.startsWith("-XX:ArchiveClassesAtExit"));
+        assertThat(current.exitOutput()).isEmpty();
+        assertThat(current.exitWork()).isZero();
+
+        cache(ARCHIVE_17, Instant.parse("2026-01-01T09:00:00Z"));
+        assertThat(JvmOptions.functions("java", jar, Optional.of(JDK_17_WITH_ITS_ARCHIVE)).command())
+                .anyMatch(option -> option.startsWith("-XX:ArchiveClassesAtExit=" + ARCHIVE_17 + "."))
+                .doesNotContain("-XX:SharedArchiveFile=" + ARCHIVE_17);
+    }
+
+    @Test
+    void settle_afterACleanExit_keepsWhatWasWritten_replacingTheOlderFile() throws IOException {
+        for (int clean : new int[] {0, 130, 143}) {
+            JvmOptions.ExitOutput recording = JvmOptions.ExitOutput.of(application.resolve(ARCHIVE_17));
+            Files.writeString(recording.kept(), "older");
+            Files.writeString(recording.written(), "recorded on exit " + clean);
+
+            recording.settle(clean);
+
+            assertThat(recording.kept()).hasContent("recorded on exit " + clean);
+            assertThat(recording.written()).doesNotExist();
+        }
+    }
+
+    @Test
+    void settle_afterAKillOrACrash_deletesWhatWasWritten_keepingTheOlderFile() throws IOException {
+        for (int unclean : new int[] {1, 134, 137}) {
+            JvmOptions.ExitOutput recording = JvmOptions.ExitOutput.of(application.resolve(ARCHIVE_17));
+            Files.writeString(recording.kept(), "older");
+            Files.writeString(recording.written(), "cut short");
+
+            recording.settle(unclean);
+
+            assertThat(recording.kept()).hasContent("older");
+            assertThat(recording.written()).doesNotExist();
+        }
+    }
+
+    @Test
+    void settle_whenNothingWasWritten_orTwice_changesNothing() throws IOException {
+        JvmOptions.ExitOutput recording = JvmOptions.ExitOutput.of(application.resolve(ARCHIVE_17));
+
+        recording.settle(143);
+        assertThat(recording.kept()).doesNotExist();
+
+        Files.writeString(recording.written(), "recorded");
+        recording.settle(143);
+        recording.settle(137);
+        assertThat(recording.kept()).hasContent("recorded");
+    }
+
+    @Test
     void parseRelease_namesFeatureAndExactBuild() {
         assertThat(JavaRuntime.parseRelease("IMPLEMENTOR=\"Eclipse Adoptium\"\nJAVA_RUNTIME_VERSION=\"25.0.3+9-LTS\"\n"
                 + "JAVA_VERSION=\"25.0.3\"\n")).contains(JDK_25);
@@ -112,8 +191,11 @@ class JvmOptionsTest {
     void of_theRunningJvm_isItsOwnRelease() {
         String java = ProcessHandle.current().info().command().orElseThrow();
 
-        assertThat(JavaRuntime.of(java)).hasValueSatisfying(runtime ->
-                assertThat(runtime.feature()).isEqualTo(Runtime.version().feature()));
+        assertThat(JavaRuntime.of(java)).hasValueSatisfying(runtime -> {
+            assertThat(runtime.feature()).isEqualTo(Runtime.version().feature());
+            assertThat(runtime.defaultClassArchive())
+                    .isEqualTo(Files.isRegularFile(Path.of(System.getProperty("java.home"), "lib", "server", "classes.jsa")));
+        });
     }
 
     @Test

@@ -19,6 +19,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,17 +27,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The README's first command, as a newcomer runs it: the launcher in its own JVM, on free ports,
  * brings up the local cloud, the functions, the edge and the viewer; SIGTERM stops it all within
- * 30 s (on JDK 25+ plus the time the launcher allows the functions to write their AOT cache as they
- * exit); the next start finds the data of the last.
+ * 30 s (plus the time the launcher allows the functions to write their class data as they exit);
+ * the next start finds the data of the last.
  */
 class StarConsoleUpTest {
 
     private static final Path HOME = Path.of("").toAbsolutePath().getParent();
     private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
-    private static final Duration STOP_LIMIT = Duration.ofSeconds(30).plus(
-            JavaRuntime.of(ProcessHandle.current().info().command().orElse("java"))
-                    .filter(runtime -> runtime.feature() >= JvmOptions.FIRST_AOT_CACHE_RELEASE)
-                    .map(runtime -> JvmOptions.AOT_CACHE_WRITING).orElse(Duration.ZERO));
+    private static final Optional<JavaRuntime> RUNTIME = JavaRuntime.of(ProcessHandle.current().info().command().orElse("java"));
+    private static final Duration STOP_LIMIT = Duration.ofSeconds(30).plus(RUNTIME
+            .map(runtime -> runtime.feature() >= JvmOptions.FIRST_AOT_CACHE_RELEASE ? JvmOptions.AOT_CACHE_WRITING
+                    : runtime.defaultClassArchive() ? JvmOptions.CLASS_ARCHIVE_WRITING : Duration.ZERO)
+            .orElse(Duration.ZERO));
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -81,6 +83,7 @@ class StarConsoleUpTest {
             first.stop(STOP_LIMIT);
         }
         first.assertStoppedCleanly();
+        assertFunctionsClassArchiveKept();
 
         Console second = Console.start(data, ports);
         try {
@@ -95,6 +98,26 @@ class StarConsoleUpTest {
             second.stop(STOP_LIMIT);
         }
         second.assertStoppedCleanly();
+    }
+
+    /**
+     * On JDK 17–24: after a clean stop the functions' class archive is there, newer than their jar
+     * (recorded by this start's functions as they stopped, or by an earlier start of this build),
+     * and nothing they wrote under a recording's name is left.
+     */
+    private static void assertFunctionsClassArchiveKept() throws IOException {
+        if (RUNTIME.isEmpty() || RUNTIME.get().feature() >= JvmOptions.FIRST_AOT_CACHE_RELEASE
+                || !RUNTIME.get().defaultClassArchive()) {
+            return;
+        }
+        Path application = HOME.resolve("functions/target/quarkus-app");
+        Path archive = application.resolve(JvmOptions.functionsClassArchive(RUNTIME.get(), List.of()));
+        assertThat(archive).isRegularFile();
+        assertThat(Files.getLastModifiedTime(archive))
+                .isGreaterThanOrEqualTo(Files.getLastModifiedTime(application.resolve("quarkus-run.jar")));
+        try (var files = Files.list(application)) {
+            assertThat(files.map(file -> file.getFileName().toString())).noneMatch(name -> name.endsWith(".part"));
+        }
     }
 
     private String get(String url) throws IOException, InterruptedException {
