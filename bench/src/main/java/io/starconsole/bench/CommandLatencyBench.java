@@ -9,6 +9,7 @@ import io.starconsole.agent.lifecycle.LifecycleTimers;
 import io.starconsole.agent.simulation.SimulatedFleet;
 import io.starconsole.launcher.LaunchOptions;
 import io.starconsole.launcher.StarConsole;
+import io.starconsole.localcloud.TemporaryFiles;
 import org.HdrHistogram.Histogram;
 
 import java.io.PrintStream;
@@ -158,6 +159,7 @@ public final class CommandLatencyBench {
             }
         } finally {
             console.stop();
+            TemporaryFiles.deleteAllButLogs(data); // the log stays for the reader
             http.close();
         }
     }

@@ -38,7 +38,7 @@ public final class FunctionsStartBench {
         List<String> jvmOptions = args.words("jvm-option");
         Path jar = Path.of(args.text("jar", "functions/target/quarkus-app/quarkus-run.jar")).toAbsolutePath();
         System.out.println("FunctionsStartBench: " + jar + "; " + Proc.machine());
-        try (LocalCloud cloud = LocalCloud.start(LocalCloudSettings.onFreePorts(Files.createTempDirectory("bench-cloud")))) {
+        try (LocalCloud cloud = LocalCloud.startDisposable("bench-cloud")) {
             for (int run = 1; run <= runs; run++) {
                 once(run, jar, cloud, jvmOptions);
             }

@@ -71,7 +71,7 @@ public final class QueueCycleBench {
         List<String> jvmOptions = args.words("jvm-option");
         System.out.println("QueueCycleBench: " + cycles + " cycles on " + threads + " threads, " + boxes + " boxes, "
                 + warmup + " warm-up cycles, " + (batch > 0 ? "batches of " + batch : "unbatched") + "; " + jar + "; " + Proc.machine());
-        try (LocalCloud cloud = LocalCloud.start(LocalCloudSettings.onFreePorts(Files.createTempDirectory("bench-cloud")))) {
+        try (LocalCloud cloud = LocalCloud.startDisposable("bench-cloud")) {
             if (statements > 0) {
                 loadStatementStatistics(cloud);
             }

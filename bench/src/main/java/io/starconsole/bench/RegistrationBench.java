@@ -2,6 +2,7 @@ package io.starconsole.bench;
 
 import io.starconsole.launcher.LaunchOptions;
 import io.starconsole.launcher.StarConsole;
+import io.starconsole.localcloud.TemporaryFiles;
 import io.starconsole.protocol.crypto.Key;
 import io.starconsole.protocol.message.Nok;
 import io.starconsole.protocol.message.NokReason;
@@ -131,6 +132,7 @@ public final class RegistrationBench {
             }
         } finally {
             console.stop();
+            TemporaryFiles.deleteAllButLogs(data); // the log stays for the reader
         }
     }
 

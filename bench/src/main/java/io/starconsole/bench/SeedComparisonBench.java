@@ -3,6 +3,7 @@ package io.starconsole.bench;
 import io.starconsole.launcher.LaunchOptions;
 import io.starconsole.launcher.StarConsole;
 import io.starconsole.localcloud.LocalCloudSettings;
+import io.starconsole.localcloud.TemporaryFiles;
 import io.starconsole.protocol.crypto.Key;
 
 import java.io.PrintStream;
@@ -166,6 +167,7 @@ public final class SeedComparisonBench {
             }
         } finally {
             console.stop();
+            TemporaryFiles.deleteAllButLogs(data); // the log stays for the reader
             http.close();
         }
     }

@@ -125,7 +125,7 @@ class BoxLifecycleEndToEndTest {
 
     @Test
     void killedAgent_goesOfflineAfterSilence_withHistory() throws Exception {
-        try (AgentProcess agent = AgentProcess.start(Files.createTempDirectory("e2e-killed"), "killed-box",
+        try (AgentProcess agent = AgentProcess.start(console.scratchDirectory("e2e-killed"), "killed-box",
                 console.udpPort(), console.console.edgePublicKeyFile())) {
             String publicKey = agent.publicKey(Duration.ofSeconds(20));
             awaitTrue(() -> onlineCount(Set.of(publicKey)) == 1, REGISTER_TIMEOUT, "the agent comes online");

@@ -196,7 +196,7 @@ class CommandsEndToEndTest {
 
     @Test
     void agentKilledInTheMiddleOfACommand_getsItAgainAfterItsRestart_andItTakesEffectOnce() throws Exception {
-        Path state = Files.createTempDirectory("e2e-crash");
+        Path state = console.scratchDirectory("e2e-crash");
         String peer = KeyPair.generate(new SecureRandom()).publicKey().toBase64();
         long id;
         String publicKey;

@@ -63,7 +63,7 @@ class OtaEndToEndTest {
                 .with(Option.EDGE, "127.0.0.1:" + console.udpPort())
                 .with(Option.EDGE_PUBLIC_KEY_FILE, console.console.edgePublicKeyFile().toString())
                 .with(Option.OTA_TRUSTED_KEYS_FILE, console.console.otaTrustedKeysFile().toString())
-                .with(Option.STATE_DIRECTORY, Files.createTempDirectory("e2e-" + name).toString())
+                .with(Option.STATE_DIRECTORY, console.scratchDirectory("e2e-" + name).toString())
                 .with(Option.GROUP, group)
                 .with(Option.ID, name)
                 .with(Option.FIRMWARE_VERSION, "1.0.0")
@@ -134,7 +134,7 @@ class OtaEndToEndTest {
             byte[] marker = "UNHEALTHY".getBytes(StandardCharsets.US_ASCII);
             System.arraycopy(marker, 0, bytes, 100, marker.length);
         }
-        Path file = Files.createTempFile("firmware", ".img");
+        Path file = console.scratchDirectory("firmware").resolve("firmware.img");
         Files.write(file, bytes);
         return file;
     }
@@ -153,7 +153,7 @@ class OtaEndToEndTest {
                 "--region", "us-east-1", "--path-style")
                 .redirectErrorStream(true);
         builder.environment().put("STAR_CONSOLE_PASSWORD", console.console.adminPassword());
-        Path log = Files.createTempFile("publish", ".log");
+        Path log = console.scratchDirectory("publish").resolve("publish.log");
         Process publisher = builder.redirectOutput(log.toFile()).start();
         assertThat(publisher.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(publisher.exitValue()).as(Files.readString(log)).isZero();

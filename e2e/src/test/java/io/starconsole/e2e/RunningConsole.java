@@ -7,6 +7,7 @@ import io.starconsole.agent.config.AgentConfig;
 import io.starconsole.agent.config.AgentConfig.Option;
 import io.starconsole.launcher.LaunchOptions;
 import io.starconsole.launcher.StarConsole;
+import io.starconsole.localcloud.TemporaryFiles;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -52,6 +53,14 @@ final class RunningConsole implements AutoCloseable {
         return new RunningConsole(console, data);
     }
 
+    /**
+     * A new directory for a test's files (agents' state, firmware images, logs) inside this console's
+     * data directory: {@link #close} deletes it with the console's data, keeping only {@code *.log} files.
+     */
+    Path scratchDirectory(String prefix) throws IOException {
+        return Files.createTempDirectory(Files.createDirectories(data.resolve("scratch")), prefix);
+    }
+
     String apiBase() {
         return "http://127.0.0.1:" + console.ports().http();
     }
@@ -75,7 +84,7 @@ final class RunningConsole implements AutoCloseable {
         return AgentConfig.defaults()
                 .with(Option.EDGE, "127.0.0.1:" + edgePort)
                 .with(Option.EDGE_PUBLIC_KEY_FILE, console.edgePublicKeyFile().toString())
-                .with(Option.STATE_DIRECTORY, Files.createTempDirectory("e2e-" + name).toString())
+                .with(Option.STATE_DIRECTORY, scratchDirectory("e2e-" + name).toString())
                 .with(Option.GROUP, group)
                 .with(Option.ID, name)
                 .with(Option.PING_INTERVAL, pingInterval.toString());
@@ -131,6 +140,11 @@ final class RunningConsole implements AutoCloseable {
     @Override
     public void close() {
         console.stop();
+        try {
+            TemporaryFiles.deleteAllButLogs(data);
+        } catch (IOException e) {
+            System.err.println("could not delete the console's data in " + data + ": " + e);
+        }
     }
 
     /** For code that wants a stream it may ignore. */

@@ -73,7 +73,7 @@ class SecretsInLogsEndToEndTest {
             AgentConfig config = AgentConfig.defaults()
                     .with(Option.EDGE, "127.0.0.1:" + console.udpPort())
                     .with(Option.EDGE_PUBLIC_KEY_FILE, console.console.edgePublicKeyFile().toString())
-                    .with(Option.STATE_DIRECTORY, Files.createTempDirectory("e2e-logs").toString())
+                    .with(Option.STATE_DIRECTORY, console.scratchDirectory("e2e-logs").toString())
                     .with(Option.GROUP, "logs").with(Option.ID, "logs")
                     .with(Option.ENROLMENT_TOKEN, enrolmentToken)
                     .with(Option.PING_INTERVAL, "PT1S");

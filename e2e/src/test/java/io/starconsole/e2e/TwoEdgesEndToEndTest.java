@@ -43,7 +43,7 @@ class TwoEdgesEndToEndTest {
                 AgentConfig config = AgentConfig.defaults()
                         .with(Option.EDGE, "127.0.0.1:" + balancer.port())
                         .with(Option.EDGE_PUBLIC_KEY_FILE, console.console.edgePublicKeyFile().toString())
-                        .with(Option.STATE_DIRECTORY, Files.createTempDirectory("e2e-two-edges").toString())
+                        .with(Option.STATE_DIRECTORY, console.scratchDirectory("e2e-two-edges").toString())
                         .with(Option.GROUP, "two-edges").with(Option.ID, "moving")
                         .with(Option.PING_INTERVAL, "PT1S");
                 try (SimulatedFleet fleet = SimulatedFleet.start(config, 10)) {
@@ -78,7 +78,7 @@ class TwoEdgesEndToEndTest {
     /** A second edge process: same functions, same edge key, its own ports and id. */
     private static Process startSecondEdge(RunningConsole console, int udp, int http) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        Path log = Files.createTempFile("second-edge", ".log");
+        Path log = console.scratchDirectory("second-edge").resolve("edge.log");
         ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-jar",
                 RunningConsole.HOME.resolve("udp-edge/target/quarkus-app/quarkus-run.jar").toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile());

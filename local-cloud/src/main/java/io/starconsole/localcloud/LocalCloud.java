@@ -2,6 +2,8 @@ package io.starconsole.localcloud;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -14,17 +16,39 @@ public final class LocalCloud implements AutoCloseable {
     private final LocalCloudSettings settings;
     private final EmbeddedDatabase database;
     private final EmbeddedObjectStore objectStore;
+    private final boolean disposable;
 
-    private LocalCloud(LocalCloudSettings settings, EmbeddedDatabase database, EmbeddedObjectStore objectStore) {
+    private LocalCloud(LocalCloudSettings settings, EmbeddedDatabase database, EmbeddedObjectStore objectStore,
+                       boolean disposable) {
         this.settings = settings;
         this.database = database;
         this.objectStore = objectStore;
+        this.disposable = disposable;
     }
 
     public static LocalCloud start(LocalCloudSettings settings) throws IOException {
+        return start(settings, false);
+    }
+
+    /**
+     * A local cloud on free ports in a new directory under the system's temporary directory (its name
+     * starts with {@code prefix}), which {@link #close} deletes with all its data: for tests and
+     * benchmarks.
+     */
+    public static LocalCloud startDisposable(String prefix) throws IOException {
+        Path directory = Files.createTempDirectory(prefix);
+        try {
+            return start(LocalCloudSettings.onFreePorts(directory), true);
+        } catch (IOException | RuntimeException e) {
+            TemporaryFiles.deleteRecursively(directory);
+            throw e;
+        }
+    }
+
+    private static LocalCloud start(LocalCloudSettings settings, boolean disposable) throws IOException {
         EmbeddedDatabase database = EmbeddedDatabase.start(settings);
         try {
-            return new LocalCloud(settings, database, EmbeddedObjectStore.start(settings));
+            return new LocalCloud(settings, database, EmbeddedObjectStore.start(settings), disposable);
         } catch (IOException | RuntimeException e) {
             database.close();
             throw e;
@@ -94,6 +118,9 @@ public final class LocalCloud implements AutoCloseable {
             objectStore.close();
         } finally {
             database.close();
+            if (disposable) {
+                TemporaryFiles.deleteRecursively(settings.dataDirectory());
+            }
         }
     }
 }

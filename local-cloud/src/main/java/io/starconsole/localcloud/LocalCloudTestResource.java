@@ -4,7 +4,6 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.util.Map;
 
 /**
@@ -19,13 +18,12 @@ public class LocalCloudTestResource implements QuarkusTestResourceLifecycleManag
     public static synchronized LocalCloud sharedCloud() {
         if (shared == null) {
             try {
-                LocalCloud cloud = LocalCloud.start(LocalCloudSettings.onFreePorts(
-                        Files.createTempDirectory("star-console-test-cloud")));
+                LocalCloud cloud = LocalCloud.startDisposable("star-console-test-cloud");
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     try {
                         cloud.close();
-                    } catch (IOException ignored) {
-                        // the JVM is exiting; the temporary directory goes with it
+                    } catch (IOException e) {
+                        System.err.println("the tests' local cloud did not stop cleanly: " + e);
                     }
                 }, "local-cloud-stop"));
                 shared = cloud;

@@ -133,6 +133,23 @@ class LocalCloudTest {
     }
 
     @Test
+    void startDisposable_servesSql_andCloseDeletesItsDirectory() throws Exception {
+        Path directory;
+        try (LocalCloud disposable = LocalCloud.startDisposable("local-cloud-test")) {
+            directory = disposable.settings().dataDirectory();
+            assertThat(directory.getFileName().toString()).startsWith("local-cloud-test");
+            assertThat(directory.getParent()).isEqualTo(Path.of(System.getProperty("java.io.tmpdir")).toRealPath());
+            try (Connection c = DriverManager.getConnection(disposable.jdbcUrl(), "spnbox", "spnbox");
+                 Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT 1")) {
+                assertThat(rs.next()).isTrue();
+            }
+            assertThat(directory).isNotEmptyDirectory();
+        }
+        assertThat(directory).doesNotExist();
+    }
+
+    @Test
     void stopDatabase_thenStartDatabase_servesTheSameDataOnTheSamePort(@TempDir Path ownDirectory) throws Exception {
         try (LocalCloud own = LocalCloud.start(LocalCloudSettings.onFreePorts(ownDirectory))) {
             try (Connection c = DriverManager.getConnection(own.jdbcUrl(), "spnbox", "spnbox");

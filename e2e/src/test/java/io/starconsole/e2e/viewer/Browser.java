@@ -1,5 +1,6 @@
 package io.starconsole.e2e.viewer;
 
+import io.starconsole.localcloud.TemporaryFiles;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -118,8 +119,6 @@ final class Browser implements AutoCloseable {
     @Override
     public void close() throws IOException {
         driver.quit();
-        try (var files = Files.walk(profile)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        TemporaryFiles.deleteRecursively(profile);
     }
 }

@@ -65,7 +65,7 @@ class OtaPagesBrowserTest {
                 .with(Option.EDGE, "127.0.0.1:" + console.ports().udp())
                 .with(Option.EDGE_PUBLIC_KEY_FILE, console.edgePublicKeyFile().toString())
                 .with(Option.OTA_TRUSTED_KEYS_FILE, console.otaTrustedKeysFile().toString())
-                .with(Option.STATE_DIRECTORY, Files.createTempDirectory("ota-viewer-boxes").toString())
+                .with(Option.STATE_DIRECTORY, running.scratchDirectory("ota-viewer-boxes").toString())
                 .with(Option.GROUP, group)
                 .with(Option.ID, id)
                 .with(Option.FIRMWARE_VERSION, "1.0.0")
@@ -77,7 +77,7 @@ class OtaPagesBrowserTest {
     private static long publish(String version) throws Exception {
         byte[] bytes = new byte[400_000];
         new Random(7).nextBytes(bytes);
-        Path image = Files.createTempFile("firmware", ".img");
+        Path image = running.scratchDirectory("firmware").resolve("firmware.img");
         Files.write(image, bytes);
         String java = ProcessHandle.current().info().command().orElse("java");
         ProcessBuilder builder = new ProcessBuilder(java, "-jar",
@@ -91,7 +91,7 @@ class OtaPagesBrowserTest {
                 "--region", "us-east-1", "--path-style")
                 .redirectErrorStream(true);
         builder.environment().put("STAR_CONSOLE_PASSWORD", adminPassword);
-        Path log = Files.createTempFile("publish", ".log");
+        Path log = running.scratchDirectory("publish").resolve("publish.log");
         Process publisher = builder.redirectOutput(log.toFile()).start();
         assertThat(publisher.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(publisher.exitValue()).as(Files.readString(log)).isZero();

@@ -80,7 +80,7 @@ class ViewerBrowserTest {
         return AgentConfig.defaults()
                 .with(Option.EDGE, "127.0.0.1:" + console.ports().udp())
                 .with(Option.EDGE_PUBLIC_KEY_FILE, console.edgePublicKeyFile().toString())
-                .with(Option.STATE_DIRECTORY, Files.createTempDirectory("viewer-boxes").toString())
+                .with(Option.STATE_DIRECTORY, running.scratchDirectory("viewer-boxes").toString())
                 .with(Option.ID, id)
                 .with(Option.PING_INTERVAL, "PT1S");
     }

@@ -5,6 +5,7 @@ import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import io.starconsole.launcher.LaunchOptions;
 import io.starconsole.launcher.StarConsole;
+import io.starconsole.localcloud.TemporaryFiles;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -22,9 +23,11 @@ final class ViewerConsole implements AutoCloseable {
     static final Path HOME = Path.of("").toAbsolutePath().getParent();
 
     final StarConsole console;
+    private final Path data;
 
-    private ViewerConsole(StarConsole console) {
+    private ViewerConsole(StarConsole console, Path data) {
         this.console = console;
+        this.data = data;
     }
 
     /** Starts a console; {@code functionsSettings} are extra environment variables for the functions. */
@@ -39,13 +42,21 @@ final class ViewerConsole implements AutoCloseable {
             console.stop();
             throw new AssertionError("the console did not start; see " + data.resolve("console.log"), e);
         }
-        return new ViewerConsole(console);
+        return new ViewerConsole(console, data);
     }
 
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
+    }
+
+    /**
+     * A new directory for a test's files (agents' state, firmware images, logs) inside this console's
+     * data directory: {@link #close} deletes it with the console's data, keeping only {@code *.log} files.
+     */
+    Path scratchDirectory(String prefix) throws IOException {
+        return Files.createTempDirectory(Files.createDirectories(data.resolve("scratch")), prefix);
     }
 
     String base() {
@@ -65,5 +76,10 @@ final class ViewerConsole implements AutoCloseable {
     @Override
     public void close() {
         console.stop();
+        try {
+            TemporaryFiles.deleteAllButLogs(data);
+        } catch (IOException e) {
+            System.err.println("could not delete the console's data in " + data + ": " + e);
+        }
     }
 }
