@@ -69,7 +69,7 @@ public final class JvmOptions {
      * ({@link #functionsClassArchive}), recorded the same way: a start without a current one has the JVM
      * write one as it exits ({@code -XX:ArchiveClassesAtExit}, on top of the JDK's own archive), the next
      * ones map it. It holds ~4,000 classes more than the build's archive (whose training run never
-     * reaches the database): CPU to the first answer 3.5–3.7 → 2.7–2.9 s (bench/RESULTS.md, session 15).
+     * reaches the database): CPU to the first answer 3.50–3.85 → 2.43–2.62 s (bench/RESULTS.md, session 15).
      * The JVM writes it under a name of this start's own and the launcher keeps it only after a clean exit
      * ({@link JavaCommand#settle}): a JVM killed while writing leaves a truncated archive, and mapping
      * one crashes the next JVM (SIGBUS).</li>
