@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * How the launcher starts each child JVM. The benchmarks start the services through here too, so
@@ -70,9 +72,10 @@ public final class JvmOptions {
      * write one as it exits ({@code -XX:ArchiveClassesAtExit}, on top of the JDK's own archive), the next
      * ones map it. It holds ~4,000 classes more than the build's archive (whose training run never
      * reaches the database): CPU to the first answer 3.50–3.85 → 2.43–2.62 s (bench/RESULTS.md, session 15).
-     * The JVM writes it under a name of this start's own and the launcher keeps it only after a clean exit
-     * ({@link JavaCommand#settle}): a JVM killed while writing leaves a truncated archive, and mapping
-     * one crashes the next JVM (SIGBUS).</li>
+     * The JVM writes it under a name of this start's own and the launcher keeps it only after a clean exit,
+     * once a JVM started with {@code -Xshare:on} has mapped it ({@link JavaCommand#settle},
+     * {@link #classArchiveCheck}): a JVM killed while writing, or short of disk, leaves a truncated
+     * archive, and mapping one crashes the next JVM (SIGBUS).</li>
      * <li>Otherwise the AppCDS archive the build wrote ({@value #FUNCTIONS_CLASS_ARCHIVE},
      * {@code quarkus.package.jar.appcds.enabled}) when there is one: the JVM maps the classes from it
      * instead of loading, parsing and verifying them.</li>
@@ -113,7 +116,8 @@ public final class JvmOptions {
             if (isCurrent(application.resolve(archive), jar)) {
                 command.add("-XX:SharedArchiveFile=" + archive);
             } else {
-                ExitOutput recording = ExitOutput.of(application.resolve(archive));
+                ExitOutput recording = ExitOutput.of(application.resolve(archive),
+                        written -> classArchiveCheck(java, written, jar));
                 // Recording names each class it cannot keep (lambda forms, ...) as it exits; only failures matter.
                 command.addAll(List.of("-XX:ArchiveClassesAtExit=" + recording.written().getFileName(), "-Xlog:cds*=error"));
                 exitWork = CLASS_ARCHIVE_WRITING;
@@ -127,6 +131,18 @@ public final class JvmOptions {
         command.addAll(extra);
         command.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
         return new JavaCommand(command, directory, exitWork, exitOutput);
+    }
+
+    /**
+     * A JVM that starts only if it can map {@code archive} for {@code jar} ({@code -Xshare:on}) and then
+     * prints its version: 0.2 s; it crashes on a truncated archive (exit 134) and refuses one it cannot
+     * use (exit 1). Its crash report goes nowhere: a failed check is expected, and only deletes the file.
+     */
+    static List<String> classArchiveCheck(String java, Path archive, Path jar) {
+        List<String> check = common(java, SERVICE_MAX_HEAP);
+        check.addAll(List.of("-Xshare:on", "-XX:SharedArchiveFile=" + archive.toAbsolutePath(), "-XX:ErrorFile=/dev/null",
+                "-cp", jar.toAbsolutePath().toString(), "-version"));
+        return check;
     }
 
     /**
@@ -210,31 +226,59 @@ public final class JvmOptions {
 
     /**
      * A file the process writes as it exits ({@code written}, a name of this command's own, so that two
-     * consoles recording at once never write one file), to become {@code kept} only if it exits cleanly.
+     * consoles recording at once never write one file), to become {@code kept} only if it exits cleanly
+     * and {@code check} (a command; none when empty) then accepts it.
      */
-    public record ExitOutput(Path written, Path kept) {
+    public record ExitOutput(Path written, Path kept, List<String> check) {
 
-        /** A recording of {@code kept} under a name of its own beside it. */
-        static ExitOutput of(Path kept) {
+        /** How long a check may take before the file counts as refused. */
+        private static final Duration CHECK_LIMIT = Duration.ofSeconds(60);
+
+        public ExitOutput {
+            check = List.copyOf(check);
+        }
+
+        /** A recording of {@code kept} under a name of its own beside it, checked by {@code checkOf(written)}. */
+        static ExitOutput of(Path kept, Function<Path, List<String>> checkOf) {
             String unique = Long.toHexString(new SecureRandom().nextLong() & Long.MAX_VALUE);
-            return new ExitOutput(kept.resolveSibling(kept.getFileName() + "." + unique + ".part"), kept);
+            Path written = kept.resolveSibling(kept.getFileName() + "." + unique + ".part");
+            return new ExitOutput(written, kept, checkOf.apply(written));
         }
 
         /**
          * After the process exited with {@code exitCode}: a clean exit (0, or the JVM's after SIGTERM or
-         * SIGINT: 143, 130) keeps what it wrote, replacing an older file at once; any other exit (killed,
-         * crashed) deletes it, as it may be cut short. Nothing to do when nothing was written, or when
-         * already settled.
+         * SIGINT: 143, 130) whose file the check accepts keeps it, replacing an older file at once; any
+         * other exit (killed, crashed) or a refused file deletes it: a JVM may exit cleanly and still have
+         * written it short (a full disk). Nothing to do when nothing was written, or when already settled.
          */
         void settle(int exitCode) throws IOException {
             if (!Files.exists(written)) {
                 return;
             }
-            if (exitCode == 0 || exitCode == 143 || exitCode == 130) {
+            if ((exitCode == 0 || exitCode == 143 || exitCode == 130) && accepted()) {
                 Files.move(written, kept, StandardCopyOption.REPLACE_EXISTING,
                         StandardCopyOption.ATOMIC_MOVE);
             } else {
                 Files.deleteIfExists(written);
+            }
+        }
+
+        private boolean accepted() throws IOException {
+            if (check.isEmpty()) {
+                return true;
+            }
+            Process checking = new ProcessBuilder(check).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            try {
+                if (!checking.waitFor(CHECK_LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    checking.destroyForcibly();
+                    return false;
+                }
+                return checking.exitValue() == 0;
+            } catch (InterruptedException e) {
+                checking.destroyForcibly();
+                Thread.currentThread().interrupt();
+                return false;
             }
         }
     }

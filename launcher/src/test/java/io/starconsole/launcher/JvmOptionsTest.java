@@ -111,6 +111,8 @@ class JvmOptionsTest {
                 .noneMatch(option -> option.startsWith("-XX:SharedArchiveFile") || option.startsWith("-XX:AOTCache"));
         assertThat(command.directory()).isEqualTo(application);
         assertThat(command.exitWork()).isEqualTo(JvmOptions.CLASS_ARCHIVE_WRITING);
+        assertThat(recording.check()).containsSubsequence("java", "-Xshare:on",
+                "-XX:SharedArchiveFile=" + recording.written(), "-cp", jar.toString(), "-version");
         assertThat(another.exitOutput().orElseThrow().written()).isNotEqualTo(recording.written());
     }
 
@@ -134,7 +136,7 @@ class JvmOptionsTest {
     @Test
     void settle_afterACleanExit_keepsWhatWasWritten_replacingTheOlderFile() throws IOException {
         for (int clean : new int[] {0, 130, 143}) {
-            JvmOptions.ExitOutput recording = JvmOptions.ExitOutput.of(application.resolve(ARCHIVE_17));
+            JvmOptions.ExitOutput recording = JvmOptions.ExitOutput.of(application.resolve(ARCHIVE_17), written -> java.util.List.of());
             Files.writeString(recording.kept(), "older");
             Files.writeString(recording.written(), "recorded on exit " + clean);
 
@@ -148,7 +150,7 @@ class JvmOptionsTest {
     @Test
     void settle_afterAKillOrACrash_deletesWhatWasWritten_keepingTheOlderFile() throws IOException {
         for (int unclean : new int[] {1, 134, 137}) {
-            JvmOptions.ExitOutput recording = JvmOptions.ExitOutput.of(application.resolve(ARCHIVE_17));
+            JvmOptions.ExitOutput recording = JvmOptions.ExitOutput.of(application.resolve(ARCHIVE_17), written -> java.util.List.of());
             Files.writeString(recording.kept(), "older");
             Files.writeString(recording.written(), "cut short");
 
@@ -160,8 +162,28 @@ class JvmOptionsTest {
     }
 
     @Test
+    void settle_afterACleanExit_deletesWhatTheCheckRefuses_keepingTheOlderFile() throws IOException {
+        String jvm = ProcessHandle.current().info().command().orElseThrow();
+        JvmOptions.ExitOutput refused = JvmOptions.ExitOutput.of(application.resolve(ARCHIVE_17),
+                written -> java.util.List.of(jvm, "-XX:+NoSuchOptionAnywhere", "-version"));
+        Files.writeString(refused.kept(), "older");
+        Files.writeString(refused.written(), "written short");
+
+        refused.settle(143);
+
+        assertThat(refused.kept()).hasContent("older");
+        assertThat(refused.written()).doesNotExist();
+
+        JvmOptions.ExitOutput accepted = JvmOptions.ExitOutput.of(application.resolve(ARCHIVE_17),
+                written -> java.util.List.of(jvm, "-version"));
+        Files.writeString(accepted.written(), "recorded");
+        accepted.settle(143);
+        assertThat(accepted.kept()).hasContent("recorded");
+    }
+
+    @Test
     void settle_whenNothingWasWritten_orTwice_changesNothing() throws IOException {
-        JvmOptions.ExitOutput recording = JvmOptions.ExitOutput.of(application.resolve(ARCHIVE_17));
+        JvmOptions.ExitOutput recording = JvmOptions.ExitOutput.of(application.resolve(ARCHIVE_17), written -> java.util.List.of());
 
         recording.settle(143);
         assertThat(recording.kept()).doesNotExist();

@@ -68,7 +68,7 @@ class SupervisedProcessTest {
 
     @Test
     void stop_keepsTheClassArchiveTheJvmWroteAsItExited_andTheNextJvmMapsIt() throws Exception {
-        JvmOptions.ExitOutput recording = JvmOptions.ExitOutput.of(directory.resolve("child.jsa"));
+        JvmOptions.ExitOutput recording = recordingOf(directory.resolve("child.jsa"));
         SupervisedProcess child = running(recording);
 
         child.stop(Duration.ofSeconds(20));
@@ -84,8 +84,23 @@ class SupervisedProcessTest {
     }
 
     @Test
+    void stop_refusesAnArchiveWrittenShort_thatWouldCrashTheNextJvm() throws Exception {
+        JvmOptions.ExitOutput whole = recordingOf(directory.resolve("child.jsa"));
+        running(whole).stop(Duration.ofSeconds(20));
+        byte[] archive = Files.readAllBytes(whole.kept());
+        JvmOptions.ExitOutput cutShort = recordingOf(directory.resolve("short.jsa"));
+        // As a JVM that ran out of disk while writing, and still exited cleanly.
+        Files.write(cutShort.written(), java.util.Arrays.copyOf(archive, archive.length / 2));
+
+        cutShort.settle(143);
+
+        assertThat(cutShort.written()).doesNotExist();
+        assertThat(cutShort.kept()).doesNotExist();
+    }
+
+    @Test
     void kill_leavesNoArchive_andDeletesWhatWasCutShort() throws Exception {
-        JvmOptions.ExitOutput recording = JvmOptions.ExitOutput.of(directory.resolve("child.jsa"));
+        JvmOptions.ExitOutput recording = recordingOf(directory.resolve("child.jsa"));
         SupervisedProcess child = running(recording);
 
         Files.writeString(recording.written(), "as if the JVM had been killed while writing it");
@@ -93,6 +108,11 @@ class SupervisedProcessTest {
 
         assertThat(recording.written()).doesNotExist();
         assertThat(recording.kept()).doesNotExist();
+    }
+
+    /** A recording of {@code kept}, checked as the launcher checks the functions' class archive. */
+    private JvmOptions.ExitOutput recordingOf(Path kept) {
+        return JvmOptions.ExitOutput.of(kept, written -> JvmOptions.classArchiveCheck(JAVA, written, jar));
     }
 
     /** The child, started, recording its class archive as it exits, once it said it runs. */
