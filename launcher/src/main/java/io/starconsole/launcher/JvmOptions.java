@@ -117,7 +117,7 @@ public final class JvmOptions {
                 command.add("-XX:SharedArchiveFile=" + archive);
             } else {
                 ExitOutput recording = ExitOutput.of(application.resolve(archive),
-                        written -> classArchiveCheck(java, written, jar));
+                        written -> classArchiveCheck(java, written, jar, extra));
                 // Recording names each class it cannot keep (lambda forms, ...) as it exits; only failures matter.
                 command.addAll(List.of("-XX:ArchiveClassesAtExit=" + recording.written().getFileName(), "-Xlog:cds*=error"));
                 exitWork = CLASS_ARCHIVE_WRITING;
@@ -137,9 +137,15 @@ public final class JvmOptions {
      * A JVM that starts only if it can map {@code archive} for {@code jar} ({@code -Xshare:on}) and then
      * prints its version: 0.2 s; it crashes on a truncated archive (exit 134) and refuses one it cannot
      * use (exit 1). Its crash report goes nowhere: a failed check is expected, and only deletes the file.
+     * Of the operator's options it takes those that decide whether an archive can be mapped (heap size
+     * and {@code -XX:±Use…} flags: the collector, compressed pointers), so that it judges as the next
+     * start will; not the others, which may write files ({@code -XX:StartFlightRecording} would
+     * overwrite the functions' recording as the check exits).
      */
-    static List<String> classArchiveCheck(String java, Path archive, Path jar) {
+    static List<String> classArchiveCheck(String java, Path archive, Path jar, List<String> extra) {
         List<String> check = common(java, SERVICE_MAX_HEAP);
+        extra.stream().filter(option -> option.startsWith("-Xmx") || option.startsWith("-XX:MaxHeapSize=")
+                || option.startsWith("-XX:+Use") || option.startsWith("-XX:-Use")).forEach(check::add);
         check.addAll(List.of("-Xshare:on", "-XX:SharedArchiveFile=" + archive.toAbsolutePath(), "-XX:ErrorFile=/dev/null",
                 "-cp", jar.toAbsolutePath().toString(), "-version"));
         return check;

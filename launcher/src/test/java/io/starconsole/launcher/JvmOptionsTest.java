@@ -117,6 +117,21 @@ class JvmOptionsTest {
     }
 
     @Test
+    void classArchiveCheck_takesTheOperatorsHeapAndUseFlags_notOptionsThatWriteFiles() throws IOException {
+        Path jar = built(Instant.parse("2026-01-01T10:00:00Z"));
+        java.util.List<String> operators = java.util.List.of("-Xmx1g", "-XX:-UseCompressedOops", "-XX:TieredStopAtLevel=4",
+                "-XX:StartFlightRecording=filename=functions.jfr", "-Xlog:gc:file=gc.log");
+
+        JvmOptions.JavaCommand command = JvmOptions.functions("java", jar, Optional.of(JDK_17_WITH_ITS_ARCHIVE), operators);
+
+        java.util.List<String> check = command.exitOutput().orElseThrow().check();
+        assertThat(check).contains("-Xmx1g", "-XX:-UseCompressedOops", "-Xshare:on")
+                .doesNotContain("-XX:TieredStopAtLevel=4", "-XX:StartFlightRecording=filename=functions.jfr",
+                        "-Xlog:gc:file=gc.log");
+        assertThat(check.indexOf("-Xmx1g")).isGreaterThan(check.indexOf("-Xmx" + JvmOptions.SERVICE_MAX_HEAP));
+    }
+
+    @Test
     void functions_jdk17WithARecordedArchive_mapsItOnlyWhenWrittenAfterTheJar() throws IOException {
         Path jar = built(Instant.parse("2026-01-01T10:00:00Z"));
         cache(ARCHIVE_17, Instant.parse("2026-01-01T10:05:00Z"));

@@ -112,7 +112,7 @@ class SupervisedProcessTest {
 
     /** A recording of {@code kept}, checked as the launcher checks the functions' class archive. */
     private JvmOptions.ExitOutput recordingOf(Path kept) {
-        return JvmOptions.ExitOutput.of(kept, written -> JvmOptions.classArchiveCheck(JAVA, written, jar));
+        return JvmOptions.ExitOutput.of(kept, written -> JvmOptions.classArchiveCheck(JAVA, written, jar, List.of()));
     }
 
     /** The child, started, recording its class archive as it exits, once it said it runs. */
