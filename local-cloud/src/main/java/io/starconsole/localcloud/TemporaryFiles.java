@@ -2,6 +2,7 @@ package io.starconsole.localcloud;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -42,23 +43,19 @@ public final class TemporaryFiles {
         try (Stream<Path> paths = Files.walk(root)) {
             // Deepest first, so a directory is empty when its turn comes (unless it holds a kept file).
             for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                if (Files.isDirectory(path) ? isNonEmpty(path) : keep.test(path)) {
+                if (!Files.isDirectory(path) && keep.test(path)) {
                     continue;
                 }
                 try {
                     Files.delete(path);
+                } catch (DirectoryNotEmptyException holdsAKeptFile) {
+                    // stays, with what it holds
                 } catch (NoSuchFileException gone) {
                     // removed meanwhile by the process that made it
                 }
             }
         } catch (UncheckedIOException e) {
             throw e.getCause();
-        }
-    }
-
-    private static boolean isNonEmpty(Path directory) throws IOException {
-        try (Stream<Path> entries = Files.list(directory)) {
-            return entries.findAny().isPresent();
         }
     }
 }
