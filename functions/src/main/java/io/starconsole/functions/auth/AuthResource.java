@@ -16,10 +16,13 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.time.OffsetDateTime;
 
 @Path("/api/v1/auth")
+@Tag(name = "auth")
 @Produces(MediaType.APPLICATION_JSON)
 public class AuthResource {
 
@@ -46,6 +49,7 @@ public class AuthResource {
     @Path("/login")
     @Consumes(MediaType.APPLICATION_JSON)
     @PermitAll
+    @Operation(summary = "Log in with {username, password}: a bearer token for the other calls, and when it expires")
     public Uni<LoginResponse> login(LoginRequest request, @Context HttpServerRequest http) {
         if (request == null) {
             throw ApiException.badField("username", "a JSON body with username and password is required");
@@ -59,6 +63,7 @@ public class AuthResource {
     @POST
     @Path("/logout")
     @RolesAllowed(Role.Names.VIEWER)
+    @Operation(summary = "Revoke the token of this call")
     public Uni<Void> logout(@Context HttpServerRequest http) {
         String token = identity.getCredential(TokenCredential.class).getToken();
         return logins.logout(token, identity.getPrincipal().getName(), RequestSource.of(http));
@@ -67,6 +72,7 @@ public class AuthResource {
     @GET
     @Path("/me")
     @RolesAllowed(Role.Names.VIEWER)
+    @Operation(summary = "Who the token belongs to, and their role")
     public Me me() {
         String role = identity.hasRole(Role.Names.ADMIN) ? Role.Names.ADMIN
                 : identity.hasRole(Role.Names.OPERATOR) ? Role.Names.OPERATOR : Role.Names.VIEWER;
