@@ -2,6 +2,7 @@ package io.starconsole.launcher;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * How the launcher starts each child JVM. The benchmarks start the services through here too, so
@@ -27,7 +29,8 @@ public final class JvmOptions {
 
     /**
      * Writing the functions' AOT cache at exit: a second JVM assembles it (25–60 s at load averages of
-     * 20–25 on 2 cores); stopped before, the JVM leaves no cache and the next start records again.
+     * 20–25 on 2 cores); stopped before, the JVM leaves no cache, or one cut short that settling deletes
+     * ({@link ExitOutput#settle}), and the next start records again.
      */
     static final Duration AOT_CACHE_WRITING = Duration.ofSeconds(120);
 
@@ -66,7 +69,9 @@ public final class JvmOptions {
      * <li>JDK {@value #FIRST_AOT_CACHE_RELEASE}+: an AOT cache ({@link #functionsAotCache}), which holds the
      * classes start-up uses already loaded and linked, those of the application included. The JVM writes it itself when the
      * functions exit after a start without one ({@code -XX:AOTCacheOutput}, JEP 514), so the first start
-     * after a build or a JDK update records, and the next ones map it ({@code -XX:AOTCache}).</li>
+     * after a build or a JDK update records, and the next ones map it ({@code -XX:AOTCache}). Kept the same
+     * way as the class archive below ({@link #aotCacheCheck}): the JVM refuses a cache cut short and
+     * starts without one, but would then do so at every start until the next build.</li>
      * <li>JDK 17–24 with its default CDS archive: a class archive of every class a real run loaded
      * ({@link #functionsClassArchive}), recorded the same way: a start without a current one has the JVM
      * write one as it exits ({@code -XX:ArchiveClassesAtExit}, on top of the JDK's own archive), the next
@@ -106,9 +111,12 @@ public final class JvmOptions {
             if (isCurrent(application.resolve(cache), jar)) {
                 command.add("-XX:AOTCache=" + cache);
             } else {
+                ExitOutput recording = ExitOutput.of(application.resolve(cache),
+                        written -> aotCacheCheck(java, written, jar, extra));
                 // Recording lists each class it leaves out (~140 lines at exit); only failures matter.
-                command.addAll(List.of("-XX:AOTCacheOutput=" + cache, "-Xlog:aot*=error"));
+                command.addAll(List.of("-XX:AOTCacheOutput=" + recording.written().getFileName(), "-Xlog:aot*=error"));
                 exitWork = AOT_CACHE_WRITING;
+                exitOutput = Optional.of(recording);
             }
             directory = application;
         } else if (runtime.isPresent() && runtime.get().defaultClassArchive()) {
@@ -143,11 +151,24 @@ public final class JvmOptions {
      * overwrite the functions' recording as the check exits).
      */
     static List<String> classArchiveCheck(String java, Path archive, Path jar, List<String> extra) {
+        return classDataCheck(java, jar, extra, List.of("-Xshare:on", "-XX:SharedArchiveFile=" + archive.toAbsolutePath()));
+    }
+
+    /**
+     * As {@link #classArchiveCheck}, for JDK {@value #FIRST_AOT_CACHE_RELEASE}'s AOT cache: with
+     * {@code -XX:AOTMode=on} a JVM that cannot use {@code cache} (cut short, another JDK's) refuses to
+     * start (exit 1) instead of starting without it.
+     */
+    static List<String> aotCacheCheck(String java, Path cache, Path jar, List<String> extra) {
+        return classDataCheck(java, jar, extra, List.of("-XX:AOTMode=on", "-XX:AOTCache=" + cache.toAbsolutePath()));
+    }
+
+    private static List<String> classDataCheck(String java, Path jar, List<String> extra, List<String> mapping) {
         List<String> check = common(java, SERVICE_MAX_HEAP);
         extra.stream().filter(option -> option.startsWith("-Xmx") || option.startsWith("-XX:MaxHeapSize=")
                 || option.startsWith("-XX:+Use") || option.startsWith("-XX:-Use")).forEach(check::add);
-        check.addAll(List.of("-Xshare:on", "-XX:SharedArchiveFile=" + archive.toAbsolutePath(), "-XX:ErrorFile=/dev/null",
-                "-cp", jar.toAbsolutePath().toString(), "-version"));
+        check.addAll(mapping);
+        check.addAll(List.of("-XX:ErrorFile=/dev/null", "-cp", jar.toAbsolutePath().toString(), "-version"));
         return check;
     }
 
@@ -255,9 +276,12 @@ public final class JvmOptions {
          * After the process exited with {@code exitCode}: a clean exit (0, or the JVM's after SIGTERM or
          * SIGINT: 143, 130) whose file the check accepts keeps it, replacing an older file at once; any
          * other exit (killed, crashed) or a refused file deletes it: a JVM may exit cleanly and still have
-         * written it short (a full disk). Nothing to do when nothing was written, or when already settled.
+         * written it short (a full disk). What the JVM wrote on the way under names that start with the
+         * written file's (JDK 25's {@code <cache>.config}, left when it is killed while recording) goes
+         * too. Nothing to do when nothing was written, or when already settled.
          */
         void settle(int exitCode) throws IOException {
+            deleteWorkFiles();
             if (!Files.exists(written)) {
                 return;
             }
@@ -266,6 +290,19 @@ public final class JvmOptions {
                         StandardCopyOption.ATOMIC_MOVE);
             } else {
                 Files.deleteIfExists(written);
+            }
+        }
+
+        private void deleteWorkFiles() throws IOException {
+            String prefix = written.getFileName() + ".";
+            try (Stream<Path> siblings = Files.list(written.toAbsolutePath().getParent())) {
+                for (Path sibling : (Iterable<Path>) siblings::iterator) {
+                    if (sibling.getFileName().toString().startsWith(prefix)) {
+                        Files.deleteIfExists(sibling);
+                    }
+                }
+            } catch (NoSuchFileException directoryGone) {
+                // nothing was written there
             }
         }
 

@@ -59,14 +59,19 @@ class JvmOptionsTest {
     }
 
     @Test
-    void functions_jdk25WithoutCache_recordsOneAtExitInsteadOfTheAppCdsArchive() throws IOException {
+    void functions_jdk25WithoutCache_recordsOneAtExitUnderANameOfItsOwn_insteadOfTheAppCdsArchive() throws IOException {
         Path jar = built(Instant.parse("2026-01-01T10:00:00Z"));
         Files.writeString(application.resolve(JvmOptions.FUNCTIONS_CLASS_ARCHIVE), "archive of JDK 17");
 
         JvmOptions.JavaCommand command = JvmOptions.functions("java", jar, Optional.of(JDK_25));
 
-        assertThat(command.command()).contains("-XX:AOTCacheOutput=" + CACHE_25)
+        JvmOptions.ExitOutput recording = command.exitOutput().orElseThrow();
+        assertThat(recording.kept()).isEqualTo(application.resolve(CACHE_25));
+        assertThat(recording.written().getFileName().toString()).startsWith(CACHE_25 + ".").endsWith(".part");
+        assertThat(command.command()).contains("-XX:AOTCacheOutput=" + recording.written().getFileName())
                 .noneMatch(option -> option.startsWith("-XX:SharedArchiveFile") || option.startsWith("-XX:AOTCache="));
+        assertThat(recording.check()).containsSubsequence("java", "-XX:AOTMode=on",
+                "-XX:AOTCache=" + recording.written(), "-cp", jar.toString(), "-version");
         assertThat(command.directory()).isEqualTo(application);
         assertThat(command.command().get(command.command().size() - 2)).isEqualTo("-jar");
         assertThat(command.exitWork()).isEqualTo(JvmOptions.AOT_CACHE_WRITING);
@@ -82,7 +87,8 @@ class JvmOptionsTest {
 
         cache(CACHE_25, Instant.parse("2026-01-01T09:00:00Z"));
         assertThat(JvmOptions.functions("java", jar, Optional.of(JDK_25)).command())
-                .contains("-XX:AOTCacheOutput=" + CACHE_25).noneMatch(option -> option.startsWith("-XX:AOTCache="));
+                .anyMatch(option -> option.startsWith("-XX:AOTCacheOutput=" + CACHE_25 + "."))
+                .noneMatch(option -> option.startsWith("-XX:AOTCache="));
     }
 
     @Test
@@ -92,7 +98,7 @@ class JvmOptionsTest {
 
         JvmOptions.JavaCommand command = JvmOptions.functions("java", jar, Optional.of(JDK_25));
 
-        assertThat(command.command()).contains("-XX:AOTCacheOutput=" + CACHE_25);
+        assertThat(command.command()).anyMatch(option -> option.startsWith("-XX:AOTCacheOutput=" + CACHE_25 + "."));
     }
 
     @Test
@@ -159,6 +165,24 @@ class JvmOptionsTest {
 
             assertThat(recording.kept()).hasContent("recorded on exit " + clean);
             assertThat(recording.written()).doesNotExist();
+        }
+    }
+
+    @Test
+    void settle_deletesTheFilesTheJvmWroteOnTheWay_whateverTheExit_butNoOtherFile() throws IOException {
+        for (int exit : new int[] {0, 137}) {
+            JvmOptions.ExitOutput recording = JvmOptions.ExitOutput.of(application.resolve(CACHE_25), written -> java.util.List.of());
+            Path configuration = recording.written().resolveSibling(recording.written().getFileName() + ".config");
+            Path another = application.resolve(CACHE_25 + ".0123.part.config");
+            Files.writeString(configuration, "the JVM's own configuration, left by a kill");
+            Files.writeString(another, "another console's, recording now");
+
+            recording.settle(exit);
+
+            assertThat(configuration).doesNotExist();
+            assertThat(another).exists();
+            assertThat(recording.kept()).doesNotExist();
+            Files.delete(another);
         }
     }
 
@@ -263,7 +287,8 @@ class JvmOptionsTest {
         String cache = JvmOptions.functionsAotCache(JDK_25, both);
         assertThat(cache).isNotEqualTo(CACHE_25).startsWith("functions-jdk-25.0.3+9-LTS-").endsWith(".aot")
                 .isEqualTo(JvmOptions.functionsAotCache(JDK_25, java.util.List.of("-XX:TieredStopAtLevel=4")));
-        assertThat(command.command()).contains("-XX:AOTCacheOutput=" + cache).doesNotContain("-XX:AOTCache=" + CACHE_25);
+        assertThat(command.command()).anyMatch(option -> option.startsWith("-XX:AOTCacheOutput=" + cache + "."))
+                .doesNotContain("-XX:AOTCache=" + CACHE_25);
         assertThat(JvmOptions.functionsAotCache(JDK_25, java.util.List.of())).isEqualTo(CACHE_25);
     }
 
