@@ -4,6 +4,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
@@ -24,6 +25,15 @@ class HealthAndMetricsTest {
         given().get("/q/metrics")
                 .then().statusCode(200)
                 .body(containsString("# TYPE jvm_memory_used_bytes gauge"));
+    }
+
+    @Test
+    void metrics_countTheDatabaseClientsWork_withoutGaugesOfASingleConnection() {
+        given().get("/q/health/ready").then().statusCode(200); // the database answered at least once
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+
+        assertThat(metrics).contains("postgresql_processing_seconds_count{clientName=\"<default>\"")
+                .doesNotContain("postgresql_queue_size").doesNotContain("postgresql_current");
     }
 
     @Test
