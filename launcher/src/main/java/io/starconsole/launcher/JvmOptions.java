@@ -107,30 +107,18 @@ public final class JvmOptions {
         Duration exitWork = Duration.ZERO;
         Optional<ExitOutput> exitOutput = Optional.empty();
         if (runtime.isPresent() && runtime.get().feature() >= FIRST_AOT_CACHE_RELEASE) {
-            String cache = functionsAotCache(runtime.get(), extra);
-            if (isCurrent(application.resolve(cache), jar)) {
-                command.add("-XX:AOTCache=" + cache);
-            } else {
-                ExitOutput recording = ExitOutput.of(application.resolve(cache),
-                        written -> aotCacheCheck(java, written, jar, extra));
-                // Recording lists each class it leaves out (~140 lines at exit); only failures matter.
-                command.addAll(List.of("-XX:AOTCacheOutput=" + recording.written().getFileName(), "-Xlog:aot*=error"));
-                exitWork = AOT_CACHE_WRITING;
-                exitOutput = Optional.of(recording);
-            }
+            // Recording lists each class it leaves out (~140 lines at exit); only failures matter.
+            exitOutput = mappedOrRecorded(command, application.resolve(functionsAotCache(runtime.get(), extra)), jar,
+                    "-XX:AOTCache=", "-XX:AOTCacheOutput=", "-Xlog:aot*=error",
+                    written -> aotCacheCheck(java, written, jar, extra));
+            exitWork = exitOutput.isPresent() ? AOT_CACHE_WRITING : Duration.ZERO;
             directory = application;
         } else if (runtime.isPresent() && runtime.get().defaultClassArchive()) {
-            String archive = functionsClassArchive(runtime.get(), extra);
-            if (isCurrent(application.resolve(archive), jar)) {
-                command.add("-XX:SharedArchiveFile=" + archive);
-            } else {
-                ExitOutput recording = ExitOutput.of(application.resolve(archive),
-                        written -> classArchiveCheck(java, written, jar, extra));
-                // Recording names each class it cannot keep (lambda forms, ...) as it exits; only failures matter.
-                command.addAll(List.of("-XX:ArchiveClassesAtExit=" + recording.written().getFileName(), "-Xlog:cds*=error"));
-                exitWork = CLASS_ARCHIVE_WRITING;
-                exitOutput = Optional.of(recording);
-            }
+            // Recording names each class it cannot keep (lambda forms, ...) as it exits; only failures matter.
+            exitOutput = mappedOrRecorded(command, application.resolve(functionsClassArchive(runtime.get(), extra)), jar,
+                    "-XX:SharedArchiveFile=", "-XX:ArchiveClassesAtExit=", "-Xlog:cds*=error",
+                    written -> classArchiveCheck(java, written, jar, extra));
+            exitWork = exitOutput.isPresent() ? CLASS_ARCHIVE_WRITING : Duration.ZERO;
             directory = application;
         } else if (Files.isRegularFile(application.resolve(FUNCTIONS_CLASS_ARCHIVE))) {
             command.add("-XX:SharedArchiveFile=" + FUNCTIONS_CLASS_ARCHIVE);
@@ -139,6 +127,24 @@ public final class JvmOptions {
         command.addAll(extra);
         command.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
         return new JavaCommand(command, directory, exitWork, exitOutput);
+    }
+
+    /**
+     * Adds to {@code command} the option that maps {@code file} (named relative to its directory, where
+     * the functions run) when it is current, else the one that has the JVM record it as it exits, under
+     * a name of its own, and the log option that keeps the recording quiet; returns that recording, to
+     * be kept once {@code check} accepts it.
+     */
+    private static Optional<ExitOutput> mappedOrRecorded(List<String> command, Path file, Path jar, String mapOption,
+                                                         String recordOption, String quietRecording,
+                                                         Function<Path, List<String>> check) {
+        if (isCurrent(file, jar)) {
+            command.add(mapOption + file.getFileName());
+            return Optional.empty();
+        }
+        ExitOutput recording = ExitOutput.of(file, check);
+        command.addAll(List.of(recordOption + recording.written().getFileName(), quietRecording));
+        return Optional.of(recording);
     }
 
     /**

@@ -117,11 +117,10 @@ class SupervisedProcessTest {
     @ParameterizedTest
     @MethodSource("recordings")
     void stop_keepsWhatTheJvmWroteAsItExited_andTheNextJvmMapsIt(Recording kind) throws Exception {
-        String jvm = javaFor(kind);
-        JvmOptions.ExitOutput recording = recordingOf(kind, jvm, "child");
-        SupervisedProcess child = running(kind, jvm, recording);
+        Child child = started(kind);
+        JvmOptions.ExitOutput recording = child.recording();
 
-        child.stop(Duration.ofSeconds(60));
+        child.process().stop(Duration.ofSeconds(60));
 
         assertThat(recording.written()).doesNotExist();
         assertThat(recording.kept()).isRegularFile();
@@ -129,7 +128,7 @@ class SupervisedProcessTest {
             assertThat(files.map(file -> file.getFileName().toString())).containsOnly("child.jar", "child" + kind.extension());
         }
         // -Xshare:on / -XX:AOTMode=on: the JVM refuses to start unless it maps the file.
-        List<String> next = new ArrayList<>(List.of(jvm));
+        List<String> next = new ArrayList<>(List.of(child.jvm()));
         next.addAll(kind.mapping().apply(recording.kept()));
         next.addAll(List.of("-cp", jar.toString(), "-version"));
         Process mapped = new ProcessBuilder(next).redirectErrorStream(true).start();
@@ -141,11 +140,10 @@ class SupervisedProcessTest {
     @ParameterizedTest
     @MethodSource("recordings")
     void stop_refusesAFileWrittenShort(Recording kind) throws Exception {
-        String jvm = javaFor(kind);
-        JvmOptions.ExitOutput whole = recordingOf(kind, jvm, "child");
-        running(kind, jvm, whole).stop(Duration.ofSeconds(60));
-        byte[] written = Files.readAllBytes(whole.kept());
-        JvmOptions.ExitOutput cutShort = recordingOf(kind, jvm, "short");
+        Child whole = started(kind);
+        whole.process().stop(Duration.ofSeconds(60));
+        byte[] written = Files.readAllBytes(whole.recording().kept());
+        JvmOptions.ExitOutput cutShort = recordingOf(kind, whole.jvm(), "short");
         // As a JVM that ran out of disk while writing, and still exited cleanly. A class archive cut
         // short crashes the JVM that maps it; an AOT cache is refused, and would be at every start.
         Files.write(cutShort.written(), Arrays.copyOf(written, written.length / 2));
@@ -159,18 +157,27 @@ class SupervisedProcessTest {
     @ParameterizedTest
     @MethodSource("recordings")
     void kill_leavesNothing_andDeletesWhatWasCutShort(Recording kind) throws Exception {
-        String jvm = javaFor(kind);
-        JvmOptions.ExitOutput recording = recordingOf(kind, jvm, "child");
-        SupervisedProcess child = running(kind, jvm, recording);
+        Child child = started(kind);
+        JvmOptions.ExitOutput recording = child.recording();
 
         Files.writeString(recording.written(), "as if the JVM had been killed while writing it");
         Path configuration = recording.written().resolveSibling(recording.written().getFileName() + ".config");
         Files.writeString(configuration, "JDK 25 records its configuration here before it writes the cache");
-        child.kill();
+        child.process().kill();
 
         try (Stream<Path> files = Files.list(directory)) {
             assertThat(files.map(file -> file.getFileName().toString())).containsOnly("child.jar");
         }
+    }
+
+    /** A child JVM of {@code kind}, running and recording as {@code child} plus the kind's extension. */
+    private record Child(String jvm, JvmOptions.ExitOutput recording, SupervisedProcess process) {
+    }
+
+    private Child started(Recording kind) throws IOException, InterruptedException {
+        String jvm = javaFor(kind);
+        JvmOptions.ExitOutput recording = recordingOf(kind, jvm, "child");
+        return new Child(jvm, recording, running(kind, jvm, recording));
     }
 
     private static String javaFor(Recording kind) {
