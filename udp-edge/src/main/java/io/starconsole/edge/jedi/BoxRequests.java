@@ -61,6 +61,13 @@ public class BoxRequests {
      * a box is not relayed again, the first one's answer is coming. Touched only on the edge's loop.
      */
     private final Set<EdgeSession> leasing = new HashSet<>();
+    /**
+     * Results on their way to the registry: a box sends an unanswered result again (its OK may be
+     * lost), and the same result repeated while the first is relayed is not relayed twice: the
+     * first one's answer is coming. Keeps a broadcast's peak, when result batches take longest,
+     * from growing with its own repeats. Touched only on the edge's loop.
+     */
+    private final Set<RelayModels.CommandResult> reporting = new HashSet<>();
 
     public BoxRequests(EdgeLoop loop, SessionTable sessions, FunctionsClient functions, PresenceRelay presence,
                        EdgeIdentity identity, DropCounters drops, CommandRelay commands) {
@@ -112,12 +119,8 @@ public class BoxRequests {
         } else if (message instanceof AskUserCmd) {
             lease(session);
         } else if (message instanceof CommandResult result) {
-            commands.result(new RelayModels.CommandResult(session.boxKey(), result.commandId(),
-                    RelayMapping.resultState(result), result.message())).whenComplete((answer, failure) -> {
-                        Message reply = failure == null && answer != null && answer.error() == null
-                                ? new Ok(MessageType.COMMAND_RESULT) : RelayMapping.tryAgain(MessageType.COMMAND_RESULT);
-                        loop.execute(() -> reply(session, reply));
-                    });
+            report(session, new RelayModels.CommandResult(session.boxKey(), result.commandId(),
+                    RelayMapping.resultState(result), result.message()));
         } else {
             reply(session, new Nok(message.type(), NokReason.NOT_ALLOWED,
                     "this edge does not take " + message.type() + " from a box"));
@@ -154,6 +157,18 @@ public class BoxRequests {
                 current.commandsPending(answer.command() != null && answer.morePending());
                 reply(current, RelayMapping.command(answer.lease()));
             }
+        }));
+    }
+
+    /** COMMAND_RESULT: OK once the registry recorded it, NOK TRY_AGAIN if it could not. */
+    private void report(EdgeSession session, RelayModels.CommandResult result) {
+        if (!reporting.add(result)) {
+            return;
+        }
+        commands.result(result).whenComplete((answer, failure) -> loop.execute(() -> {
+            reporting.remove(result);
+            reply(session, failure == null && answer != null && answer.error() == null
+                    ? new Ok(MessageType.COMMAND_RESULT) : RelayMapping.tryAgain(MessageType.COMMAND_RESULT));
         }));
     }
 

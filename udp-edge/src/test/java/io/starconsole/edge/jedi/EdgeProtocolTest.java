@@ -356,6 +356,31 @@ class EdgeProtocolTest {
     }
 
     /**
+     * A box sends an unanswered result again (the edge's OK may have been lost): repeats that come
+     * while the first is still on its way to the registry are not relayed again, one answer serves;
+     * a repeat after the answer is relayed (the registry records a result once).
+     */
+    @Test
+    void commandResult_repeatedWhileTheFirstIsRelayed_isRelayedOnce_andAnsweredOnce() throws Exception {
+        FunctionsStandIn.ANSWERS.put("register", OK_NEWIP);
+        try (TestBox box = box()) {
+            box.hello("g");
+            FunctionsStandIn.delayMillis = 800;
+            CommandResult result = new CommandResult(42, true, "renamed");
+            for (int i = 0; i < 3; i++) {
+                box.sendSealed(result);
+                Thread.sleep(100);
+            }
+            assertThat(box.receiveMessage()).isEqualTo(new Ok(MessageType.COMMAND_RESULT));
+            assertThat(box.silentFor(300)).as("one answer for the three").isTrue();
+            assertThat(FunctionsStandIn.calls("commands/result")).hasSize(1);
+            FunctionsStandIn.delayMillis = 0;
+            assertThat(box.request(result)).isEqualTo(new Ok(MessageType.COMMAND_RESULT));
+            assertThat(FunctionsStandIn.calls("commands/result")).as("sent again once answered").hasSize(2);
+        }
+    }
+
+    /**
      * A box re-keys every 120 s whatever it is waiting for: a command leased while it re-keyed must
      * reach it on its new session (the old one's keys are gone on the box), not wait out its lease.
      */
