@@ -13,7 +13,8 @@ import java.util.function.BooleanSupplier;
 public final class TestBoxes {
 
     public static final LifecycleTimers FAST = new LifecycleTimers(Duration.ofMillis(200), 3, Duration.ofMillis(300),
-            Duration.ofMillis(100), Duration.ofMillis(800), Duration.ofMillis(300));
+            Duration.ofMillis(100), Duration.ofMillis(800), Duration.ofMillis(300), Duration.ofMillis(200),
+            Duration.ofSeconds(1));
 
     private TestBoxes() {
     }

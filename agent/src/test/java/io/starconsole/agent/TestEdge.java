@@ -90,6 +90,7 @@ public final class TestEdge implements AutoCloseable {
     public final List<CommandResult> results = new CopyOnWriteArrayList<>();
     public final List<CommandResult> refusedResults = new CopyOnWriteArrayList<>();
     private int resultsToRefuse;
+    private int resultAnswersToLose;
     public final List<OtaStatus> otaStatuses = new CopyOnWriteArrayList<>();
     public final AtomicInteger pings = new AtomicInteger();
     public final AtomicInteger byes = new AtomicInteger();
@@ -157,6 +158,14 @@ public final class TestEdge implements AutoCloseable {
     /** Answers the next {@code n} results NOK TRY_AGAIN, as an edge does while the console's database is down. */
     public synchronized void refuseNextResults(int n) {
         resultsToRefuse = n;
+    }
+
+    /**
+     * Takes the next {@code n} results (they are counted in {@link #results}) but sends no OK, as if
+     * each OK were lost on the way back to the box.
+     */
+    public synchronized void loseNextResultAnswers(int n) {
+        resultAnswersToLose = n;
     }
 
     public synchronized void queue(UserCommand command) {
@@ -269,6 +278,10 @@ public final class TestEdge implements AutoCloseable {
         } else if (message instanceof CommandResult result) {
             results.add(result);
             resultKeys.add(session.remoteStaticKey());
+            if (resultAnswersToLose > 0) {
+                resultAnswersToLose--;
+                return;
+            }
             send(session.seal(new Ok(MessageType.COMMAND_RESULT)), source);
         }
     }

@@ -73,12 +73,10 @@ public final class BoxLifecycle implements Registration {
     private ScheduledFuture<?> acknowledgementTimeout;
     /** True from a result's sending until its follow-up has run: the next command waits for it. */
     private boolean followUpPending;
-    /** How long to wait for the edge's OK to a COMMAND_RESULT before acting anyway. */
-    static final long RESULT_ACKNOWLEDGEMENT_TIMEOUT_MILLIS = 10_000;
     private final LifecycleTimers timers;
     private final CommandHandler commands;
     private final Backoff backoff;
-    /** A result the edge answered TRY_AGAIN to is sent again until it says OK; at most this long apart. */
+    /** A result is sent again until the edge says OK; at most this long apart. */
     private static final Duration RESULT_RETRY_MAX = Duration.ofSeconds(15);
     private final UnacknowledgedResult unacknowledged;
 
@@ -125,7 +123,7 @@ public final class BoxLifecycle implements Registration {
         this.timers = timers;
         this.commands = commands;
         this.backoff = new Backoff(timers.backoffBase(), timers.backoffMax(), random);
-        this.unacknowledged = new UnacknowledgedResult(new Backoff(timers.backoffBase(), RESULT_RETRY_MAX, random),
+        this.unacknowledged = new UnacknowledgedResult(new Backoff(timers.resultResendBase(), RESULT_RETRY_MAX, random),
                 scheduler);
     }
 
@@ -173,6 +171,10 @@ public final class BoxLifecycle implements Registration {
     @Override
     public synchronized CompletableFuture<Message> registerUnder(KeyPair newKeys) {
         keys = newKeys;
+        // A result unacknowledged by now is the old key's: the edge would relay it under the new one,
+        // which the registry links only on that result. The key change's confirmation or roll-back
+        // (reported under the key it ends on) settles the command instead.
+        unacknowledged.settled();
         if (initiator != null) {
             initiator.destroy();
             initiator = null;
@@ -199,10 +201,10 @@ public final class BoxLifecycle implements Registration {
 
     @Override
     public synchronized void sendResult(CommandResult result) {
-        unacknowledged.sent(result);
+        unacknowledged.sent(result, this::resendResult);
         if (session != null) {
             sendOnSession(result);
-        } else {
+        } else if (!outbox.contains(result)) {
             outbox.add(result);
         }
     }
@@ -467,7 +469,7 @@ public final class BoxLifecycle implements Registration {
         } else if (message instanceof Nok nok && nok.reason() == NokReason.TRY_AGAIN
                 && nok.inReplyTo() == MessageType.COMMAND_RESULT) {
             lastNok = nok.reason().name();
-            Duration wait = unacknowledged.refused(this::resendResult);
+            Duration wait = unacknowledged.untilResend();
             if (wait != null) {
                 LOG.log(Level.WARNING, name + ": the console could not take a command result yet; sending it again in "
                         + wait.toMillis() + " ms");
@@ -480,22 +482,17 @@ public final class BoxLifecycle implements Registration {
             lastNok = nok.reason().name();
             LOG.log(Level.WARNING, name + ": NOK " + nok.reason() + " to " + nok.inReplyTo());
         } else if (message instanceof Ok ok && ok.inReplyTo() == MessageType.COMMAND_RESULT) {
-            unacknowledged.acknowledged();
+            unacknowledged.settled();
             runAcknowledged();
         } else if (!(message instanceof Ok)) {
             LOG.log(Level.DEBUG, name + ": ignored " + message.type());
         }
     }
 
-    /** A result refused with TRY_AGAIN, again (unless acknowledged or replaced meanwhile). */
+    /** A result the edge has not said OK to, again (unless acknowledged or replaced meanwhile). */
     private synchronized void resendResult(CommandResult result) {
-        if (!unacknowledged.resendStarts(result) || state == BoxState.CLOSED) {
-            return;
-        }
-        if (session != null) {
-            sendOnSession(result);
-        } else if (!outbox.contains(result)) {
-            outbox.add(result);
+        if (unacknowledged.waitsFor(result) && state != BoxState.CLOSED) {
+            sendResult(result);
         }
     }
 
@@ -550,8 +547,8 @@ public final class BoxLifecycle implements Registration {
         runAcknowledged(); // one outstanding at most: an earlier one goes now
         afterAcknowledged = action;
         followUpPending = true;
-        acknowledgementTimeout = scheduler.schedule(this::runAcknowledged, RESULT_ACKNOWLEDGEMENT_TIMEOUT_MILLIS,
-                TimeUnit.MILLISECONDS);
+        // The result is sent again meanwhile (UnacknowledgedResult); past this, the edge is unreachable.
+        acknowledgementTimeout = schedule(this::runAcknowledged, timers.resultAcknowledgementTimeout());
     }
 
     private void runAcknowledged() {

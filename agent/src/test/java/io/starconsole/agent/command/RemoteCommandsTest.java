@@ -246,6 +246,24 @@ class RemoteCommandsTest {
         assertThat(edge.results).hasSize(1); // no later result: the change held
     }
 
+    /**
+     * The edge never answers the new key's result (the console is unreachable for results): it is
+     * sent again under the old key until the acknowledgement timeout (1 s here), then the box
+     * switches; the old key's result is not sent under the new one, whose registration settles it.
+     */
+    @Test
+    void regenerateKey_resultNeverAcknowledged_isSentAgainUnderTheOldKeyOnly() throws Exception {
+        Key oldKey = box.publicKey();
+        edge.scriptRegistrations(Answer.OK);
+        edge.loseNextResultAnswers(Integer.MAX_VALUE);
+        CommandResult result = deliver(command(UserCommandType.REGENERATE_L3_SPN_KEY, "now"));
+        Key newKey = Key.fromBase64(result.message().substring("new-key ".length()));
+        await(() -> box.state() == BoxState.ESTABLISHED && box.publicKey().equals(newKey), Duration.ofSeconds(5));
+        Thread.sleep(1500); // several resend intervals on the new session
+        assertThat(edge.results).as("sent again before the switch").hasSizeGreaterThan(1).allMatch(result::equals);
+        assertThat(edge.resultKeys).as("never under the new key").containsOnly(oldKey);
+    }
+
     @Test
     void regenerateKey_refusedUnderNewKey_switchesBackAndReportsRolledBackForSameId() throws Exception {
         Key oldKey = box.publicKey();

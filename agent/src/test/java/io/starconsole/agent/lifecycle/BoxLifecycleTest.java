@@ -242,6 +242,24 @@ class BoxLifecycleTest {
     }
 
     @Test
+    void resultWhoseOkIsLost_isSentAgain_andTheNextCommandFollowsItsOk() throws Exception {
+        startBox();
+        awaitEstablished();
+        edge.loseNextResultAnswers(1); // the console took it; the OK did not reach the box
+        edge.queue(new UserCommand(45, UserCommandType.CHANGE_SPNBOX_NAME, 0, "10.7.0.2",
+                "delta".getBytes(StandardCharsets.UTF_8)));
+        edge.queue(new UserCommand(46, UserCommandType.CHANGE_SPNBOX_NAME, 0, "10.7.0.2",
+                "epsilon".getBytes(StandardCharsets.UTF_8)));
+        edge.setCommandsPendingFlag(true);
+        await(() -> edge.results.size() == 3, Duration.ofSeconds(5));
+        // Without the resend the next command waits out the acknowledgement timeout: 45, 46.
+        assertThat(edge.results).extracting(r -> r.commandId()).containsExactly(45L, 45L, 46L);
+        Thread.sleep(600);
+        assertThat(edge.results).as("nothing sent again after the OKs").hasSize(3);
+        assertThat(Files.readString(temp.resolve("box/sandbox/hostname")).strip()).isEqualTo("epsilon");
+    }
+
+    @Test
     void wakeUpWhileAnAskIsOnItsWay_theBoxAsksAgainAfterTheEmptyAnswer() throws Exception {
         startBox();
         awaitEstablished();
