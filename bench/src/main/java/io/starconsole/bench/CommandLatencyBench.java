@@ -260,8 +260,12 @@ public final class CommandLatencyBench {
     /** The edge's calls that carry commands to and from the boxes, as the functions' HTTP timers count them. */
     private static final List<String> RELAY_CALLS = List.of("commands/lease-batch", "commands/result-batch");
 
-    /** The relay calls as the functions count them, and the edge's repeats of each. */
-    private record RelayReading(TimerReading[] calls, double[] repeats) {
+    /**
+     * The relay calls as the functions count them, the edge's repeats of each, and the boxes' repeated
+     * ASK_USER_CMDs and results that the edge did not relay (their first was on its way).
+     */
+    private record RelayReading(TimerReading[] calls, double[] repeats, double boxAsksRepeated,
+                                double boxResultsRepeated) {
         static RelayReading read(StarConsole.Ports ports) throws Exception {
             MetricsPage functions = MetricsPage.read(ports.http());
             MetricsPage edge = MetricsPage.read(ports.edgeHttp());
@@ -271,7 +275,8 @@ public final class CommandLatencyBench {
                 calls[i] = TimerReading.functionsCalls(functions, RELAY_CALLS.get(i));
                 repeats[i] = edge.sum("edge_functions_retries_total", "path=\"" + RELAY_CALLS.get(i) + "\"");
             }
-            return new RelayReading(calls, repeats);
+            return new RelayReading(calls, repeats, edge.sum("edge_box_requests_repeated_total", "type=\"ask_user_cmd\""),
+                    edge.sum("edge_box_requests_repeated_total", "type=\"command_result\""));
         }
     }
 
@@ -290,6 +295,9 @@ public final class CommandLatencyBench {
                             + " %.0f repeated by the edge;", RELAY_CALLS.get(i), window.count(), window.meanMillis(),
                     1e3 * after.calls()[i].maxSeconds(), after.repeats()[i] - before.repeats()[i]));
         }
+        line.append(String.format(Locale.ROOT, " boxes' repeats not relayed (the first on its way): %.0f ASK_USER_CMD,"
+                        + " %.0f COMMAND_RESULT", after.boxAsksRepeated() - before.boxAsksRepeated(),
+                after.boxResultsRepeated() - before.boxResultsRepeated()));
         System.out.println(line);
         System.out.println("  postgres: " + statements.summary());
     }

@@ -1,5 +1,7 @@
 package io.starconsole.edge.jedi;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.starconsole.edge.relay.CommandRelay;
 import io.starconsole.edge.relay.EdgeIdentity;
 import io.starconsole.edge.relay.FunctionsClient;
@@ -68,16 +70,28 @@ public class BoxRequests {
      * from growing with its own repeats. Touched only on the edge's loop.
      */
     private final Set<RelayModels.CommandResult> reporting = new HashSet<>();
+    /** Repeats of the two above, not relayed: a lossy link or a slow registry shows here. */
+    private final Counter repeatedAsks;
+    private final Counter repeatedResults;
 
     public BoxRequests(EdgeLoop loop, SessionTable sessions, FunctionsClient functions, PresenceRelay presence,
-                       EdgeIdentity identity, DropCounters drops, CommandRelay commands) {
+                       EdgeIdentity identity, DropCounters drops, CommandRelay commands, MeterRegistry registry) {
         this.commands = commands;
+        this.repeatedAsks = repeated(registry, MessageType.ASK_USER_CMD);
+        this.repeatedResults = repeated(registry, MessageType.COMMAND_RESULT);
         this.loop = loop;
         this.sessions = sessions;
         this.functions = functions;
         this.presence = presence;
         this.edgeId = identity.id();
         this.drops = drops;
+    }
+
+    private static Counter repeated(MeterRegistry registry, MessageType type) {
+        return Counter.builder("edge.box.requests.repeated")
+                .tag("type", type.name().toLowerCase(java.util.Locale.ROOT))
+                .description("a box's request repeated while its first was relayed; not relayed again")
+                .register(registry);
     }
 
     /**
@@ -138,6 +152,7 @@ public class BoxRequests {
     /** ASK_USER_CMD: the box's next command from the queue, leased to it for the visibility timeout. */
     private void lease(EdgeSession session) {
         if (leasing.contains(session)) {
+            repeatedAsks.increment();
             return;
         }
         if (leasing.size() >= MAX_LEASING) {
@@ -163,6 +178,7 @@ public class BoxRequests {
     /** COMMAND_RESULT: OK once the registry recorded it, NOK TRY_AGAIN if it could not. */
     private void report(EdgeSession session, RelayModels.CommandResult result) {
         if (!reporting.add(result)) {
+            repeatedResults.increment();
             return;
         }
         commands.result(result).whenComplete((answer, failure) -> loop.execute(() -> {
