@@ -492,6 +492,7 @@ public final class BoxLifecycle implements Registration {
     /** A result the edge has not said OK to, again (unless acknowledged or replaced meanwhile). */
     private synchronized void resendResult(CommandResult result) {
         if (unacknowledged.waitsFor(result) && state != BoxState.CLOSED) {
+            LOG.log(Level.INFO, name + ": no OK yet to the result of command " + result.commandId() + "; sending it again");
             sendResult(result);
         }
     }
