@@ -2,7 +2,6 @@ package io.starconsole.functions.hostile;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.config.LogConfig;
@@ -49,12 +48,6 @@ class HostileInputTest {
     private static final Pattern LEAK = Pattern.compile("Exception|\\tat |\\bat [a-z]+\\.[a-z]+\\.|java\\.|jakarta\\."
             + "|com\\.fasterxml|org\\.jboss|io\\.vertx|io\\.quarkus|io\\.starconsole|org\\.postgresql|SQLSTATE");
     private static final List<Variant> VARIANTS = Variant.all();
-    /**
-     * Answers are read with Jackson and requests sent without RestAssured's log-if-validation-fails
-     * buffer: its Groovy path evaluation and its printing of every (oversize) request body took most
-     * of this class's two minutes, and nothing here validates through RestAssured.
-     */
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static Fixtures fixtures;
 
     @Inject
@@ -180,9 +173,14 @@ class HostileInputTest {
         return false;
     }
 
+    /**
+     * Answers are read with Jackson ({@link Variant#JSON}) and requests sent without RestAssured's
+     * log-if-validation-fails buffer: its Groovy path evaluation and its printing of every (oversize)
+     * request body took most of this class's two minutes, and nothing here validates through RestAssured.
+     */
     private static JsonNode json(String body) {
         try {
-            return JSON.readTree(body);
+            return Variant.JSON.readTree(body);
         } catch (JsonProcessingException e) {
             throw new AssertionError("not JSON: " + body, e);
         }

@@ -64,7 +64,8 @@ record Variant(Endpoint endpoint, Kind kind, String where, String value, Expect 
     private static final List<String> PATH_VALUES = List.of(SQL, "../../etc/passwd", "<script>alert(1)</script>",
             "box\u0000", "99999999999999999999", "-1", "x".repeat(2_000));
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** This package's one mapper: the variants' bodies, and the answers HostileInputTest reads. */
+    static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern PARAMETER = Pattern.compile("\\{([A-Za-z]+)}");
     private static final String MARK = "\uE000invalid-utf8\uE000";
 
