@@ -50,7 +50,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code --explain-slower-than MS} has PostgreSQL log the plan of each statement slower than that;
  * {@code --commit-order true} has it record commit times and prints how many single-box commands were
  * enqueued out of commit order, and how many of the late ones. {@code --jedi 2} has the boxes speak
- * JEDI/2 (AES-256-GCM) instead of JEDI/3.
+ * JEDI/2 (AES-256-GCM) instead of JEDI/3. {@code --statements N} restarts PostgreSQL with
+ * pg_stat_statements loaded (before the boxes register) and prints the N statements called most a
+ * second with the boxes online and idle, and a command in the single-box phase.
+ *
+ * <p>Before the single-box phase the boxes are left alone for a while: each process's CPU then and
+ * during the phase give the CPU a command costs beyond the boxes' own keepalive and presence.
  *
  * <pre>
  * java -cp bench/target/bench.jar io.starconsole.bench.CommandLatencyBench --boxes 1000 --commands 2000 --rate 50
@@ -81,6 +86,7 @@ public final class CommandLatencyBench {
         Path home = Path.of(args.text("home", ".")).toAbsolutePath().normalize();
         int explainSlowerThanMillis = args.integer("explain-slower-than", 0);
         boolean commitOrder = args.flag("commit-order");
+        int statementLimit = args.integer("statements", 0);
         System.out.println("CommandLatencyBench: " + boxes + " boxes (PING " + ping + "), " + commands
                 + " commands at " + rate + "/s, broadcast " + broadcast + "; " + Proc.machine());
 
@@ -102,6 +108,13 @@ public final class CommandLatencyBench {
             if (commitOrder) {
                 restartDatabaseWith(console, List.of("track_commit_timestamp = on"));
                 System.out.println("PostgreSQL records commit times (the single-box phase reports enqueues committed out of id order)");
+            }
+            if (statementLimit > 0) {
+                StatementActivity.load(console.jdbcUrl(), () -> {
+                    console.stopDatabase();
+                    console.startDatabase();
+                });
+                System.out.println("PostgreSQL counts statements (pg_stat_statements)");
             }
             Api api = Api.login(http, "http://127.0.0.1:" + ports.http(), "admin", console.adminPassword());
 
@@ -140,12 +153,27 @@ public final class CommandLatencyBench {
                 }
                 if (commands > 0) {
                     if (warmupCommands > 0) {
-                        singleBox(api, keys, warmupCommands, rate, "warm-up");
+                        singleBox(api, keys, warmupCommands, rate, "warm-up", null);
                     }
+                    ProcessCpu cpu = ProcessCpu.of(DatabaseActivity.postmasterPid(sampling));
+                    StatementActivity statementsIdle = statementLimit > 0 ? StatementActivity.read(catalog) : null;
+                    ProcessCpu.Reading idleBefore = cpu.read();
+                    long idleStart = System.nanoTime();
+                    Thread.sleep(IDLE_WINDOW.toMillis());
+                    ProcessCpu.Reading idle = cpu.read().minus(idleBefore);
+                    double idleSeconds = (System.nanoTime() - idleStart) / 1e9;
+                    StatementActivity statementsBusy = statementLimit > 0 ? StatementActivity.read(catalog) : null;
                     RelayReading before = RelayReading.read(ports);
                     WaitSampler statements = WaitSampler.byStatement(sampling, 20);
-                    singleBox(api, keys, commands, rate, "single-box commands");
+                    CpuWindow busy = singleBox(api, keys, commands, rate, "single-box commands", cpu);
                     printRelayCalls(ports, before, statements);
+                    printCommandCpu(idle, idleSeconds, busy.spent(), busy.seconds(), commands);
+                    if (statementLimit > 0) {
+                        System.out.println("  statements a second, boxes online without commands:"
+                                + statementsBusy.mostCalledSince(statementsIdle, Math.round(idleSeconds), statementLimit));
+                        System.out.println("  statements a command, single-box phase (deliveries read after it included):"
+                                + StatementActivity.read(catalog).mostCalledSince(statementsBusy, commands, statementLimit));
+                    }
                     if (commitOrder) {
                         printCommitOrder(catalog, 300);
                     }
@@ -168,8 +196,8 @@ public final class CommandLatencyBench {
      * {@code commands} CHANGE_SPNBOX_NAME to random boxes at {@code rate}, then their latencies under
      * {@code label}; a second call (after a warm-up) draws other boxes and other names.
      */
-    private static void singleBox(Api api, List<String> keys, int commands, double rate, String label)
-            throws Exception {
+    private static CpuWindow singleBox(Api api, List<String> keys, int commands, double rate, String label,
+                                       ProcessCpu cpu) throws Exception {
         Random random = new Random(label.hashCode());
         long[] scheduledEpochNanos = new long[commands];
         long[] createdEpochNanos = new long[commands];
@@ -182,6 +210,7 @@ public final class CommandLatencyBench {
         long anchorEpoch = anchorWall.getEpochSecond() * 1_000_000_000L + anchorWall.getNano();
         RateSchedule schedule = new RateSchedule(anchorNanos + 100_000_000L, rate);
         System.out.println(label + ": enqueueing " + commands + " commands at " + rate + "/s; load average " + Proc.loadAverage());
+        ProcessCpu.Reading cpuBefore = cpu == null ? null : cpu.read();
         for (int i = 0; i < commands; i++) {
             long due = schedule.dueNanos(i);
             RateSchedule.awaitNanos(due);
@@ -220,6 +249,8 @@ public final class CommandLatencyBench {
                 commands / sendSeconds, Proc.loadAverage());
 
         awaitQueueEmpty(api, Duration.ofSeconds(180));
+        CpuWindow window = cpu == null ? null
+                : new CpuWindow(cpu.read().minus(cpuBefore), (System.nanoTime() - anchorNanos) / 1e9);
 
         Histogram endToEnd = LatencyReport.newHistogram();
         Histogram scheduledToCreated = LatencyReport.newHistogram();
@@ -255,6 +286,29 @@ public final class CommandLatencyBench {
         print("  createdAt -> delivery final (server only)", createdToFinal);
         print("  scheduled enqueue -> 201 at the client", clientAnswer);
         System.out.println("  load average " + Proc.loadAverage());
+        return window;
+    }
+
+    /** The processes' CPU from a phase's first enqueue until its queue was empty, and how long that was. */
+    private record CpuWindow(ProcessCpu.Reading spent, double seconds) {
+    }
+
+    /** How long the boxes are left alone, online, to read what they cost without commands. */
+    private static final Duration IDLE_WINDOW = Duration.ofSeconds(15);
+
+    /**
+     * Each process's CPU with the boxes online and no command (their PINGs, the presence relay), and
+     * during the single-box phase (from its first enqueue until its queue is empty); what the phase
+     * took beyond the idle rate, per command.
+     */
+    private static void printCommandCpu(ProcessCpu.Reading idle, double idleSeconds, ProcessCpu.Reading busy,
+                                        double busySeconds, int commands) {
+        System.out.println("  CPU, boxes online without commands (" + Math.round(idleSeconds) + " s): "
+                + idle.shares(idleSeconds));
+        System.out.println("  CPU during the single-box phase (" + Math.round(busySeconds) + " s): "
+                + busy.shares(busySeconds));
+        ProcessCpu.Reading beyondIdle = busy.minus(idle.scaled(busySeconds / idleSeconds));
+        System.out.println("  CPU a command beyond the idle rate: " + beyondIdle.perEach(commands));
     }
 
     /** The edge's calls that carry commands to and from the boxes, as the functions' HTTP timers count them. */

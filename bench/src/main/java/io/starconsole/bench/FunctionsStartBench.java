@@ -49,6 +49,22 @@ public final class FunctionsStartBench {
         }
     }
 
+    /**
+     * The functions' connections to PostgreSQL (the application's role): each one opened costs the
+     * functions a SCRAM-SHA-256 exchange, whose key derivation is thousands of HMACs.
+     */
+    private static long applicationConnections(LocalCloud cloud) throws java.sql.SQLException {
+        try (java.sql.Connection db = java.sql.DriverManager.getConnection(cloud.jdbcUrl(), "postgres", "");
+             java.sql.PreparedStatement count = db.prepareStatement(
+                     "SELECT count(*) FROM pg_stat_activity WHERE usename = ? AND backend_type = 'client backend'")) {
+            count.setString(1, cloud.settings().databaseUser());
+            try (java.sql.ResultSet row = count.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        }
+    }
+
     private static void once(int run, Path jar, LocalCloud cloud, List<String> jvmOptions) throws Exception {
         int port = KeepaliveBench.freePort();
         String java = ProcessHandle.current().info().command().orElse("java");
@@ -89,10 +105,13 @@ public final class FunctionsStartBench {
             double seconds = (System.nanoTime() - start) / 1e9;
             long rssAtStart = Proc.rssKib(process.pid());
             double cpuSeconds = (double) Proc.cpuTicks(process.pid()) / Proc.CLOCK_TICKS_PER_SECOND;
+            long connectionsAtStart = applicationConnections(cloud);
             Thread.sleep(5000);
             System.out.printf(Locale.ROOT, "run %d%s: JVM start to first answer %.2f s (CPU %.2f s); RSS %d MiB then,"
-                            + " %d MiB 5 s later; load average %s%n", run, run == 1 ? " (fresh database: migrates)" : "",
-                    seconds, cpuSeconds, rssAtStart / 1024, Proc.rssKib(process.pid()) / 1024, Proc.loadAverage());
+                            + " %d MiB 5 s later; database connections then %d, 5 s later %d; load average %s%n", run,
+                    run == 1 ? " (fresh database: migrates)" : "", seconds, cpuSeconds, rssAtStart / 1024,
+                    Proc.rssKib(process.pid()) / 1024, connectionsAtStart, applicationConnections(cloud),
+                    Proc.loadAverage());
         } finally {
             process.destroy();
             command.settle(process.waitFor()); // as the launcher: class data written at exit is kept

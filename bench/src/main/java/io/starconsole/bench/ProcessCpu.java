@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.util.Locale;
 
 /**
- * The CPU of the processes of one registration run: this JVM (the boxes), the console's edge and
+ * The CPU of the processes of one bench run: this JVM (the boxes), the console's edge and
  * functions (children of this JVM, told apart by their jar) and PostgreSQL's server processes
  * ({@link Proc#treeCpuTicks} of the postmaster).
  */
@@ -18,17 +18,42 @@ record ProcessCpu(long generator, long edge, long functions, long postmaster) {
                     postgres - earlier.postgres);
         }
 
-        /** Each process's share of a core over {@code seconds}, and its microseconds per one of {@code count}. */
-        String format(double seconds, long count) {
-            return String.format(Locale.ROOT, "generator %s, edge %s, functions %s, postgres %s",
-                    one(generator, seconds, count), one(edge, seconds, count), one(functions, seconds, count),
-                    one(postgres, seconds, count));
+        /** These ticks times {@code factor}, rounded: an idle rate carried over a longer window. */
+        Reading scaled(double factor) {
+            return new Reading(Math.round(generator * factor), Math.round(edge * factor),
+                    Math.round(functions * factor), Math.round(postgres * factor));
         }
 
-        private static String one(long ticks, double seconds, long count) {
-            double cpuSeconds = ticks / (double) Proc.CLOCK_TICKS_PER_SECOND;
-            return String.format(Locale.ROOT, "%.0f%% of a core = %.0f µs", 100 * cpuSeconds / seconds,
-                    1e6 * cpuSeconds / count);
+        /** Each process's share of a core over {@code seconds}, and its microseconds per one of {@code count}. */
+        String format(double seconds, long count) {
+            return describe(ticks -> share(ticks, seconds) + " = " + perEach(ticks, count));
+        }
+
+        /** Each process's share of a core over {@code seconds}. */
+        String shares(double seconds) {
+            return describe(ticks -> share(ticks, seconds));
+        }
+
+        /** Each process's microseconds of CPU per one of {@code count}. */
+        String perEach(long count) {
+            return describe(ticks -> perEach(ticks, count));
+        }
+
+        private String describe(java.util.function.LongFunction<String> figure) {
+            return "generator " + figure.apply(generator) + ", edge " + figure.apply(edge) + ", functions "
+                    + figure.apply(functions) + ", postgres " + figure.apply(postgres);
+        }
+
+        private static String share(long ticks, double seconds) {
+            return String.format(Locale.ROOT, "%.0f%% of a core", 100 * cpuSeconds(ticks) / seconds);
+        }
+
+        private static String perEach(long ticks, long count) {
+            return String.format(Locale.ROOT, "%.0f µs", 1e6 * cpuSeconds(ticks) / count);
+        }
+
+        private static double cpuSeconds(long ticks) {
+            return ticks / (double) Proc.CLOCK_TICKS_PER_SECOND;
         }
     }
 
