@@ -5,7 +5,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.starconsole.functions.box.EdgeInput;
 import io.starconsole.functions.box.TransientFailures;
-import io.starconsole.functions.database.Transactions;
+import io.starconsole.functions.database.GenericPlans;
 import io.starconsole.functions.error.ApiException;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -91,7 +91,8 @@ public class LeaseBatches {
         if (firstEntryOfKey.isEmpty()) {
             return Uni.createFrom().item(new BatchAnswer(List.of(answers)));
         }
-        return TransientFailures.retry(() -> Transactions.run(pool, db -> leaseAll(db, request, firstEntryOfKey, now)),
+        return TransientFailures.retry(() -> GenericPlans.transactionForBatch(pool, firstEntryOfKey.size(),
+                                db -> leaseAll(db, request, firstEntryOfKey, now)),
                         CommandQueue.MAX_TRANSACTION_ATTEMPTS)
                 .onItem().transform(byKey -> {
                     firstEntryOfKey.forEach((key, index) -> answers[index] = byKey.get(key));

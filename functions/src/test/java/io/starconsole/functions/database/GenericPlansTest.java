@@ -50,6 +50,16 @@ class GenericPlansTest {
     }
 
     @Test
+    void aSmallBatchsTransaction_keepsGenericPlans_aLargerOneKeepsPlansMadeForItsValues() {
+        String small = GenericPlans.transactionForBatch(pool, GenericPlans.MAX_SMALL_BATCH,
+                db -> setting(db, "plan_cache_mode")).await().atMost(WAIT);
+        String large = GenericPlans.transactionForBatch(pool, GenericPlans.MAX_SMALL_BATCH + 1,
+                db -> setting(db, "plan_cache_mode")).await().atMost(WAIT);
+
+        assertThat(List.of(small, large)).containsExactly("force_generic_plan", "auto");
+    }
+
+    @Test
     void settingsThatFail_failTheTransaction_withTheirOwnError() {
         assertThatThrownBy(() -> Transactions.run(pool, "set_config('plan_cache_mode', 'no such mode', true)",
                         db -> setting(db, "plan_cache_mode")).await().atMost(WAIT))
