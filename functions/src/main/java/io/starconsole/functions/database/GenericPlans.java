@@ -26,8 +26,8 @@ public final class GenericPlans {
     /**
      * The most boxes of an edge's lease batch whose transaction keeps generic plans. Between
      * commands an edge's lease batches name one to three boxes, and their array statements were
-     * planned afresh at every call: 2.3 ms of planning a command at 10,000 boxes online, more than
-     * running them, and their generic plans read fewer blocks too (bench/RESULTS.md, session 18). A
+     * planned afresh at every call, as long as running them: 1.5 of a command's 3.7 ms of planning
+     * at 10,000 boxes online; their generic plans read fewer blocks too (bench/RESULTS.md, session 18). A
      * broadcast's batches of hundreds keep plans made for their arrays. Result batches keep theirs:
      * the generic plan of their locking read ({@code d.id = ANY($1)}) read half as many blocks again.
      */
