@@ -10,6 +10,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -53,12 +58,12 @@ public final class FunctionsStartBench {
      * The functions' connections to PostgreSQL (the application's role): each one opened costs the
      * functions a SCRAM-SHA-256 exchange, whose key derivation is thousands of HMACs.
      */
-    private static long applicationConnections(LocalCloud cloud) throws java.sql.SQLException {
-        try (java.sql.Connection db = java.sql.DriverManager.getConnection(cloud.jdbcUrl(), "postgres", "");
-             java.sql.PreparedStatement count = db.prepareStatement(
+    private static long applicationConnections(LocalCloud cloud) throws SQLException {
+        try (Connection db = DriverManager.getConnection(cloud.jdbcUrl(), "postgres", "");
+             PreparedStatement count = db.prepareStatement(
                      "SELECT count(*) FROM pg_stat_activity WHERE usename = ? AND backend_type = 'client backend'")) {
             count.setString(1, cloud.settings().databaseUser());
-            try (java.sql.ResultSet row = count.executeQuery()) {
+            try (ResultSet row = count.executeQuery()) {
                 row.next();
                 return row.getLong(1);
             }

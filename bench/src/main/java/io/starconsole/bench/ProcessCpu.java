@@ -2,6 +2,7 @@ package io.starconsole.bench;
 
 import java.io.IOException;
 import java.util.Locale;
+import java.util.function.LongFunction;
 
 /**
  * The CPU of the processes of one bench run: this JVM (the boxes), the console's edge and
@@ -39,7 +40,7 @@ record ProcessCpu(long generator, long edge, long functions, long postmaster) {
             return describe(ticks -> perEach(ticks, count));
         }
 
-        private String describe(java.util.function.LongFunction<String> figure) {
+        private String describe(LongFunction<String> figure) {
             return "generator " + figure.apply(generator) + ", edge " + figure.apply(edge) + ", functions "
                     + figure.apply(functions) + ", postgres " + figure.apply(postgres);
         }
