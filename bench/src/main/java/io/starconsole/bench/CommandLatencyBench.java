@@ -110,10 +110,7 @@ public final class CommandLatencyBench {
                 System.out.println("PostgreSQL records commit times (the single-box phase reports enqueues committed out of id order)");
             }
             if (statementLimit > 0) {
-                StatementActivity.load(console.jdbcUrl(), () -> {
-                    console.stopDatabase();
-                    console.startDatabase();
-                });
+                SeedComparisonBench.loadStatementStatistics(console);
                 System.out.println("PostgreSQL counts statements (pg_stat_statements)");
             }
             Api api = Api.login(http, "http://127.0.0.1:" + ports.http(), "admin", console.adminPassword());
@@ -162,7 +159,7 @@ public final class CommandLatencyBench {
                     Thread.sleep(IDLE_WINDOW.toMillis());
                     ProcessCpu.Reading idle = cpu.read().minus(idleBefore);
                     double idleSeconds = (System.nanoTime() - idleStart) / 1e9;
-                    StatementActivity statementsBusy = statementLimit > 0 ? StatementActivity.read(catalog) : null;
+                    StatementActivity statementsBeforePhase = statementLimit > 0 ? StatementActivity.read(catalog) : null;
                     RelayReading before = RelayReading.read(ports);
                     WaitSampler statements = WaitSampler.byStatement(sampling, 20);
                     CpuWindow busy = singleBox(api, keys, commands, rate, "single-box commands", cpu);
@@ -170,9 +167,9 @@ public final class CommandLatencyBench {
                     printCommandCpu(idle, idleSeconds, busy.spent(), busy.seconds(), commands);
                     if (statementLimit > 0) {
                         System.out.println("  statements a second, boxes online without commands:"
-                                + statementsBusy.mostCalledSince(statementsIdle, Math.round(idleSeconds), statementLimit));
+                                + statementsBeforePhase.mostCalledSince(statementsIdle, Math.round(idleSeconds), statementLimit));
                         System.out.println("  statements a command, single-box phase (deliveries read after it included):"
-                                + StatementActivity.read(catalog).mostCalledSince(statementsBusy, commands, statementLimit));
+                                + StatementActivity.read(catalog).mostCalledSince(statementsBeforePhase, commands, statementLimit));
                     }
                     if (commitOrder) {
                         printCommitOrder(catalog, 300);
