@@ -155,8 +155,9 @@ final class Proc {
         }
     }
 
+    /** Cores, Java, load average and {@link MachineSpeed}: what a bench's figures were taken on. */
     static String machine() {
         return Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version")
-                + ", load average " + loadAverage();
+                + ", load average " + loadAverage() + "; " + MachineSpeed.describe();
     }
 }

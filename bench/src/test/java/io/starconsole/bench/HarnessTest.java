@@ -30,6 +30,24 @@ class HarnessTest {
     }
 
     @Test
+    void machineSpeed_namesTheFirstProcessorsModel_orSaysItIsUnknown() {
+        String cpuinfo = "processor\t: 0\nvendor_id\t: AuthenticAMD\nmodel name\t: AMD EPYC\nflags\t: fpu\n\n"
+                + "processor\t: 1\nmodel name\t: Other\n";
+
+        assertThat(MachineSpeed.cpuModelFromCpuinfo(cpuinfo)).isEqualTo("AMD EPYC");
+        assertThat(MachineSpeed.cpuModelFromCpuinfo("processor\t: 0\nmodel name\t:\n")).isEqualTo("processor unknown");
+        assertThat(MachineSpeed.cpuModelFromCpuinfo("")).isEqualTo("processor unknown");
+    }
+
+    @Test
+    void machineSpeed_timesRealSharedSecrets() {
+        double micros = MachineSpeed.microsPerSharedSecret();
+
+        // a Curve25519 ladder is tens of microseconds on any machine of this decade, never nothing
+        assertThat(micros).isGreaterThan(1).isLessThan(10_000);
+    }
+
+    @Test
     void schedule_zeroRate_isRejected() {
         assertThatThrownBy(() -> new RateSchedule(0, 0)).isInstanceOf(IllegalArgumentException.class);
     }
