@@ -96,6 +96,7 @@ public final class TestEdge implements AutoCloseable {
     public final AtomicInteger byes = new AtomicInteger();
     public final AtomicInteger asks = new AtomicInteger();
     private volatile UserCommand queuedDuringNextAsk;
+    private volatile UserCommand queuedAtNextResult;
     public final AtomicInteger initiationsSeen = new AtomicInteger();
 
     public TestEdge(Path keyDirectory) throws IOException {
@@ -178,6 +179,14 @@ public final class TestEdge implements AutoCloseable {
      */
     public synchronized void queueDuringNextAsk(UserCommand command) {
         queuedDuringNextAsk = command;
+    }
+
+    /**
+     * {@code command} is queued when the box's next result arrives, while the box still waits for
+     * that result's OK: the box hears WAKE_UP, then the OK. The PONGs' flag stays down.
+     */
+    public synchronized void queueAtNextResult(UserCommand command) {
+        queuedAtNextResult = command;
     }
 
     private void loop() {
@@ -278,6 +287,12 @@ public final class TestEdge implements AutoCloseable {
         } else if (message instanceof CommandResult result) {
             results.add(result);
             resultKeys.add(session.remoteStaticKey());
+            UserCommand late = queuedAtNextResult;
+            if (late != null) {
+                queuedAtNextResult = null;
+                commands.add(late);
+                send(session.seal(new WakeUp(1)), source);
+            }
             if (resultAnswersToLose > 0) {
                 resultAnswersToLose--;
                 return;

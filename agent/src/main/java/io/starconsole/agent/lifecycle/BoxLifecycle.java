@@ -93,6 +93,13 @@ public final class BoxLifecycle implements Registration {
     /** Told of new work while an ASK_USER_CMD was on its way: its answer may predate the work. */
     private boolean askAgain;
     private boolean commandRunning;
+    /**
+     * Told of more work (the answer's "more pending", WAKE_UP, a PONG's flag) since the running
+     * command was leased: ask once it and its follow-up are done. Not told, the box does not ask:
+     * an empty lease is a relay and a transaction for nothing, and work queued later reaches it as
+     * a WAKE_UP or, if that is lost, as the flag of the PONGs that follow.
+     */
+    private boolean askAfterCommand;
     private ScheduledFuture<?> attemptTimer;
     private ScheduledFuture<?> retryTimer;
     private ScheduledFuture<?> pingTimer;
@@ -461,8 +468,9 @@ public final class BoxLifecycle implements Registration {
             askAgain = false;
             if (answer.command().isPresent()) {
                 UserCommand command = answer.command().get();
-                commandRunning = true; // and asks again when it is done
-                scheduler.execute(() -> runCommand(command, answer.morePending()));
+                commandRunning = true;
+                askAfterCommand = answer.morePending() || toldOfWorkMeanwhile;
+                scheduler.execute(() -> runCommand(command));
             } else if (toldOfWorkMeanwhile) {
                 askForCommands(); // the empty answer may have been made before the new work was queued
             }
@@ -502,7 +510,9 @@ public final class BoxLifecycle implements Registration {
         // run before the factory reset acknowledged just before it.
         if (commandInFlight) {
             askAgain = true;
-        } else if (!commandRunning && !followUpPending) {
+        } else if (commandRunning || followUpPending) {
+            askAfterCommand = true;
+        } else {
             commandInFlight = true;
             commandAsks++;
             sendOnSession(new AskUserCmd());
@@ -510,18 +520,18 @@ public final class BoxLifecycle implements Registration {
     }
 
     /** On the scheduler, outside the lock: commands may run processes. */
-    private void runCommand(UserCommand command, boolean morePending) {
+    private void runCommand(UserCommand command) {
         CompletableFuture<CommandResult> pending;
         try {
             pending = commands.handle(command);
         } catch (RuntimeException e) {
             pending = CompletableFuture.failedFuture(e);
         }
-        pending.whenComplete((result, error) -> finishCommand(command, morePending,
+        pending.whenComplete((result, error) -> finishCommand(command,
                 error == null ? result : new CommandResult(command.id(), false, "agent error: " + error.getClass().getSimpleName())));
     }
 
-    private void finishCommand(UserCommand command, boolean morePending, CommandResult result) {
+    private void finishCommand(UserCommand command, CommandResult result) {
         synchronized (this) {
             commandRunning = false;
             if (state == BoxState.CLOSED) {
@@ -533,9 +543,7 @@ public final class BoxLifecycle implements Registration {
                 awaitAcknowledgement(() -> commands.afterResultSent(command));
                 sendResult(result); // without a session: sent after the next registration
             }
-            if (morePending && session != null) {
-                askForCommands();
-            }
+            askAfterCommandIfTold(); // without a result there is no follow-up to wait for
         }
     }
 
@@ -569,12 +577,18 @@ public final class BoxLifecycle implements Registration {
                 } finally {
                     synchronized (this) {
                         followUpPending = false;
-                        if (session != null && state != BoxState.CLOSED) {
-                            askForCommands(); // commands may have queued up meanwhile
-                        }
+                        askAfterCommandIfTold();
                     }
                 }
             });
+        }
+    }
+
+    /** The ask {@link #askAfterCommand} kept for later, once nothing runs or waits (under the lock). */
+    private void askAfterCommandIfTold() {
+        if (askAfterCommand && !commandRunning && !followUpPending && session != null && state != BoxState.CLOSED) {
+            askAfterCommand = false;
+            askForCommands();
         }
     }
 

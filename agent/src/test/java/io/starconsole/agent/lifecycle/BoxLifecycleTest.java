@@ -66,6 +66,11 @@ class BoxLifecycleTest {
         TestBoxes.await(condition, timeout);
     }
 
+    /** CHANGE_SPNBOX_NAME, command {@code id}, to {@code name}: what the sandbox shows in its hostname file. */
+    static UserCommand rename(long id, String name) {
+        return new UserCommand(id, UserCommandType.CHANGE_SPNBOX_NAME, 0, "10.7.0.2", name.getBytes(StandardCharsets.UTF_8));
+    }
+
     void awaitEstablished() throws InterruptedException {
         await(() -> box.state() == BoxState.ESTABLISHED, Duration.ofSeconds(5));
     }
@@ -200,7 +205,7 @@ class BoxLifecycleTest {
     void pongWithCommandsPending_asksForCommandAndSendsItsResult() throws Exception {
         startBox();
         awaitEstablished();
-        edge.queue(new UserCommand(41, UserCommandType.CHANGE_SPNBOX_NAME, 0, "10.7.0.2", "alpha".getBytes(StandardCharsets.UTF_8)));
+        edge.queue(rename(41, "alpha"));
         edge.setCommandsPendingFlag(true);
         await(() -> edge.results.size() == 1, Duration.ofSeconds(3));
         assertThat(edge.results.get(0).commandId()).isEqualTo(41);
@@ -212,8 +217,7 @@ class BoxLifecycleTest {
     void redeliveredCommandId_isNotRunAgain_storedResultIsResent() throws Exception {
         startBox();
         awaitEstablished();
-        UserCommand rename = new UserCommand(42, UserCommandType.CHANGE_SPNBOX_NAME, 0, "10.7.0.2",
-                "alpha".getBytes(StandardCharsets.UTF_8));
+        UserCommand rename = rename(42, "alpha");
         edge.queue(rename);
         edge.setCommandsPendingFlag(true);
         await(() -> edge.results.size() == 1, Duration.ofSeconds(3));
@@ -230,8 +234,7 @@ class BoxLifecycleTest {
         startBox();
         awaitEstablished();
         edge.refuseNextResults(2); // the console's database is down for a while
-        edge.queue(new UserCommand(43, UserCommandType.CHANGE_SPNBOX_NAME, 0, "10.7.0.2",
-                "beta".getBytes(StandardCharsets.UTF_8)));
+        edge.queue(rename(43, "beta"));
         edge.setCommandsPendingFlag(true);
         await(() -> edge.results.size() == 1, Duration.ofSeconds(10));
         assertThat(edge.refusedResults).hasSize(2).allMatch(r -> r.commandId() == 43);
@@ -246,10 +249,8 @@ class BoxLifecycleTest {
         startBox();
         awaitEstablished();
         edge.loseNextResultAnswers(1); // the console took it; the OK did not reach the box
-        edge.queue(new UserCommand(45, UserCommandType.CHANGE_SPNBOX_NAME, 0, "10.7.0.2",
-                "delta".getBytes(StandardCharsets.UTF_8)));
-        edge.queue(new UserCommand(46, UserCommandType.CHANGE_SPNBOX_NAME, 0, "10.7.0.2",
-                "epsilon".getBytes(StandardCharsets.UTF_8)));
+        edge.queue(rename(45, "delta"));
+        edge.queue(rename(46, "epsilon"));
         edge.setCommandsPendingFlag(true);
         await(() -> edge.results.size() == 3, Duration.ofSeconds(5));
         // Without the resend the next command waits out the acknowledgement timeout: 45, 46.
@@ -260,11 +261,34 @@ class BoxLifecycleTest {
     }
 
     @Test
+    void oneCommandWithNothingMorePending_isOneAsk_noEmptyAskAfterItsResult() throws Exception {
+        startBox();
+        awaitEstablished();
+        edge.queue(rename(47, "zeta"));
+        edge.setCommandsPendingFlag(true);
+        await(() -> edge.results.size() == 1, Duration.ofSeconds(3));
+        int pingsAtResult = edge.pings.get();
+        await(() -> edge.pings.get() >= pingsAtResult + 3, Duration.ofSeconds(5)); // the OK and its follow-up are long done
+        assertThat(edge.asks.get()).as("the answer said nothing more was pending, and nothing woke the box").isEqualTo(1);
+    }
+
+    @Test
+    void wakeUpWhileTheResultAwaitsItsOk_theBoxAsksOnceTheOkArrives() throws Exception {
+        startBox();
+        awaitEstablished();
+        edge.queue(rename(48, "eta"));
+        edge.queueAtNextResult(rename(49, "theta"));
+        edge.setCommandsPendingFlag(true);
+        await(() -> edge.results.size() == 2, Duration.ofSeconds(3));
+        assertThat(edge.results).extracting(r -> r.commandId()).containsExactly(48L, 49L);
+        assertThat(Files.readString(temp.resolve("box/sandbox/hostname")).strip()).isEqualTo("theta");
+    }
+
+    @Test
     void wakeUpWhileAnAskIsOnItsWay_theBoxAsksAgainAfterTheEmptyAnswer() throws Exception {
         startBox();
         awaitEstablished();
-        edge.queueDuringNextAsk(new UserCommand(44, UserCommandType.CHANGE_SPNBOX_NAME, 0, "10.7.0.2",
-                "gamma".getBytes(StandardCharsets.UTF_8)));
+        edge.queueDuringNextAsk(rename(44, "gamma"));
         edge.setCommandsPendingFlag(true); // one PONG makes the box ask; the flag is cleared then
         await(() -> edge.results.size() == 1, Duration.ofSeconds(3));
         assertThat(edge.results.get(0).commandId()).isEqualTo(44);

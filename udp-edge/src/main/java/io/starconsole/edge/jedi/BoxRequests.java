@@ -220,12 +220,17 @@ public class BoxRequests {
                 });
     }
 
-    /** The registry says these boxes have commands waiting: flag their PONGs and wake them now. */
+    /**
+     * The registry says these boxes have commands waiting: flag their PONGs and wake them now. A box
+     * whose lease is on its way is woken even if already flagged: the lease's "more pending" may
+     * have been read before this work committed, and its answer clears the flag; the box, told
+     * during its ask, asks again once its command is done.
+     */
     void onWork(@Observes PresenceRelay.BoxesWithWork work) {
         loop.execute(() -> {
             for (String boxKey : work.boxKeys()) {
                 EdgeSession session = sessions.byBox(boxKey);
-                if (session != null && !session.commandsPending()) {
+                if (session != null && (!session.commandsPending() || leasing.contains(session))) {
                     session.commandsPending(true);
                     reply(session, new WakeUp(1));
                 }

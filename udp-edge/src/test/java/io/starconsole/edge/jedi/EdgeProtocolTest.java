@@ -281,17 +281,42 @@ class EdgeProtocolTest {
         }
     }
 
+    /** Registers {@code box}; its first heartbeat's batch answer names it among the boxes with work. */
+    private static void wokenByTheRegistry(TestBox box) throws Exception {
+        box.hello("g");
+        FunctionsStandIn.ANSWERS.put("presence", "{\"accepted\":1,\"boxesWithWork\":[\"" + box.publicKey() + "\"]}");
+        assertThat(box.request(new Ping(1))).isInstanceOf(Pong.class);
+        assertThat(box.receiveMessage()).isInstanceOf(WakeUp.class);
+    }
+
     @Test
     void registryReportsWork_boxIsWokenAndPongsCarryTheFlag() throws Exception {
         FunctionsStandIn.ANSWERS.put("register", OK_NEWIP);
         try (TestBox box = box()) {
-            box.hello("g");
-            FunctionsStandIn.ANSWERS.put("presence",
-                    "{\"accepted\":1,\"boxesWithWork\":[\"" + box.publicKey() + "\"]}");
-            assertThat(box.request(new Ping(1))).isInstanceOf(Pong.class);
-            assertThat(box.receiveMessage()).isInstanceOf(WakeUp.class);
+            wokenByTheRegistry(box);
             Pong next = (Pong) box.request(new Ping(2));
             assertThat(next.commandsPending()).isTrue();
+        }
+    }
+
+    /**
+     * The lease's "more pending" can be read before new work commits, and its answer clears the flag:
+     * work reported while the lease is on its way must wake the box though its PONGs are flagged
+     * already, or the box (told nothing) would hear of it only from the registry's next report.
+     */
+    @Test
+    void workReportedWhileTheBoxsLeaseIsOnItsWay_wakesTheBoxAgain() throws Exception {
+        FunctionsStandIn.ANSWERS.put("register", OK_NEWIP);
+        FunctionsStandIn.ANSWERS.put("commands/lease", LEASED_RENAME);
+        try (TestBox box = box()) {
+            wokenByTheRegistry(box);
+            FunctionsStandIn.leaseDelayMillis = 1500;
+            box.sendSealed(new AskUserCmd());
+            assertThat(box.request(new Ping(2))).isInstanceOf(Pong.class); // its heartbeat: the registry reports work again
+            assertThat(box.receiveMessage()).as("woken while its lease is on its way").isInstanceOf(WakeUp.class);
+            Message answer = box.receiveMessage();
+            assertThat(answer).isInstanceOf(AnsUserCmd.class);
+            assertThat(((AnsUserCmd) answer).command().orElseThrow().id()).isEqualTo(42);
         }
     }
 

@@ -29,6 +29,8 @@ public class FunctionsStandIn implements QuarkusTestResourceLifecycleManager {
     static volatile int failWithStatus;
     /** How long each answer takes (a slow database behind the functions). */
     static volatile long delayMillis;
+    /** How long a lease batch's answer takes, on top of {@link #delayMillis} (other calls are not slowed). */
+    static volatile long leaseDelayMillis;
     /** Command ids whose results a result batch answers with a per-entry error. */
     static final java.util.Set<Long> REFUSED_RESULTS = ConcurrentHashMap.newKeySet();
     /** Leases being answered now (each entry of a lease batch counts), and the most at once since the last reset. */
@@ -45,6 +47,7 @@ public class FunctionsStandIn implements QuarkusTestResourceLifecycleManager {
         ANSWERS.clear();
         failWithStatus = 0;
         delayMillis = 0;
+        leaseDelayMillis = 0;
         REFUSED_RESULTS.clear();
         MOST_LEASES_AT_ONCE.set(0);
     }
@@ -74,9 +77,10 @@ public class FunctionsStandIn implements QuarkusTestResourceLifecycleManager {
             if (leases > 0) {
                 MOST_LEASES_AT_ONCE.accumulateAndGet(LEASES_IN_FLIGHT.addAndGet(leases), Math::max);
             }
-            if (delayMillis > 0) {
+            long delay = delayMillis + (leases > 0 ? leaseDelayMillis : 0);
+            if (delay > 0) {
                 try {
-                    Thread.sleep(delayMillis);
+                    Thread.sleep(delay);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
