@@ -12,11 +12,11 @@ import java.util.Arrays;
 
 /**
  * How fast this machine is today, printed in every bench's first line. The same two-core machine has
- * run the console's benches at speeds a factor of two to three apart from one day to the next (the
- * host under the virtual machine changes, and no steal time shows inside it), so a figure is only
+ * run the console's benches at speeds 1.6 to 2.5 times apart from one day to the next (the host
+ * under the virtual machine changes, and no steal time shows inside it), so a figure is only
  * comparable with another taken at a similar speed. The probe is the protocol's own X25519 shared
- * secret on one thread, a pure CPU workload every registration and re-key runs; session 5 measured
- * 81 µs a secret on JDK 17 and 25 alike.
+ * secret (its ladder) on one thread, a pure CPU workload every registration and re-key runs: 52–57 µs
+ * in session 6, 39–40 µs on session 19's faster day.
  */
 final class MachineSpeed {
 
