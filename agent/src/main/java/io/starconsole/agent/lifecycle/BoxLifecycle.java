@@ -90,16 +90,15 @@ public final class BoxLifecycle implements Registration {
     private long pingSequence;
     private int missedPongs;
     private boolean commandInFlight;
-    /** Told of new work while an ASK_USER_CMD was on its way: its answer may predate the work. */
-    private boolean askAgain;
     private boolean commandRunning;
     /**
-     * Told of more work (the answer's "more pending", WAKE_UP, a PONG's flag) since the running
-     * command was leased: ask once it and its follow-up are done. Not told, the box does not ask:
-     * an empty lease is a relay and a transaction for nothing, and work queued later reaches it as
-     * a WAKE_UP or, if that is lost, as the flag of the PONGs that follow.
+     * Told of work (WAKE_UP, a PONG's flag, an answer's "more pending") while an ASK_USER_CMD was on
+     * its way (its answer may predate the work) or a command ran or awaited its OK: ask once free.
+     * Not told, the box does not ask after a command: an empty lease is a relay and a transaction
+     * for nothing, and work queued later reaches it as a WAKE_UP or, if that is lost, as the flag of
+     * the PONGs that follow.
      */
-    private boolean askAfterCommand;
+    private boolean toldOfWork;
     private ScheduledFuture<?> attemptTimer;
     private ScheduledFuture<?> retryTimer;
     private ScheduledFuture<?> pingTimer;
@@ -464,14 +463,12 @@ public final class BoxLifecycle implements Registration {
             askForCommands();
         } else if (message instanceof AnsUserCmd answer) {
             commandInFlight = false;
-            boolean toldOfWorkMeanwhile = askAgain;
-            askAgain = false;
             if (answer.command().isPresent()) {
                 UserCommand command = answer.command().get();
                 commandRunning = true;
-                askAfterCommand = answer.morePending() || toldOfWorkMeanwhile;
+                toldOfWork |= answer.morePending();
                 scheduler.execute(() -> runCommand(command));
-            } else if (toldOfWorkMeanwhile) {
+            } else if (toldOfWork) {
                 askForCommands(); // the empty answer may have been made before the new work was queued
             }
         } else if (message instanceof Nok nok && nok.reason() == NokReason.TRY_AGAIN
@@ -508,11 +505,10 @@ public final class BoxLifecycle implements Registration {
     private void askForCommands() {
         // One command at a time, its follow-up (a reboot, a new key) included: a rename must not
         // run before the factory reset acknowledged just before it.
-        if (commandInFlight) {
-            askAgain = true;
-        } else if (commandRunning || followUpPending) {
-            askAfterCommand = true;
+        if (commandInFlight || commandRunning || followUpPending) {
+            toldOfWork = true;
         } else {
+            toldOfWork = false; // this ask covers it
             commandInFlight = true;
             commandAsks++;
             sendOnSession(new AskUserCmd());
@@ -543,7 +539,7 @@ public final class BoxLifecycle implements Registration {
                 awaitAcknowledgement(() -> commands.afterResultSent(command));
                 sendResult(result); // without a session: sent after the next registration
             }
-            askAfterCommandIfTold(); // without a result there is no follow-up to wait for
+            askIfTold(); // without a result there is no follow-up to wait for
         }
     }
 
@@ -577,17 +573,16 @@ public final class BoxLifecycle implements Registration {
                 } finally {
                     synchronized (this) {
                         followUpPending = false;
-                        askAfterCommandIfTold();
+                        askIfTold();
                     }
                 }
             });
         }
     }
 
-    /** The ask {@link #askAfterCommand} kept for later, once nothing runs or waits (under the lock). */
-    private void askAfterCommandIfTold() {
-        if (askAfterCommand && !commandRunning && !followUpPending && session != null && state != BoxState.CLOSED) {
-            askAfterCommand = false;
+    /** The ask {@link #toldOfWork} kept for later, once nothing runs or waits (under the lock). */
+    private void askIfTold() {
+        if (toldOfWork && !commandRunning && !followUpPending && session != null && state != BoxState.CLOSED) {
             askForCommands();
         }
     }
