@@ -16,12 +16,14 @@ import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -47,7 +49,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Besides cycles per second it prints the CPU of the functions and of PostgreSQL per cycle and the
  * transactions per cycle. {@code --statements N} restarts PostgreSQL with pg_stat_statements loaded
  * (before the functions start) and prints the N statements called most per cycle; {@code --jfr FILE}
- * records the functions with Java Flight Recorder (profile settings) into FILE, written at exit;
+ * records the functions with Java Flight Recorder (profile settings) into FILE, written at exit (the
+ * functions then start without the launcher's class data, which JDK 17 cannot run beside a recording);
  * {@code --jvm-option "OPTION ..."} adds JVM options (separated by spaces) to the functions' (after the launcher's, so it wins,
  * e.g. {@code -XX:TieredStopAtLevel=4} to measure the launcher's quick-compiler choice).
  */
@@ -85,6 +88,9 @@ public final class QueueCycleBench {
             extra.addAll(jvmOptions);
             // After the launcher's options, so that one given here wins over the launcher's.
             JvmOptions.JavaCommand command = JvmOptions.functions(java, jar, extra);
+            if (!jfr.isEmpty()) {
+                command = withoutClassData(command);
+            }
             ProcessBuilder builder = command.processBuilder().redirectErrorStream(true)
                     .redirectOutput(functionsLog.toFile());
             Map<String, String> env = builder.environment();
@@ -109,6 +115,17 @@ public final class QueueCycleBench {
                 command.settle(process.waitFor()); // as the launcher: class data written at exit is kept
             }
         }
+    }
+
+    /**
+     * The command without the launcher's class data: JDK 17 crashes when a flight recording starts in a
+     * JVM that maps the functions' class archive, and disables the recording in one that writes it.
+     */
+    private static JvmOptions.JavaCommand withoutClassData(JvmOptions.JavaCommand command) {
+        List<String> kept = command.command().stream().filter(option -> !option.startsWith("-XX:SharedArchiveFile=")
+                && !option.startsWith("-XX:ArchiveClassesAtExit=") && !option.startsWith("-XX:AOTCache")
+                && !option.startsWith("-Xlog:cds") && !option.startsWith("-Xlog:aot")).toList();
+        return new JvmOptions.JavaCommand(kept, command.directory(), Duration.ZERO, Optional.empty());
     }
 
     private static void run(String base, int cycles, int threads, int boxCount, int warmup, int batch, long pid,
