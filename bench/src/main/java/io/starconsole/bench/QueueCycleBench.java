@@ -51,6 +51,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * (before the functions start) and prints the N statements called most per cycle; {@code --jfr FILE}
  * records the functions with Java Flight Recorder (profile settings) into FILE, written at exit (the
  * functions then start without the launcher's class data, which JDK 17 cannot run beside a recording);
+ * {@code --floor SECONDS} then measures the {@link QueueFloor} (each piece a cycle is made of, bare, for
+ * SECONDS) and prints the least CPU this run's cycles could have cost and the most cycles a second that allows;
  * {@code --jvm-option "OPTION ..."} adds JVM options (separated by spaces) to the functions' (after the launcher's, so it wins,
  * e.g. {@code -XX:TieredStopAtLevel=4} to measure the launcher's quick-compiler choice).
  */
@@ -70,12 +72,13 @@ public final class QueueCycleBench {
         int warmup = args.integer("warmup", 1000);
         Path jar = Path.of(args.text("jar", "functions/target/quarkus-app/quarkus-run.jar")).toAbsolutePath();
         int statements = args.integer("statements", 0);
+        double floor = args.integer("floor", 0);
         String jfr = args.text("jfr", "");
         List<String> jvmOptions = args.words("jvm-option");
         System.out.println("QueueCycleBench: " + cycles + " cycles on " + threads + " threads, " + boxes + " boxes, "
                 + warmup + " warm-up cycles, " + (batch > 0 ? "batches of " + batch : "unbatched") + "; " + jar + "; " + Proc.machine());
         try (LocalCloud cloud = LocalCloud.startDisposable("bench-cloud")) {
-            if (statements > 0) {
+            if (statements > 0 || floor > 0) {
                 loadStatementStatistics(cloud);
             }
             int port = KeepaliveBench.freePort();
@@ -108,7 +111,8 @@ public final class QueueCycleBench {
                 System.out.println("functions up (log " + functionsLog + "); synchronous_commit = "
                         + synchronousCommit(cloud));
                 try (Connection superuser = DriverManager.getConnection(cloud.jdbcUrl(), "postgres", "")) {
-                    run(base, cycles, threads, boxes, warmup, batch, process.pid(), superuser, statements);
+                    run(base, cycles, threads, boxes, warmup, batch, process.pid(), superuser, statements, floor,
+                            cloud.jdbcUrl());
                 }
             } finally {
                 process.destroy();
@@ -129,14 +133,15 @@ public final class QueueCycleBench {
     }
 
     private static void run(String base, int cycles, int threads, int boxCount, int warmup, int batch, long pid,
-                            Connection superuser, int statements) throws Exception {
+                            Connection superuser, int statements, double floor, String jdbcUrl) throws Exception {
         try (Http http = Http.open(threads)) {
-            run(http, base, cycles, threads, boxCount, warmup, batch, pid, superuser, statements);
+            run(http, base, cycles, threads, boxCount, warmup, batch, pid, superuser, statements, floor, jdbcUrl);
         }
     }
 
     private static void run(Http http, String base, int cycles, int threads, int boxCount, int warmup, int batch,
-                            long pid, Connection superuser, int statements) throws Exception {
+                            long pid, Connection superuser, int statements, double floor, String jdbcUrl)
+            throws Exception {
         Api edge = Api.edge(http, base, SECRET);
         Api admin = Api.login(http, base, "admin", "bench-admin-password");
         SecureRandom random = new SecureRandom();
@@ -188,7 +193,7 @@ public final class QueueCycleBench {
         List<Thread> workers = new ArrayList<>();
         long postmaster = DatabaseActivity.postmasterPid(superuser);
         DatabaseActivity database0 = DatabaseActivity.read(superuser, postmaster);
-        StatementActivity statements0 = statements > 0 ? StatementActivity.read(superuser) : null;
+        StatementActivity statements0 = statements > 0 || floor > 0 ? StatementActivity.read(superuser) : null;
         long cpu0 = Proc.cpuTicks(pid);
         long generatorCpu0 = Proc.cpuTicks(ProcessHandle.current().pid());
         String loadBefore = Proc.loadAverage();
@@ -237,12 +242,18 @@ public final class QueueCycleBench {
                 1e6 * cpu / cycled, 1e6 * database.cpuSeconds() / cycled, 1e6 * generatorCpu / cycled,
                 100 * generatorCpu / seconds,
                 database.transactions() / (double) cycled, database.walBytes() / (double) cycled, database.format());
+        StatementActivity statements1 = statements0 == null ? null : StatementActivity.read(superuser);
         if (statements > 0) {
             System.out.println("  statements per cycle (pg_stat_statements, the " + statements + " called most):"
-                    + StatementActivity.read(superuser).mostCalledSince(statements0, cycled, statements));
+                    + statements1.mostCalledSince(statements0, cycled, statements));
         }
         CommandLatencyBench.print(batch > 0 ? "  round (enqueue + lease + result batches of " + batch + ")"
                 : "  cycle (enqueue + lease + result)", latency);
+        if (floor > 0) {
+            QueueFloor.measureAndPrint(edge, threads, floor, pid, superuser, jdbcUrl, 3.0 / Math.max(1, batch),
+                    statements1.callsSince(statements0) / (double) cycled, database.transactions() / (double) cycled,
+                    1e6 * (cpu + database.cpuSeconds() + generatorCpu) / cycled, done.get() / seconds);
+        }
     }
 
     /** One cycle ({@code batch} 0) or one batched round of {@code batch} cycles over the first of {@code keys}. */

@@ -81,6 +81,21 @@ class HarnessTest {
     }
 
     @Test
+    void queueFloor_cycleCostsEachPieceTimesItsCount_andCoresBoundTheRate() {
+        QueueFloor.Costs costs = new QueueFloor.Costs(100e-6, 20e-6, 50e-6);
+
+        assertThat(costs.cycleSeconds(3, 20, 4)).isCloseTo(300e-6 + 400e-6 + 200e-6, within(1e-12));
+        assertThat(costs.cyclesPerSecond(2, 3, 20, 4)).isCloseTo(2 / 900e-6, within(1e-6));
+        assertThat(costs.cycleSeconds(0.03, 0.5, 0.04)).isCloseTo(3e-6 + 10e-6 + 2e-6, within(1e-12));
+    }
+
+    @Test
+    void queueFloor_negativeCost_isRejected() {
+        assertThatThrownBy(() -> new QueueFloor.Costs(1e-6, -1e-6, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not below zero");
+    }
+
+    @Test
     void proc_cpuTicks_countFieldsAfterTheCommandName() {
         String stat = "4242 (java (edge) x) S 1 4242 4242 0 -1 4194560 100 0 0 0 1234 567 0 0 20 0 30 0 1 2 3";
 
