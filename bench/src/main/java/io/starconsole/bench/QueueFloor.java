@@ -129,12 +129,15 @@ final class QueueFloor {
                             + "  BEGIN; one-row INSERT; COMMIT (3 round trips and a WAL flush): %s%n"
                             + "  a cycle of this run: %.2f calls × %.0f µs + %.2f statements × %.0f µs + %.2f commits × %.0f µs"
                             + " = %.0f µs of CPU at least, so at most %.0f cycles/s on %d cores;"
-                            + " the run spent %.0f µs a cycle and reached %.0f cycles/s%n",
+                            + " the run spent %.0f µs a cycle and reached %.0f cycles/s%n"
+                            + "  with one statement, committed on its own, per call (no design does less with a durable"
+                            + " write per step): %.0f µs, at most %.0f cycles/s%n",
                     seconds, threads, live.format(), refused.format(), select.format(), write.format(),
                     callsPerCycle, 1e6 * costs.callSeconds(), statementsPerCycle, 1e6 * costs.statementSeconds(),
                     transactionsPerCycle, 1e6 * costs.commitSeconds(), floorMicros,
                     costs.cyclesPerSecond(cores, callsPerCycle, statementsPerCycle, transactionsPerCycle), cores,
-                    spentMicros, reached);
+                    spentMicros, reached, 1e6 * costs.cycleSeconds(callsPerCycle, callsPerCycle, callsPerCycle),
+                    costs.cyclesPerSecond(cores, callsPerCycle, callsPerCycle, callsPerCycle));
             return costs;
         } finally {
             for (Connection c : connections) {
