@@ -261,7 +261,7 @@ public final class KeepaliveBench {
     }
 
     /** The threads that spent the most between two readings of {@link Proc#threadCpuTicks}, busiest first. */
-    private static String busiestThreads(Map<String, Long> before, Map<String, Long> after, double seconds) {
+    static String busiestThreads(Map<String, Long> before, Map<String, Long> after, double seconds) {
         return after.entrySet().stream()
                 .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
                 .filter(e -> e.getValue() > 0)

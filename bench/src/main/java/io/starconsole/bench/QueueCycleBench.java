@@ -179,54 +179,28 @@ public final class QueueCycleBench {
         }
         System.out.println(boxCount + " boxes registered; load average " + Proc.loadAverage());
 
-        // Warm-up on one thread, not measured.
-        Histogram ignored = LatencyReport.newHistogram();
-        AtomicInteger ignoredFailures = new AtomicInteger();
-        for (int i = 0; i < warmup; i += Math.max(1, batch)) {
-            round(admin, edge, keys, i, batch, ignored, ignoredFailures);
-        }
-        System.out.println("warm-up: " + warmup + " cycles, " + ignoredFailures.get() + " failures");
+        // Warm-up as the measured run (the same threads and code), not measured: the bench's own code
+        // is compiled before the window, where the compiler's CPU would count as the generator's.
+        AtomicInteger warmupFailures = new AtomicInteger();
+        drive(admin, edge, keys, warmup, threads, batch, 5_000_000, LatencyReport.newHistogram(), warmupFailures);
+        System.out.println("warm-up: " + warmup + " cycles on " + threads + " threads, " + warmupFailures.get()
+                + " failures");
 
         Histogram latency = LatencyReport.newHistogram();
         AtomicInteger failures = new AtomicInteger();
-        AtomicLong done = new AtomicLong();
-        List<Thread> workers = new ArrayList<>();
         long postmaster = DatabaseActivity.postmasterPid(superuser);
         DatabaseActivity database0 = DatabaseActivity.read(superuser, postmaster);
         StatementActivity statements0 = statements > 0 || floor > 0 ? StatementActivity.read(superuser) : null;
         long cpu0 = Proc.cpuTicks(pid);
         long generatorCpu0 = Proc.cpuTicks(ProcessHandle.current().pid());
+        Map<String, Long> functionsThreads0 = Proc.threadCpuTicks(pid);
+        Map<String, Long> generatorThreads0 = Proc.threadCpuTicks(ProcessHandle.current().pid());
         String loadBefore = Proc.loadAverage();
         long start = System.nanoTime();
-        for (int t = 0; t < threads; t++) {
-            int thread = t;
-            int perRound = Math.max(1, batch);
-            int mine = cycles / threads + (t < cycles % threads ? 1 : 0);
-            List<String> own = new ArrayList<>();
-            for (int b = thread; b < keys.size(); b += threads) {
-                own.add(keys.get(b));
-            }
-            Thread worker = new Thread(() -> {
-                Histogram local = LatencyReport.newHistogram();
-                for (int i = 0; i < mine; i += perRound) {
-                    try {
-                        round(admin, edge, own, thread * 10_000_000 + i, batch, local, failures);
-                    } catch (Exception e) {
-                        failures.incrementAndGet();
-                    }
-                    done.addAndGet(perRound);
-                }
-                synchronized (latency) {
-                    latency.add(local);
-                }
-            }, "cycle-" + t);
-            workers.add(worker);
-            worker.start();
-        }
-        for (Thread worker : workers) {
-            worker.join();
-        }
+        AtomicLong done = new AtomicLong(drive(admin, edge, keys, cycles, threads, batch, 0, latency, failures));
         double seconds = (System.nanoTime() - start) / 1e9;
+        Map<String, Long> functionsThreads = Proc.threadCpuTicks(pid);
+        Map<String, Long> generatorThreads = Proc.threadCpuTicks(ProcessHandle.current().pid());
         double cpu = (Proc.cpuTicks(pid) - cpu0) / (double) Proc.CLOCK_TICKS_PER_SECOND;
         double generatorCpu = (Proc.cpuTicks(ProcessHandle.current().pid()) - generatorCpu0)
                 / (double) Proc.CLOCK_TICKS_PER_SECOND;
@@ -243,6 +217,9 @@ public final class QueueCycleBench {
                 100 * generatorCpu / seconds,
                 database.transactions() / (double) cycled, database.walBytes() / (double) cycled, database.format());
         StatementActivity statements1 = statements0 == null ? null : StatementActivity.read(superuser);
+        System.out.println("  busiest threads (share of a core): functions "
+                + KeepaliveBench.busiestThreads(functionsThreads0, functionsThreads, seconds) + "; generator (the cycle-N"
+                + " workers, ended, not among them) " + KeepaliveBench.busiestThreads(generatorThreads0, generatorThreads, seconds));
         if (statements > 0) {
             System.out.println("  statements per cycle (pg_stat_statements, the " + statements + " called most):"
                     + statements1.mostCalledSince(statements0, cycled, statements));
@@ -250,10 +227,49 @@ public final class QueueCycleBench {
         CommandLatencyBench.print(batch > 0 ? "  round (enqueue + lease + result batches of " + batch + ")"
                 : "  cycle (enqueue + lease + result)", latency);
         if (floor > 0) {
-            QueueFloor.measureAndPrint(edge, threads, floor, pid, superuser, jdbcUrl, 3.0 / Math.max(1, batch),
+            QueueFloor.measureAndPrint(edge, threads, batch, floor, pid, superuser, jdbcUrl, 3.0 / Math.max(1, batch),
                     statements1.callsSince(statements0) / (double) cycled, database.transactions() / (double) cycled,
                     1e6 * (cpu + database.cpuSeconds() + generatorCpu) / cycled, done.get() / seconds);
         }
+    }
+
+    /**
+     * {@code cycles} cycles on {@code threads} threads, each over its own boxes, into {@code latency};
+     * cycle numbers (the commands' names) from {@code firstNumber}. Returns the cycles done.
+     */
+    private static long drive(Api admin, Api edge, List<String> keys, int cycles, int threads, int batch,
+                              int firstNumber, Histogram latency, AtomicInteger failures) throws InterruptedException {
+        AtomicLong done = new AtomicLong();
+        List<Thread> workers = new ArrayList<>();
+        int perRound = Math.max(1, batch);
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            int mine = cycles / threads + (t < cycles % threads ? 1 : 0);
+            List<String> own = new ArrayList<>();
+            for (int b = thread; b < keys.size(); b += threads) {
+                own.add(keys.get(b));
+            }
+            Thread worker = new Thread(() -> {
+                Histogram local = LatencyReport.newHistogram();
+                for (int i = 0; i < mine; i += perRound) {
+                    try {
+                        round(admin, edge, own, firstNumber + thread * 10_000_000 + i, batch, local, failures);
+                    } catch (Exception e) {
+                        failures.incrementAndGet();
+                    }
+                    done.addAndGet(perRound);
+                }
+                synchronized (latency) {
+                    latency.add(local);
+                }
+            }, "cycle-" + t);
+            workers.add(worker);
+            worker.start();
+        }
+        for (Thread worker : workers) {
+            worker.join();
+        }
+        return done.get();
     }
 
     /** One cycle ({@code batch} 0) or one batched round of {@code batch} cycles over the first of {@code keys}. */

@@ -16,7 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * is made of, measured bare for a fixed time on the bench's threads. An HTTP call the functions refuse
  * before any database work (authentication, routing, JSON in and out, an error answer); a round trip of
  * {@code SELECT 1} to PostgreSQL; and a write transaction sent as the functions send theirs ({@code BEGIN},
- * one-row {@code INSERT}, {@code COMMIT}: three round trips, the commit waiting for its WAL flush).
+ * one-row {@code INSERT}, {@code COMMIT}: three round trips, the commit waiting for its WAL flush). Last,
+ * the rows a cycle writes on the console's own tables (a command, its delivery and its audit row; the
+ * lease; the results), a round of the run's batch in three one-statement transactions.
  *
  * <p>With a run's calls, statements and transactions per cycle, {@link Costs#cycleSeconds} gives the CPU
  * those alone take and {@link Costs#cyclesPerSecond} the most cycles a second that leaves room for.
@@ -63,6 +65,11 @@ final class QueueFloor {
             return done / seconds;
         }
 
+        /** The same with each piece counted as {@code cycles} cycles. */
+        Measured perCycle(int cycles) {
+            return new Measured(done * cycles, seconds, functions / cycles, postgres / cycles, client / cycles);
+        }
+
         String format() {
             return String.format(Locale.ROOT, "%.0f/s; CPU each: functions %.1f µs, postgres %.1f µs, client %.1f µs",
                     perSecond(), 1e6 * functions, 1e6 * postgres, 1e6 * client);
@@ -74,7 +81,7 @@ final class QueueFloor {
      * floor of a cycle of {@code callsPerCycle}, {@code statementsPerCycle} and {@code transactionsPerCycle}
      * next to what the run spent ({@code spentMicros} of CPU a cycle, {@code reached} cycles a second).
      */
-    static Costs measureAndPrint(Api edge, int threads, double seconds, long functionsPid, Connection superuser,
+    static Costs measureAndPrint(Api edge, int threads, int batch, double seconds, long functionsPid, Connection superuser,
                                  String jdbcUrl, double callsPerCycle, double statementsPerCycle,
                                  double transactionsPerCycle, double spentMicros, double reached) throws Exception {
         long postmaster = DatabaseActivity.postmasterPid(superuser);
@@ -117,9 +124,18 @@ final class QueueFloor {
                     commit.execute();
                 };
             });
+            int round = Math.max(1, batch);
+            List<Integer> boxIds = boxIds(superuser);
+            if (boxIds.size() < threads * round) {
+                throw new IllegalStateException(boxIds.size() + " boxes, the row floor needs " + threads * round);
+            }
+            Measured rows = measure(threads, seconds, functionsPid, superuser, postmaster,
+                    worker -> rowsOfARound(connections.get(worker), boxIds.subList(worker * round, (worker + 1) * round)));
             double statement = select.postgres + select.client;
             double commit = Math.max(0, write.postgres + write.client - 3 * statement);
             Costs costs = new Costs(refused.functions + refused.client + refused.postgres, statement, commit);
+            Measured rowsPerCycle = rows.perCycle(round);
+            double rowsMicros = 1e6 * (rowsPerCycle.postgres + rowsPerCycle.client + callsPerCycle * costs.callSeconds());
             double floorMicros = 1e6 * costs.cycleSeconds(callsPerCycle, statementsPerCycle, transactionsPerCycle);
             int cores = Runtime.getRuntime().availableProcessors();
             System.out.printf(Locale.ROOT, "floor (each piece for %.0f s on %d threads):%n"
@@ -131,13 +147,17 @@ final class QueueFloor {
                             + " = %.0f µs of CPU at least, so at most %.0f cycles/s on %d cores;"
                             + " the run spent %.0f µs a cycle and reached %.0f cycles/s%n"
                             + "  with one statement, committed on its own, per call (no design does less with a durable"
-                            + " write per step): %.0f µs, at most %.0f cycles/s%n",
+                            + " write per step): %.0f µs, at most %.0f cycles/s%n"
+                            + "  the rows a cycle writes, with the fewest statements (3 transactions a round of %d: %d"
+                            + " commands, deliveries and audit rows in one statement, their lease in one, their results"
+                            + " in one): %s; with the run's %.2f calls, %.0f µs a cycle, at most %.0f cycles/s%n",
                     seconds, threads, live.format(), refused.format(), select.format(), write.format(),
                     callsPerCycle, 1e6 * costs.callSeconds(), statementsPerCycle, 1e6 * costs.statementSeconds(),
                     transactionsPerCycle, 1e6 * costs.commitSeconds(), floorMicros,
                     costs.cyclesPerSecond(cores, callsPerCycle, statementsPerCycle, transactionsPerCycle), cores,
                     spentMicros, reached, 1e6 * costs.cycleSeconds(callsPerCycle, callsPerCycle, callsPerCycle),
-                    costs.cyclesPerSecond(cores, callsPerCycle, callsPerCycle, callsPerCycle));
+                    costs.cyclesPerSecond(cores, callsPerCycle, callsPerCycle, callsPerCycle), round, round,
+                    rows.perCycle(round).format(), callsPerCycle, rowsMicros, cores * 1e6 / rowsMicros);
             return costs;
         } finally {
             for (Connection c : connections) {
@@ -147,6 +167,65 @@ final class QueueFloor {
                 ddl.execute("DROP TABLE IF EXISTS bench_floor_probe");
             }
         }
+    }
+
+    /** The registered boxes' ids, in order. */
+    private static List<Integer> boxIds(Connection superuser) throws Exception {
+        List<Integer> ids = new ArrayList<>();
+        try (Statement query = superuser.createStatement();
+             ResultSet rows = query.executeQuery("SELECT id FROM spnclients ORDER BY id")) {
+            while (rows.next()) {
+                ids.add(rows.getInt(1));
+            }
+        }
+        return ids;
+    }
+
+    /**
+     * One round of cycles, one a box, writing the rows the console's cycle writes (a command, its
+     * delivery and its audit row; the delivery leased; the delivery and the command succeeded) in three
+     * transactions of one statement each, as the functions send them (BEGIN, statement, COMMIT).
+     */
+    private static Piece rowsOfARound(Connection c, List<Integer> boxes) throws Exception {
+        PreparedStatement begin = c.prepareStatement("BEGIN");
+        PreparedStatement commit = c.prepareStatement("COMMIT");
+        PreparedStatement enqueue = c.prepareStatement("WITH c AS (INSERT INTO commands (type, target_kind,"
+                + " target_value, contents, created_by, created_from) SELECT 100, 'box', b::text, 'floor', 'bench',"
+                + " '127.0.0.1' FROM unnest(?::int[]) AS b RETURNING id, target_value),"
+                + " d AS (INSERT INTO command_deliveries (command_id, box_id, enqueued_xid)"
+                + "   SELECT id, target_value::int, pg_current_xact_id() FROM c RETURNING id),"
+                + " a AS (INSERT INTO audit_log (actor, action, target, detail, source) SELECT 'bench',"
+                + "   'command.enqueued', 'box:' || target_value, jsonb_build_object('command', id, 'type',"
+                + "   'CHANGE_SPNBOX_NAME'), '127.0.0.1' FROM c)"
+                + " SELECT array_agg(id) FROM d");
+        PreparedStatement lease = c.prepareStatement("UPDATE command_deliveries SET state = 'delivered',"
+                + " attempts = attempts + 1, leased_until = now() + interval '30 seconds', leased_by = 'bench-edge',"
+                + " lease_request = 'floor', updated_at = now() WHERE id = ANY(?)");
+        PreparedStatement result = c.prepareStatement("WITH e AS (UPDATE command_deliveries SET state = 'succeeded',"
+                + " result = 'ok', leased_until = NULL, updated_at = now() WHERE id = ANY(?) RETURNING command_id)"
+                + " UPDATE commands SET state = 'succeeded', updated_at = now() WHERE id IN (SELECT command_id FROM e)");
+        java.sql.Array boxArray = c.createArrayOf("int4", boxes.toArray());
+        return () -> {
+            begin.execute();
+            enqueue.setArray(1, boxArray);
+            java.sql.Array deliveries;
+            try (ResultSet row = enqueue.executeQuery()) {
+                row.next();
+                deliveries = row.getArray(1);
+            }
+            commit.execute();
+            begin.execute();
+            lease.setArray(1, deliveries);
+            int leased = lease.executeUpdate();
+            commit.execute();
+            begin.execute();
+            result.setArray(1, deliveries);
+            int ended = result.executeUpdate();
+            commit.execute();
+            if (leased != boxes.size() || ended != boxes.size()) {
+                throw new IllegalStateException("a round of " + boxes.size() + " leased " + leased + " and ended " + ended);
+            }
+        };
     }
 
     /** Makes a worker's piece; the piece is made before the clock starts. */
