@@ -85,22 +85,41 @@ public class DeliveryNotices {
     }
 
     /**
+     * The announcement: one NOTIFY naming the edges of the boxes that got queued deliveries of the
+     * commands {@code $2} (and of their P2P partners) on channel {@code $1}, sent without waiting for the
+     * disk. Each command's deliveries are read through their (command, box) key and only then sorted by
+     * state: with the state in the lookup the planner could scan a partial index of queued or open
+     * deliveries instead, which it prices at nearly nothing since the statistics of a column that churns
+     * this fast show no queued row at all. Under the queue bench, that scan of a bloated index, once a
+     * command, kept one announcement running for more than 48 s, and its snapshot held back the
+     * clean-up of every table, so every lease read more dead rows (bench/RESULTS.md, session 20).
+     */
+    static final String ANNOUNCEMENT = "SELECT set_config('synchronous_commit', 'off', true),"
+            + " pg_notify($1, CASE WHEN length(edges) > 7000 THEN '' ELSE edges END)"
+            + " FROM (SELECT string_agg(DISTINCT b.edge_id, ',') AS edges"
+            + "   FROM (SELECT id FROM commands WHERE id = ANY($2)"
+            + "     UNION SELECT id FROM commands WHERE operation_id = ANY($2)) c"
+            + "   CROSS JOIN LATERAL (SELECT d.box_id, d.state FROM command_deliveries d"
+            + "     WHERE d.command_id = c.id OFFSET 0) d"
+            + "   JOIN spnclients b ON b.id = d.box_id WHERE d.state = 'queued' AND b.edge_id IS NOT NULL) e"
+            + " WHERE edges IS NOT NULL";
+
+    /**
+     * Longest an announcement may run. One takes milliseconds (a broadcast's to 10,000 boxes, tens);
+     * a longer one is cancelled and logged rather than left to hold back the database's clean-up, and
+     * its boxes hear of their work at their next PONG.
+     */
+    static final int TIMEOUT_MILLIS = 2_000;
+
+    /**
      * The announcement's statement has arrays for parameters and many joins: planned afresh on
      * every call it cost more to plan than to run (0.63 against 0.15 ms), so it keeps its
      * {@link GenericPlans}, whose shape its lateral join fixes anyway.
      */
     private Uni<Void> announce(List<Long> commandIds) {
-        return Transactions.run(pool, GenericPlans.FOR_THIS_TRANSACTION, db -> db.preparedQuery(
-                        "SELECT set_config('synchronous_commit', 'off', true),"
-                        + " pg_notify($1, CASE WHEN length(edges) > 7000 THEN '' ELSE edges END)"
-                        // each command's deliveries through its own key, whatever the statistics say
-                        + " FROM (SELECT string_agg(DISTINCT b.edge_id, ',') AS edges"
-                        + "   FROM (SELECT id FROM commands WHERE id = ANY($2)"
-                        + "     UNION SELECT id FROM commands WHERE operation_id = ANY($2)) c"
-                        + "   CROSS JOIN LATERAL (SELECT d.box_id FROM command_deliveries d"
-                        + "     WHERE d.command_id = c.id AND d.state = 'queued' OFFSET 0) d"
-                        + "   JOIN spnclients b ON b.id = d.box_id WHERE b.edge_id IS NOT NULL) e"
-                        + " WHERE edges IS NOT NULL")
+        return Transactions.run(pool, GenericPlans.FOR_THIS_TRANSACTION
+                        + ", set_config('statement_timeout', '" + TIMEOUT_MILLIS + "', true)",
+                db -> db.preparedQuery(ANNOUNCEMENT)
                 .execute(Tuple.of(DeliveryAnnouncements.CHANNEL, commandIds.toArray(new Long[0])))
                 .replaceWithVoid());
     }
