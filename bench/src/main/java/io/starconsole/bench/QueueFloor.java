@@ -25,6 +25,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class QueueFloor {
 
+    /** The largest round whose statements keep generic plans, as the functions' small lease batches do. */
+    private static final int SMALL_ROUND = 16;
+
     private QueueFloor() {
     }
 
@@ -148,7 +151,8 @@ final class QueueFloor {
                             + " the run spent %.0f µs a cycle and reached %.0f cycles/s%n"
                             + "  with one statement, committed on its own, per call (no design does less with a durable"
                             + " write per step): %.0f µs, at most %.0f cycles/s%n"
-                            + "  the rows a cycle writes, with the fewest statements (3 transactions a round of %d: %d"
+                            + "  the rows a cycle writes, with the fewest statements (3 transactions a round of %d, the"
+                            + " first after a setting: %d"
                             + " commands, deliveries and audit rows in one statement, their lease in one, their results"
                             + " in one): %s; with the run's %.2f calls, %.0f µs a cycle, at most %.0f cycles/s%n",
                     seconds, threads, live.format(), refused.format(), select.format(), write.format(),
@@ -184,11 +188,19 @@ final class QueueFloor {
     /**
      * One round of cycles, one a box, writing the rows the console's cycle writes (a command, its
      * delivery and its audit row; the delivery leased; the delivery and the command succeeded) in three
-     * transactions of one statement each, as the functions send them (BEGIN, statement, COMMIT).
+     * transactions of one statement each (the driver sends BEGIN with it), the enqueue's after the
+     * setting that silences the deliveries' trigger, as the functions' enqueues announce after commit.
+     * Leaves the connection in autocommit (and, for a small round, with generic plans).
      */
     private static Piece rowsOfARound(Connection c, List<Integer> boxes) throws Exception {
-        PreparedStatement begin = c.prepareStatement("BEGIN");
-        PreparedStatement commit = c.prepareStatement("COMMIT");
+        if (boxes.size() <= SMALL_ROUND) {
+            // As the functions' few-row transactions: planned once, not at every call (GenericPlans).
+            try (Statement generic = c.createStatement()) {
+                generic.execute("SET plan_cache_mode = force_generic_plan");
+            }
+        }
+        PreparedStatement announceAfterCommit = c.prepareStatement(
+                "SELECT set_config('star_console.announce_after_commit', 'on', true)");
         PreparedStatement enqueue = c.prepareStatement("WITH c AS (INSERT INTO commands (type, target_kind,"
                 + " target_value, contents, created_by, created_from) SELECT 100, 'box', b::text, 'floor', 'bench',"
                 + " '127.0.0.1' FROM unnest(?::int[]) AS b RETURNING id, target_value),"
@@ -206,24 +218,28 @@ final class QueueFloor {
                 + " UPDATE commands SET state = 'succeeded', updated_at = now() WHERE id IN (SELECT command_id FROM e)");
         java.sql.Array boxArray = c.createArrayOf("int4", boxes.toArray());
         return () -> {
-            begin.execute();
-            enqueue.setArray(1, boxArray);
-            java.sql.Array deliveries;
-            try (ResultSet row = enqueue.executeQuery()) {
-                row.next();
-                deliveries = row.getArray(1);
-            }
-            commit.execute();
-            begin.execute();
-            lease.setArray(1, deliveries);
-            int leased = lease.executeUpdate();
-            commit.execute();
-            begin.execute();
-            result.setArray(1, deliveries);
-            int ended = result.executeUpdate();
-            commit.execute();
-            if (leased != boxes.size() || ended != boxes.size()) {
-                throw new IllegalStateException("a round of " + boxes.size() + " leased " + leased + " and ended " + ended);
+            c.setAutoCommit(false);
+            try {
+                announceAfterCommit.executeQuery().close();
+                enqueue.setArray(1, boxArray);
+                java.sql.Array deliveries;
+                try (ResultSet row = enqueue.executeQuery()) {
+                    row.next();
+                    deliveries = row.getArray(1);
+                }
+                c.commit();
+                lease.setArray(1, deliveries);
+                int leased = lease.executeUpdate();
+                c.commit();
+                result.setArray(1, deliveries);
+                int ended = result.executeUpdate();
+                c.commit();
+                if (leased != boxes.size() || ended != boxes.size()) {
+                    throw new IllegalStateException("a round of " + boxes.size() + " leased " + leased
+                            + " and ended " + ended);
+                }
+            } finally {
+                c.setAutoCommit(true);
             }
         };
     }
