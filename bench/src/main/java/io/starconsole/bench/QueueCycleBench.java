@@ -16,14 +16,12 @@ import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -90,10 +88,8 @@ public final class QueueCycleBench {
             }
             extra.addAll(jvmOptions);
             // After the launcher's options, so that one given here wins over the launcher's.
-            JvmOptions.JavaCommand command = JvmOptions.functions(java, jar, extra);
-            if (!jfr.isEmpty()) {
-                command = withoutClassData(command);
-            }
+            JvmOptions.JavaCommand command = jfr.isEmpty() ? JvmOptions.functions(java, jar, extra)
+                    : JvmOptions.functionsWithoutClassData(java, jar, extra);
             ProcessBuilder builder = command.processBuilder().redirectErrorStream(true)
                     .redirectOutput(functionsLog.toFile());
             Map<String, String> env = builder.environment();
@@ -119,17 +115,6 @@ public final class QueueCycleBench {
                 command.settle(process.waitFor()); // as the launcher: class data written at exit is kept
             }
         }
-    }
-
-    /**
-     * The command without the launcher's class data: JDK 17 crashes when a flight recording starts in a
-     * JVM that maps the functions' class archive, and disables the recording in one that writes it.
-     */
-    private static JvmOptions.JavaCommand withoutClassData(JvmOptions.JavaCommand command) {
-        List<String> kept = command.command().stream().filter(option -> !option.startsWith("-XX:SharedArchiveFile=")
-                && !option.startsWith("-XX:ArchiveClassesAtExit=") && !option.startsWith("-XX:AOTCache")
-                && !option.startsWith("-Xlog:cds") && !option.startsWith("-Xlog:aot")).toList();
-        return new JvmOptions.JavaCommand(kept, command.directory(), Duration.ZERO, Optional.empty());
     }
 
     private static void run(String base, int cycles, int threads, int boxCount, int warmup, int batch, long pid,

@@ -98,11 +98,22 @@ public final class JvmOptions {
         return functions(java, jar, runtime, List.of());
     }
 
+    /**
+     * As {@link #functions(String, Path, List)}, but neither mapping nor recording class data: for a
+     * JVM under a flight recording, which JDK 17 cannot run beside a mapped archive (it crashed) and
+     * turns off while one is written at exit.
+     */
+    public static JavaCommand functionsWithoutClassData(String java, Path jar, List<String> extra) {
+        List<String> command = functionsBase(java);
+        command.addAll(extra);
+        command.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
+        return new JavaCommand(command, null, Duration.ZERO, Optional.empty());
+    }
+
     /** As {@link #functions(String, Path, List)}, for the JDK given. */
     static JavaCommand functions(String java, Path jar, Optional<JavaRuntime> runtime, List<String> extra) {
         Path application = jar.toAbsolutePath().getParent();
-        List<String> command = common(java, SERVICE_MAX_HEAP);
-        command.addAll(List.of("-XX:TieredStopAtLevel=1", "-Xms64m", "-XX:MetaspaceSize=64m"));
+        List<String> command = functionsBase(java);
         Path directory = null;
         Duration exitWork = Duration.ZERO;
         Optional<ExitOutput> exitOutput = Optional.empty();
@@ -127,6 +138,13 @@ public final class JvmOptions {
         command.addAll(extra);
         command.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
         return new JavaCommand(command, directory, exitWork, exitOutput);
+    }
+
+    /** The functions' options before any class data: the services' common ones, the quick compiler, a small start. */
+    private static List<String> functionsBase(String java) {
+        List<String> command = common(java, SERVICE_MAX_HEAP);
+        command.addAll(List.of("-XX:TieredStopAtLevel=1", "-Xms64m", "-XX:MetaspaceSize=64m"));
+        return command;
     }
 
     /**

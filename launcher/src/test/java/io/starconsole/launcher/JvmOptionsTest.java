@@ -48,6 +48,23 @@ class JvmOptionsTest {
     }
 
     @Test
+    void functionsWithoutClassData_mapsAndRecordsNone_evenBesideAnArchive_andPutsTheExtraOptionsLast() throws IOException {
+        Path jar = built(Instant.parse("2026-01-01T10:00:00Z"));
+        Files.writeString(application.resolve(JvmOptions.FUNCTIONS_CLASS_ARCHIVE), "archive");
+
+        JvmOptions.JavaCommand command = JvmOptions.functionsWithoutClassData("java", jar,
+                java.util.List.of("-XX:StartFlightRecording=filename=x.jfr"));
+
+        assertThat(command.command()).noneMatch(option -> option.startsWith("-XX:SharedArchiveFile")
+                || option.startsWith("-XX:ArchiveClassesAtExit") || option.startsWith("-XX:AOTCache")
+                || option.startsWith("-Xlog:cds") || option.startsWith("-Xlog:aot"));
+        assertThat(command.command()).contains("-XX:TieredStopAtLevel=1").endsWith(
+                "-XX:StartFlightRecording=filename=x.jfr", "-jar", jar.toAbsolutePath().toString());
+        assertThat(command.exitWork()).isZero();
+        assertThat(command.exitOutput()).isEmpty();
+    }
+
+    @Test
     void functions_unknownJdk_keepsToTheAppCdsArchive() throws IOException {
         Path jar = built(Instant.parse("2026-01-01T10:00:00Z"));
         Files.writeString(application.resolve(JvmOptions.FUNCTIONS_CLASS_ARCHIVE), "archive");
