@@ -7,8 +7,10 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.TransactionRollbackException;
+import org.jboss.logging.Logger;
 
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -24,8 +26,18 @@ import java.util.function.Function;
  * answered; a failure of the work rolls back and is passed on; a statement that failed inside the
  * work, even one the work recovered from, makes the commit a rollback that fails with
  * {@link TransactionRollbackException}; the connection goes back to the pool at the end.
+ *
+ * <p>A connection lost under the work (the database stopped, the network reset) fails the work's
+ * statements, and their callers report that once, as the API's 503 or a job's warning. Vert.x also
+ * hands the socket's error to the connection's exception handler, and a held connection without
+ * one prints the stack trace to stderr: each transaction's connection gets a handler that keeps it
+ * at debug level.
  */
 public final class Transactions {
+
+    private static final Logger LOG = Logger.getLogger(Transactions.class);
+    private static final Consumer<Throwable> LOST_CONNECTION =
+            lost -> LOG.debugf("a connection failed under a transaction: %s", lost);
 
     private Transactions() {
     }
@@ -48,6 +60,7 @@ public final class Transactions {
     /** The transaction on a connection the caller holds (and gives back). */
     static <T> Uni<T> inTransaction(SqlConnection connection, Optional<String> settings,
                                             Function<SqlConnection, Uni<T>> work) {
+        connection.exceptionHandler(LOST_CONNECTION);
         // Written now; the work's statements queue behind them on the connection.
         Future<Transaction> begun = connection.getDelegate().begin();
         Future<?> set = settings.isEmpty() ? Future.succeededFuture()

@@ -14,7 +14,7 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-import java.net.ConnectException;
+import java.io.IOException;
 
 /**
  * Turns every failure into the one JSON error body. Clients never see a stack trace; unexpected
@@ -100,7 +100,12 @@ public class ErrorMappers {
         return body(status, message, code, null);
     }
 
-    @ServerExceptionMapper({ConnectException.class, ClosedConnectionException.class})
+    /**
+     * The database cannot be reached, or its connection broke under a request. The SQL client is the
+     * only socket a request's work reads or writes, so a socket error (a refused connect, "Connection
+     * reset by peer" on a statement's write) is the database's.
+     */
+    @ServerExceptionMapper({IOException.class, ClosedConnectionException.class})
     public Response databaseUnreachable(Exception e) {
         OUTAGE_WARNINGS.warn("database unreachable: " + e.getClass().getSimpleName());
         return unavailable();
@@ -131,6 +136,12 @@ public class ErrorMappers {
 
     @ServerExceptionMapper(priority = 10_000)
     public Response unexpected(Throwable e) {
+        // Statements queued behind one whose connection broke fail with a VertxException around the socket's error.
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof IOException || cause instanceof ClosedConnectionException) {
+                return databaseUnreachable((Exception) cause);
+            }
+        }
         // Messages of driver errors can quote parameter values: only at debug level.
         LOG.errorf("unexpected failure: %s", e.getClass().getName());
         LOG.debugf("unexpected failure detail: %s", e.getMessage());

@@ -2,17 +2,29 @@ package io.starconsole.functions.database;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
+import io.starconsole.functions.StderrCapture;
+import io.smallrye.mutiny.unchecked.Unchecked;
+import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.TransactionRollbackException;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,6 +39,18 @@ class TransactionsTest {
 
     @Inject
     Pool pool;
+
+    @Inject
+    Vertx vertx;
+
+    @ConfigProperty(name = "quarkus.datasource.reactive.url")
+    String reactiveUrl;
+
+    @ConfigProperty(name = "quarkus.datasource.username")
+    Optional<String> user;
+
+    @ConfigProperty(name = "quarkus.datasource.password")
+    Optional<String> password;
 
     @BeforeEach
     void scratchTable() {
@@ -87,6 +111,38 @@ class TransactionsTest {
 
         assertThat(answers).containsExactly(1, 2, 3);
         assertThat(exists(id)).isTrue();
+    }
+
+    /**
+     * A connection lost under a transaction fails the work, and Vert.x's fallback for a connection
+     * without an exception handler (printing the stack trace to stderr) stays unused: the caller
+     * reports the failure once, as the API's 503 or a warning.
+     */
+    @Test
+    void run_connectionResetUnderTheWork_failsTheWork_andPrintsNoStackTrace() throws Exception {
+        PgConnectOptions options = PgConnectOptions.fromUri(reactiveUrl);
+        user.ifPresent(options::setUser);
+        password.ifPresent(options::setPassword);
+        String printed;
+        try (ResettingProxy proxy = new ResettingProxy(options.getHost(), options.getPort())) {
+            Pool viaProxy = Pool.newInstance(PgBuilder.pool()
+                    .connectingTo(options.setHost("127.0.0.1").setPort(proxy.port()))
+                    .with(new PoolOptions().setMaxSize(1)).using(vertx).build());
+            try (StderrCapture stderr = StderrCapture.start()) {
+                // The reset lands between two statements, so the second one's write meets it.
+                CompletableFuture<Void> done = Transactions.run(viaProxy, db -> db.query("SELECT 1").execute()
+                        .invoke(Unchecked.consumer(answered -> proxy.resetAll()))
+                        .flatMap(reset -> db.query("SELECT 2").execute()).replaceWithVoid()).subscribeAsCompletionStage();
+
+                assertThatThrownBy(() -> done.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                        .cause().isInstanceOf(IOException.class);
+                Thread.sleep(300); // room for a handler the event loop runs after the work's failure
+                printed = stderr.printed();
+            } finally {
+                viaProxy.closeAndAwait();
+            }
+        }
+        assertThat(printed).doesNotContain("\tat ");
     }
 
     private static Uni<Void> insert(SqlClient db, long id) {
