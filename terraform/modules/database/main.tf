@@ -100,10 +100,17 @@ resource "aws_security_group" "database" {
 resource "aws_rds_cluster_parameter_group" "this" {
   name_prefix = "${var.name}-"
   family      = var.parameter_family
-  description = "Star Console: TLS only"
+  description = "Star Console: TLS only; autovacuum looks every second"
 
   parameter {
     name  = "rds.force_ssl"
+    value = "1"
+  }
+
+  # The queue's tables are vacuumed after every 10,000 changed rows (schema V11); with the default
+  # minute between autovacuum's looks, a minute of command churn would pile up in their indexes.
+  parameter {
+    name  = "autovacuum_naptime"
     value = "1"
   }
 

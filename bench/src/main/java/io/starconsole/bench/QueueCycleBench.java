@@ -16,12 +16,14 @@ import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -49,6 +51,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * (before the functions start) and prints the N statements called most per cycle; {@code --jfr FILE}
  * records the functions with Java Flight Recorder (profile settings) into FILE, written at exit (the
  * functions then start without the launcher's class data, which JDK 17 cannot run beside a recording);
+ * {@code --autovacuum-naptime 60s} sets PostgreSQL's pause between autovacuum's looks (the local cloud's 1 s, PostgreSQL's
+ * default a minute), to measure what vacuuming the queue often buys; {@code --plans DIR} also loads auto_explain: PostgreSQL logs the plan of every statement of 2 ms or more, with
+ * its rows and buffers, to log files in DIR (how the partial indexes' dead entries showed, bench/RESULTS.md session 21);
  * {@code --floor SECONDS} then measures the {@link QueueFloor} (each piece a cycle is made of, bare, for
  * SECONDS) and prints the least CPU this run's cycles could have cost and the most cycles a second that allows;
  * {@code --jvm-option "OPTION ..."} adds JVM options (separated by spaces) to the functions' (after the launcher's, so it wins,
@@ -72,12 +77,17 @@ public final class QueueCycleBench {
         int statements = args.integer("statements", 0);
         double floor = args.integer("floor", 0);
         String jfr = args.text("jfr", "");
+        Optional<Path> plans = args.text("plans", "").isEmpty() ? Optional.empty() : Optional.of(Path.of(args.text("plans", "")));
         List<String> jvmOptions = args.words("jvm-option");
+        String naptime = args.text("autovacuum-naptime", "");
         System.out.println("QueueCycleBench: " + cycles + " cycles on " + threads + " threads, " + boxes + " boxes, "
                 + warmup + " warm-up cycles, " + (batch > 0 ? "batches of " + batch : "unbatched") + "; " + jar + "; " + Proc.machine());
         try (LocalCloud cloud = LocalCloud.startDisposable("bench-cloud")) {
-            if (statements > 0 || floor > 0) {
-                loadStatementStatistics(cloud);
+            if (statements > 0 || floor > 0 || plans.isPresent()) {
+                loadStatementStatistics(cloud, plans);
+            }
+            if (!naptime.isEmpty()) {
+                setAutovacuumNaptime(cloud, naptime);
             }
             int port = KeepaliveBench.freePort();
             String java = ProcessHandle.current().info().command().orElse("java");
@@ -367,12 +377,26 @@ public final class QueueCycleBench {
         }
     }
 
-    /** Loads pg_stat_statements; done before the functions start, so none of their connections is cut. */
-    private static void loadStatementStatistics(LocalCloud cloud) throws Exception {
+    /**
+     * Loads pg_stat_statements, and auto_explain logging into {@code plans} when given; done before the
+     * functions start, so none of their connections is cut.
+     */
+    private static void loadStatementStatistics(LocalCloud cloud, Optional<Path> plans) throws Exception {
         StatementActivity.load(cloud.jdbcUrl(), () -> {
             cloud.stopDatabase();
             cloud.startDatabase();
-        });
+        }, plans);
+    }
+
+    /** Overrides the local cloud's pause between autovacuum's looks, to measure what looking often buys. */
+    private static void setAutovacuumNaptime(LocalCloud cloud, String naptime) throws Exception {
+        try (Connection c = DriverManager.getConnection(cloud.jdbcUrl(), "postgres", "");
+             Statement statement = c.createStatement()) {
+            // ALTER SYSTEM refuses a value that is not a duration.
+            statement.execute("ALTER SYSTEM SET autovacuum_naptime = '" + naptime.replace("'", "''") + "'");
+            statement.execute("SELECT pg_reload_conf()");
+        }
+        System.out.println("autovacuum_naptime = " + naptime + " (the local cloud's is 1s)");
     }
 
     private static String synchronousCommit(LocalCloud cloud) {

@@ -1,5 +1,7 @@
 package io.starconsole.bench;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -10,12 +12,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Per-statement counters of {@code pg_stat_statements} at one instant (when the extension is loaded),
  * to name the statements that did a window's work.
  */
 record StatementActivity(Map<Long, Counters> statements) {
+
+    /** Statements that run this long or longer have their plans logged (with {@code plans}). */
+    static final int PLAN_AFTER_MILLIS = 2;
 
     /**
      * Calls, milliseconds of execution and of planning (0 unless planning is tracked), rows and shared
@@ -46,15 +52,39 @@ record StatementActivity(Map<Long, Counters> statements) {
      * call costs its backend CPU that its execution time does not show.
      */
     static void load(String superuserJdbcUrl, DatabaseRestart restart) throws Exception {
+        load(superuserJdbcUrl, restart, Optional.empty());
+    }
+
+    /**
+     * As {@link #load(String, DatabaseRestart)}; with {@code plans}, auto_explain too: the plan of
+     * every statement that runs {@link #PLAN_AFTER_MILLIS} ms or longer, with its rows and buffers, goes
+     * to PostgreSQL's log files in that directory.
+     */
+    static void load(String superuserJdbcUrl, DatabaseRestart restart, Optional<Path> plans) throws Exception {
         try (Connection c = DriverManager.getConnection(superuserJdbcUrl, "postgres", "");
              Statement statement = c.createStatement()) {
-            statement.execute("ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'");
+            if (plans.isPresent()) {
+                Files.createDirectories(plans.get());
+                statement.execute("ALTER SYSTEM SET shared_preload_libraries = pg_stat_statements, auto_explain");
+                statement.execute("ALTER SYSTEM SET logging_collector = on");
+                statement.execute("ALTER SYSTEM SET log_directory = '" + plans.get().toAbsolutePath().toString()
+                        .replace("'", "''") + "'");
+            } else {
+                statement.execute("ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'");
+            }
         }
         restart.restart();
         try (Connection c = DriverManager.getConnection(superuserJdbcUrl, "postgres", "");
              Statement statement = c.createStatement()) {
             statement.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
             statement.execute("ALTER SYSTEM SET pg_stat_statements.track_planning = on");
+            if (plans.isPresent()) {
+                statement.execute("ALTER SYSTEM SET auto_explain.log_min_duration = " + PLAN_AFTER_MILLIS);
+                statement.execute("ALTER SYSTEM SET auto_explain.log_analyze = on");
+                statement.execute("ALTER SYSTEM SET auto_explain.log_buffers = on");
+                // Rows and buffers without a clock read per plan node, which would slow every statement.
+                statement.execute("ALTER SYSTEM SET auto_explain.log_timing = off");
+            }
             statement.execute("SELECT pg_reload_conf()");
         }
     }

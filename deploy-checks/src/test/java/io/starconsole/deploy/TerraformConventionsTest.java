@@ -124,10 +124,12 @@ class TerraformConventionsTest {
     }
 
     @Test
-    void database_requiresTls_keepsBackups_andSitsBehindAProxy() {
+    void database_requiresTls_vacuumsOften_keepsBackups_andSitsBehindAProxy() {
         Path database = sources.module("database");
-        assertThat(sources.block(database, "resource", "aws_rds_cluster_parameter_group", "this")
-                .has("name\\s*=\\s*\"rds.force_ssl\"\\s*\\n\\s*value\\s*=\\s*\"1\"")).isTrue();
+        Block clusterParameters = sources.block(database, "resource", "aws_rds_cluster_parameter_group", "this");
+        assertThat(clusterParameters.has("name\\s*=\\s*\"rds.force_ssl\"\\s*\\n\\s*value\\s*=\\s*\"1\"")).isTrue();
+        // The queue's tables vacuum after a fixed number of changes (schema V11): autovacuum must look often.
+        assertThat(clusterParameters.has("name\\s*=\\s*\"autovacuum_naptime\"\\s*\\n\\s*value\\s*=\\s*\"1\"")).isTrue();
         Block cluster = sources.block(database, "resource", "aws_rds_cluster", "this");
         assertThat(cluster.has("storage_encrypted\\s*=\\s*true")).isTrue();
         assertThat(cluster.has("serverlessv2_scaling_configuration")).isTrue();

@@ -67,6 +67,9 @@ final class EmbeddedDatabase implements AutoCloseable {
                 // committed command or registration when PostgreSQL stops abruptly.
                 .setServerConfig("synchronous_commit", "on")
                 .setServerConfig("fsync", "on")
+                // The queue's tables are vacuumed after every 10,000 changed rows (schema V11); with
+                // the default minute between autovacuum's looks, a minute of churn would wait.
+                .setServerConfig("autovacuum_naptime", "1s")
                 .setPGStartupWait(Duration.ofSeconds(60))
                 // LocalCloud.close() stops it, after the processes that use it.
                 .setRegisterShutdownHook(false)

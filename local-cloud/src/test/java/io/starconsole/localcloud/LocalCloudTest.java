@@ -81,6 +81,19 @@ class LocalCloudTest {
     }
 
     @Test
+    void database_autovacuumLooksEverySecond() throws Exception {
+        // The queue's tables are vacuumed after a fixed number of changes (schema V11); a minute's
+        // nap between looks would let a minute of churn pile up in their indexes.
+        try (Connection c = connectAsApplication(cloud.settings().databasePassword());
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT current_setting('autovacuum_naptime'), current_setting('autovacuum')")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("1s");
+            assertThat(rs.getString(2)).isEqualTo("on");
+        }
+    }
+
+    @Test
     void sql_wrongPassword_isRefused() {
         assertThatThrownBy(() -> connectAsApplication("not-the-password").close())
                 .isInstanceOf(SQLException.class)
