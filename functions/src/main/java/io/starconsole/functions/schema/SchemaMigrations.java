@@ -31,7 +31,7 @@ import java.util.Optional;
 public class SchemaMigrations {
 
     /** The newest migration in {@code db/migration} ({@code SchemaMigrationsTest} keeps the two equal). */
-    static final String SCHEMA_VERSION = "11";
+    static final String SCHEMA_VERSION = "12";
 
     private static final Logger LOG = Logger.getLogger(SchemaMigrations.class);
     private static final Duration STARTUP_QUERY_TIMEOUT = Duration.ofSeconds(30);

@@ -12,12 +12,13 @@ import static io.starconsole.functions.DbAssertions.one;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The queue's tables are vacuumed after a fixed number of changed rows, not after a fraction of a
- * table that only grows (schema V11), and the local cloud's autovacuum looks every second: dead
- * delivery versions are gone within seconds of the churn.
+ * Autovacuum's rules per table. The queue's tables are vacuumed after a fixed number of changed rows,
+ * not after a fraction of a table that only grows (schema V11), and the local cloud's autovacuum
+ * looks every second: dead delivery versions are gone within seconds of the churn. The boxes' table,
+ * whose heartbeats change a fifth of it every second, waits for about a minute of them (V12).
  */
 @QuarkusTest
-class QueueVacuumTest {
+class AutovacuumTest {
 
     /** Past V11's threshold of 10,000 changed rows. */
     private static final int CHANGES = 12_000;
@@ -33,9 +34,7 @@ class QueueVacuumTest {
     @Test
     void queueTables_areVacuumedAndAnalyzed_afterAFixedNumberOfChanges() {
         for (String table : List.of("command_deliveries", "commands")) {
-            String options = one(pool, "SELECT coalesce(array_to_string(reloptions, ','), '') FROM pg_class"
-                    + " WHERE relname = $1 AND relkind = 'r'", table).getString(0);
-            assertThat(options.split(",")).as(table).contains("autovacuum_vacuum_scale_factor=0",
+            assertThat(storageOptions(table)).as(table).contains("autovacuum_vacuum_scale_factor=0",
                     "autovacuum_vacuum_threshold=10000", "autovacuum_analyze_scale_factor=0",
                     "autovacuum_analyze_threshold=10000", "autovacuum_vacuum_cost_delay=0");
         }
@@ -58,6 +57,18 @@ class QueueVacuumTest {
             Thread.sleep(200);
         }
         assertThat(vacuums()).as("autovacuum runs of command_deliveries").isGreaterThan(vacuumsBefore);
+    }
+
+    @Test
+    void boxesTable_isVacuumedAndAnalyzed_afterAboutAMinuteOfHeartbeats() {
+        // N boxes write N/5 heartbeats a second: twelve times the table is a minute of them.
+        assertThat(storageOptions("spnclients")).contains("autovacuum_vacuum_scale_factor=12",
+                "autovacuum_analyze_scale_factor=12");
+    }
+
+    private String[] storageOptions(String table) {
+        return one(pool, "SELECT coalesce(array_to_string(reloptions, ','), '') FROM pg_class"
+                + " WHERE relname = $1 AND relkind = 'r'", table).getString(0).split(",");
     }
 
     private long vacuums() {
