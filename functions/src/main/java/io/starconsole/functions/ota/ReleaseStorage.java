@@ -6,6 +6,7 @@ import io.starconsole.functions.error.ApiException;
 import io.starconsole.functions.objectstore.ObjectStoreConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -47,6 +48,9 @@ public class ReleaseStorage {
                 if (e.statusCode() == NOT_FOUND) {
                     return null;
                 }
+                throw unavailable();
+            } catch (SdkException e) {
+                // Unreachable, timed out: the store's failure, not to be told as the database's (ErrorMappers).
                 throw unavailable();
             }
         });
