@@ -25,7 +25,7 @@ public class ObjectStoreClients {
 
     @Produces
     @ApplicationScoped
-    S3Client s3Client(ObjectStoreConfig config) {
+    public S3Client s3Client(ObjectStoreConfig config) {
         var builder = S3Client.builder()
                 .region(Region.of(config.region()))
                 .credentialsProvider(credentials(config))
@@ -41,7 +41,7 @@ public class ObjectStoreClients {
 
     @Produces
     @ApplicationScoped
-    S3Presigner presigner(ObjectStoreConfig config) {
+    public S3Presigner presigner(ObjectStoreConfig config) {
         var builder = S3Presigner.builder()
                 .region(Region.of(config.region()))
                 .credentialsProvider(credentials(config))

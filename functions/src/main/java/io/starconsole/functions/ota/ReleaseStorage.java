@@ -44,13 +44,12 @@ public class ReleaseStorage {
                 return s3.headObject(b -> b.bucket(config.bucket()).key(key)).contentLength();
             } catch (NoSuchKeyException e) {
                 return null;
-            } catch (S3Exception e) {
-                if (e.statusCode() == NOT_FOUND) {
+            } catch (SdkException e) {
+                if (e instanceof S3Exception answered && answered.statusCode() == NOT_FOUND) {
                     return null;
                 }
-                throw unavailable();
-            } catch (SdkException e) {
-                // Unreachable, timed out: the store's failure, not to be told as the database's (ErrorMappers).
+                // Any other answer, or none (unreachable, timed out): the store's failure, never to be
+                // told as the database's by its socket cause (ErrorMappers).
                 throw unavailable();
             }
         });

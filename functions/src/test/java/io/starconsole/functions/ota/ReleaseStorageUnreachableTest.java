@@ -1,15 +1,11 @@
 package io.starconsole.functions.ota;
 
 import io.starconsole.functions.error.ApiException;
+import io.starconsole.functions.objectstore.ObjectStoreClients;
 import io.starconsole.functions.objectstore.ObjectStoreConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.retry.RetryMode;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
@@ -42,14 +38,7 @@ class ReleaseStorageUnreachableTest {
             closedPort = free.getLocalPort();
         }
         URI endpoint = URI.create("http://127.0.0.1:" + closedPort);
-        StaticCredentialsProvider credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("k", "s"));
-        s3 = S3Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1).credentialsProvider(credentials)
-                .forcePathStyle(true).httpClient(UrlConnectionHttpClient.create())
-                .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD).apiCallTimeout(Duration.ofSeconds(10)))
-                .build();
-        presigner = S3Presigner.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
-                .credentialsProvider(credentials).build();
-        storage = new ReleaseStorage(s3, presigner, new ObjectStoreConfig() {
+        ObjectStoreConfig config = new ObjectStoreConfig() {
             @Override
             public Optional<URI> endpoint() {
                 return Optional.of(endpoint);
@@ -79,7 +68,11 @@ class ReleaseStorageUnreachableTest {
             public Optional<String> secretKey() {
                 return Optional.of("s");
             }
-        });
+        };
+        ObjectStoreClients clients = new ObjectStoreClients();
+        s3 = clients.s3Client(config);
+        presigner = clients.presigner(config);
+        storage = new ReleaseStorage(s3, presigner, config);
     }
 
     @AfterEach
