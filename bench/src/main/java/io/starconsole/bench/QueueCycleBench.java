@@ -57,7 +57,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code --floor SECONDS} then measures the {@link QueueFloor} (each piece a cycle is made of, bare, for
  * SECONDS) and prints the least CPU this run's cycles could have cost and the most cycles a second that allows;
  * {@code --jvm-option "OPTION ..."} adds JVM options (separated by spaces) to the functions' (after the launcher's, so it wins,
- * e.g. {@code -XX:TieredStopAtLevel=4} to measure the launcher's quick-compiler choice).
+ * e.g. {@code -XX:TieredStopAtLevel=4} to measure the launcher's quick-compiler choice);
+ * {@code --sql FILE} runs FILE's statements (each ending with a semicolon at a line's end) as the
+ * superuser after the warm-up, before the window: a schema or server change tried on the running
+ * console without a migration (how the foreign keys' cost was measured, bench/RESULTS.md session 22).
  */
 public final class QueueCycleBench {
 
@@ -80,6 +83,7 @@ public final class QueueCycleBench {
         Optional<Path> plans = args.text("plans", "").isEmpty() ? Optional.empty() : Optional.of(Path.of(args.text("plans", "")));
         List<String> jvmOptions = args.words("jvm-option");
         String naptime = args.text("autovacuum-naptime", "");
+        String experiment = args.text("sql", "");
         System.out.println("QueueCycleBench: " + cycles + " cycles on " + threads + " threads, " + boxes + " boxes, "
                 + warmup + " warm-up cycles, " + (batch > 0 ? "batches of " + batch : "unbatched") + "; " + jar + "; " + Proc.machine());
         try (LocalCloud cloud = LocalCloud.startDisposable("bench-cloud")) {
@@ -118,7 +122,7 @@ public final class QueueCycleBench {
                         + synchronousCommit(cloud));
                 try (Connection superuser = DriverManager.getConnection(cloud.jdbcUrl(), "postgres", "")) {
                     run(base, cycles, threads, boxes, warmup, batch, process.pid(), superuser, statements, floor,
-                            cloud.jdbcUrl());
+                            cloud.jdbcUrl(), experiment);
                 }
             } finally {
                 process.destroy();
@@ -128,15 +132,17 @@ public final class QueueCycleBench {
     }
 
     private static void run(String base, int cycles, int threads, int boxCount, int warmup, int batch, long pid,
-                            Connection superuser, int statements, double floor, String jdbcUrl) throws Exception {
+                            Connection superuser, int statements, double floor, String jdbcUrl, String experiment)
+            throws Exception {
         try (Http http = Http.open(threads)) {
-            run(http, base, cycles, threads, boxCount, warmup, batch, pid, superuser, statements, floor, jdbcUrl);
+            run(http, base, cycles, threads, boxCount, warmup, batch, pid, superuser, statements, floor, jdbcUrl,
+                    experiment);
         }
     }
 
     private static void run(Http http, String base, int cycles, int threads, int boxCount, int warmup, int batch,
-                            long pid, Connection superuser, int statements, double floor, String jdbcUrl)
-            throws Exception {
+                            long pid, Connection superuser, int statements, double floor, String jdbcUrl,
+                            String experiment) throws Exception {
         Api edge = Api.edge(http, base, SECRET);
         Api admin = Api.login(http, base, "admin", "bench-admin-password");
         SecureRandom random = new SecureRandom();
@@ -180,6 +186,9 @@ public final class QueueCycleBench {
         drive(admin, edge, keys, warmup, threads, batch, 5_000_000, LatencyReport.newHistogram(), warmupFailures);
         System.out.println("warm-up: " + warmup + " cycles on " + threads + " threads, " + warmupFailures.get()
                 + " failures");
+        if (!experiment.isEmpty()) {
+            runExperiment(superuser, Path.of(experiment));
+        }
 
         Histogram latency = LatencyReport.newHistogram();
         AtomicInteger failures = new AtomicInteger();
@@ -226,6 +235,30 @@ public final class QueueCycleBench {
                     statements1.callsSince(statements0) / (double) cycled, database.transactions() / (double) cycled,
                     1e6 * (cpu + database.cpuSeconds() + generatorCpu) / cycled, done.get() / seconds);
         }
+    }
+
+    /**
+     * Runs the file's statements (separated by semicolons at a line's end) as the superuser after the
+     * warm-up, before the measured window: a schema change tried on the running console.
+     */
+    private static void runExperiment(Connection superuser, Path file) throws Exception {
+        for (String sql : experimentStatements(Files.readString(file))) {
+            try (java.sql.Statement statement = superuser.createStatement()) {
+                statement.execute(sql);
+            }
+            System.out.println("experiment: " + sql.replaceAll("\\s+", " "));
+        }
+    }
+
+    /** The statements of an experiment file: each ends with a semicolon at a line's end (or the file's). */
+    static List<String> experimentStatements(String text) {
+        List<String> statements = new ArrayList<>();
+        for (String part : text.split(";\\s*(\\n|$)")) {
+            if (!part.isBlank()) {
+                statements.add(part.strip());
+            }
+        }
+        return statements;
     }
 
     /**

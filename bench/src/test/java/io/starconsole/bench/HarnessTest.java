@@ -48,6 +48,18 @@ class HarnessTest {
     }
 
     @Test
+    void queueExperiment_splitsStatementsAtLineEnds_keepingSemicolonsInsideALine() {
+        String file = "ALTER TABLE a DROP CONSTRAINT a_fkey;\n\n-- a comment\nALTER SYSTEM SET x = 'a;b';  \n"
+                + "SELECT\n  pg_reload_conf();";
+
+        assertThat(QueueCycleBench.experimentStatements(file)).containsExactly(
+                "ALTER TABLE a DROP CONSTRAINT a_fkey",
+                "-- a comment\nALTER SYSTEM SET x = 'a;b'",
+                "SELECT\n  pg_reload_conf()");
+        assertThat(QueueCycleBench.experimentStatements(" \n")).isEmpty();
+    }
+
+    @Test
     void schedule_zeroRate_isRejected() {
         assertThatThrownBy(() -> new RateSchedule(0, 0)).isInstanceOf(IllegalArgumentException.class);
     }
