@@ -102,8 +102,7 @@ public final class QueueCycleBench {
             }
             extra.addAll(jvmOptions);
             // After the launcher's options, so that one given here wins over the launcher's.
-            JvmOptions.JavaCommand command = jfr.isEmpty() ? JvmOptions.functions(java, jar, extra)
-                    : JvmOptions.functionsWithoutClassData(java, jar, extra);
+            JvmOptions.JavaCommand command = JvmOptions.functions(java, jar, extra);
             ProcessBuilder builder = command.processBuilder().redirectErrorStream(true)
                     .redirectOutput(functionsLog.toFile());
             Map<String, String> env = builder.environment();

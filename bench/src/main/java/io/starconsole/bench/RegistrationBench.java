@@ -1,5 +1,6 @@
 package io.starconsole.bench;
 
+import io.starconsole.launcher.JvmOptions;
 import io.starconsole.launcher.LaunchOptions;
 import io.starconsole.launcher.StarConsole;
 import io.starconsole.localcloud.TemporaryFiles;
@@ -88,7 +89,7 @@ public final class RegistrationBench {
         functionsSettings.put("STAR_CONSOLE_ADDRESSES_DEFAULT_POOL", addressPool);
         if (jfr != null) {
             Files.createDirectories(Path.of(jfr));
-            functionsSettings.put("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=filename="
+            functionsSettings.put(JvmOptions.FUNCTIONS_JAVA_OPTIONS, "-XX:StartFlightRecording=filename="
                     + Path.of(jfr).toAbsolutePath() + "/,settings=profile");
         }
         StarConsole console = new StarConsole(new LaunchOptions(home, data, 0), ports,

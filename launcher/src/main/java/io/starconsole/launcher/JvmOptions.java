@@ -87,7 +87,8 @@ public final class JvmOptions {
      * </ul>
      * Both name the class path relative to {@code quarkus-app/}, so the functions then run in that
      * directory. {@code extra} (the operator's or a benchmark's options) come last before the jar, so
-     * they win over the launcher's.
+     * they win over the launcher's. When they start a flight recording, the functions start with no class
+     * data at all ({@link #functionsWithoutClassData}).
      */
     public static JavaCommand functions(String java, Path jar, List<String> extra) {
         return functions(java, jar, JavaRuntime.of(java), extra);
@@ -100,10 +101,11 @@ public final class JvmOptions {
 
     /**
      * As {@link #functions(String, Path, List)}, but neither mapping nor recording class data: for a
-     * JVM under a flight recording, which JDK 17 cannot run beside a mapped archive (it crashed) and
-     * turns off while one is written at exit.
+     * JVM under a flight recording, which JDK 17 cannot run beside a mapped archive (SIGSEGV in
+     * {@code KlassFactory::check_shared_class_file_load_hook}, and the launcher restarted it into the same
+     * crash) and turns off while one is written at exit (bench/RESULTS.md, sessions 20 and 22).
      */
-    public static JavaCommand functionsWithoutClassData(String java, Path jar, List<String> extra) {
+    static JavaCommand functionsWithoutClassData(String java, Path jar, List<String> extra) {
         List<String> command = functionsBase(java);
         command.addAll(extra);
         command.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
@@ -112,6 +114,9 @@ public final class JvmOptions {
 
     /** As {@link #functions(String, Path, List)}, for the JDK given. */
     static JavaCommand functions(String java, Path jar, Optional<JavaRuntime> runtime, List<String> extra) {
+        if (extra.stream().anyMatch(option -> option.startsWith("-XX:StartFlightRecording"))) {
+            return functionsWithoutClassData(java, jar, extra);
+        }
         Path application = jar.toAbsolutePath().getParent();
         List<String> command = functionsBase(java);
         Path directory = null;
@@ -171,8 +176,8 @@ public final class JvmOptions {
      * use (exit 1). Its crash report goes nowhere: a failed check is expected, and only deletes the file.
      * Of the operator's options it takes those that decide whether an archive can be mapped (heap size
      * and {@code -XX:±Use…} flags: the collector, compressed pointers), so that it judges as the next
-     * start will; not the others, which may write files ({@code -XX:StartFlightRecording} would
-     * overwrite the functions' recording as the check exits).
+     * start will; not the others, which may write files ({@code -Xlog:gc:file=...} would
+     * overwrite the functions' log as the check exits).
      */
     static List<String> classArchiveCheck(String java, Path archive, Path jar, List<String> extra) {
         return classDataCheck(java, jar, extra, List.of("-Xshare:on", "-XX:SharedArchiveFile=" + archive.toAbsolutePath()));

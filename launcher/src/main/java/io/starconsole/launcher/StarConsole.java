@@ -70,7 +70,8 @@ public final class StarConsole {
 
     /**
      * @param functionsSettings extra settings for the functions, as environment variables (tests use
-     *                          it for short presence timeouts)
+     *                          it for short presence timeouts); one naming the functions' JVM options
+     *                          ({@value JvmOptions#FUNCTIONS_JAVA_OPTIONS}) wins over the launcher's environment
      */
     public StarConsole(LaunchOptions options, Ports ports, PrintStream out, Map<String, String> functionsSettings) {
         this.options = options;
@@ -78,7 +79,9 @@ public final class StarConsole {
         this.out = out;
         this.functionsSettings = Map.copyOf(functionsSettings);
         // Read now, so that a malformed value stops the launch before anything starts.
-        this.functionsJavaOptions = JvmOptions.operatorOptions(System.getenv(), JvmOptions.FUNCTIONS_JAVA_OPTIONS);
+        Map<String, String> environment = new LinkedHashMap<>(System.getenv());
+        environment.putAll(this.functionsSettings);
+        this.functionsJavaOptions = JvmOptions.operatorOptions(environment, JvmOptions.FUNCTIONS_JAVA_OPTIONS);
         this.edgeJavaOptions = JvmOptions.operatorOptions(System.getenv(), JvmOptions.EDGE_JAVA_OPTIONS);
     }
 

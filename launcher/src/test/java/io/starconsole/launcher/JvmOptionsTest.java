@@ -143,14 +143,13 @@ class JvmOptionsTest {
     void classArchiveCheck_takesTheOperatorsHeapAndUseFlags_notOptionsThatWriteFiles() throws IOException {
         Path jar = built(Instant.parse("2026-01-01T10:00:00Z"));
         java.util.List<String> operators = java.util.List.of("-Xmx1g", "-XX:-UseCompressedOops", "-XX:TieredStopAtLevel=4",
-                "-XX:StartFlightRecording=filename=functions.jfr", "-Xlog:gc:file=gc.log");
+                "-Xlog:gc:file=gc.log");
 
         JvmOptions.JavaCommand command = JvmOptions.functions("java", jar, Optional.of(JDK_17_WITH_ITS_ARCHIVE), operators);
 
         java.util.List<String> check = command.exitOutput().orElseThrow().check();
         assertThat(check).contains("-Xmx1g", "-XX:-UseCompressedOops", "-Xshare:on")
-                .doesNotContain("-XX:TieredStopAtLevel=4", "-XX:StartFlightRecording=filename=functions.jfr",
-                        "-Xlog:gc:file=gc.log");
+                .doesNotContain("-XX:TieredStopAtLevel=4", "-Xlog:gc:file=gc.log");
         assertThat(check.indexOf("-Xmx1g")).isGreaterThan(check.indexOf("-Xmx" + JvmOptions.SERVICE_MAX_HEAP));
     }
 
@@ -169,6 +168,25 @@ class JvmOptionsTest {
         assertThat(JvmOptions.functions("java", jar, Optional.of(JDK_17_WITH_ITS_ARCHIVE)).command())
                 .anyMatch(option -> option.startsWith("-XX:ArchiveClassesAtExit=" + ARCHIVE_17 + "."))
                 .doesNotContain("-XX:SharedArchiveFile=" + ARCHIVE_17);
+    }
+
+    @Test
+    void functions_underAFlightRecording_mapNorRecordClassData_onAnyJdk() throws IOException {
+        Path jar = built(Instant.parse("2026-01-01T10:00:00Z"));
+        Files.writeString(application.resolve(JvmOptions.FUNCTIONS_CLASS_ARCHIVE), "archive");
+        java.util.List<String> recording = java.util.List.of("-XX:StartFlightRecording=filename=f.jfr,settings=profile");
+
+        for (JavaRuntime runtime : java.util.List.of(JDK_17, JDK_17_WITH_ITS_ARCHIVE, JDK_25)) {
+            JvmOptions.JavaCommand command = JvmOptions.functions("java", jar, Optional.of(runtime), recording);
+
+            assertThat(command.command()).as(runtime.version()).noneMatch(option -> option.startsWith("-XX:SharedArchiveFile")
+                    || option.startsWith("-XX:ArchiveClassesAtExit") || option.startsWith("-XX:AOTCache"));
+            assertThat(command.command()).endsWith(recording.get(0), "-jar", jar.toAbsolutePath().toString());
+            assertThat(command.exitOutput()).isEmpty();
+        }
+        // without the recording, the same JDK maps or records class data
+        assertThat(JvmOptions.functions("java", jar, Optional.of(JDK_17_WITH_ITS_ARCHIVE), java.util.List.of("-Xlog:gc")).command())
+                .anyMatch(option -> option.startsWith("-XX:ArchiveClassesAtExit"));
     }
 
     @Test
