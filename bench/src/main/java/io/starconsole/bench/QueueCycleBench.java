@@ -16,6 +16,7 @@ import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -241,11 +242,17 @@ public final class QueueCycleBench {
      * warm-up, before the measured window: a schema change tried on the running console.
      */
     private static void runExperiment(Connection superuser, Path file) throws Exception {
-        for (String sql : experimentStatements(Files.readString(file))) {
-            try (java.sql.Statement statement = superuser.createStatement()) {
+        List<String> statements = experimentStatements(Files.readString(file));
+        execute(superuser, statements);
+        statements.forEach(sql -> System.out.println("experiment: " + sql.replaceAll("\\s+", " ")));
+    }
+
+    /** Runs each statement, in order, on the connection (a superuser's: server and schema changes). */
+    private static void execute(Connection superuser, List<String> statements) throws SQLException {
+        for (String sql : statements) {
+            try (Statement statement = superuser.createStatement()) {
                 statement.execute(sql);
             }
-            System.out.println("experiment: " + sql.replaceAll("\\s+", " "));
         }
     }
 
@@ -422,11 +429,10 @@ public final class QueueCycleBench {
 
     /** Overrides the local cloud's pause between autovacuum's looks, to measure what looking often buys. */
     private static void setAutovacuumNaptime(LocalCloud cloud, String naptime) throws Exception {
-        try (Connection c = DriverManager.getConnection(cloud.jdbcUrl(), "postgres", "");
-             Statement statement = c.createStatement()) {
+        try (Connection superuser = DriverManager.getConnection(cloud.jdbcUrl(), "postgres", "")) {
             // ALTER SYSTEM refuses a value that is not a duration.
-            statement.execute("ALTER SYSTEM SET autovacuum_naptime = '" + naptime.replace("'", "''") + "'");
-            statement.execute("SELECT pg_reload_conf()");
+            execute(superuser, List.of("ALTER SYSTEM SET autovacuum_naptime = '" + naptime.replace("'", "''") + "'",
+                    "SELECT pg_reload_conf()"));
         }
         System.out.println("autovacuum_naptime = " + naptime + " (the local cloud's is 1s)");
     }
